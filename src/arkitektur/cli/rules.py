@@ -1,0 +1,40 @@
+"""``arkitektur rules`` / lists the catalogue, explains one rule, or writes the rule pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import catalogue as catalogue_mod
+from .. import ruledocs
+from ..errors import UsageError
+from .app import main
+
+
+@main.command("rules")
+@click.argument("rule", required=False)
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
+              help="Skriv regelsiderne (Markdown) til denne mappe / write the rule pages here.")
+def rules_command(rule, lang, docs_dir):
+    """Regelkataloget, eller én regel forklaret med eksempler / the catalogue, or one rule explained."""
+    cat = catalogue_mod.shipped()
+    if docs_dir is not None:
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in ruledocs.pages(cat).items():
+            (docs_dir / name).write_text(text, encoding="utf-8")
+        click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}")
+        return
+    if rule:
+        rid = rule.upper()
+        if rid not in cat.rules:
+            raise UsageError(f"ukendt regel '{rule}'. Se 'arkitektur rules'.",
+                             f"unknown rule '{rule}'. See 'arkitektur rules'.", code="ARK-E12")
+        click.echo(ruledocs.page(cat.rules[rid]), nl=False)
+        return
+    rows = ruledocs.listing(cat, lang)
+    width = max(len(r[0]) for r in rows)
+    pwidth = max(len(r[2]) for r in rows)
+    for rid, sev, principle, title in rows:
+        click.echo(f"{rid:<{width}}  {sev:<3}  {principle:<{pwidth}}  {title}")

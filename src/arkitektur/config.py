@@ -1,0 +1,70 @@
+"""Repositoriets indstillinger / reads ``arkitektur.toml`` (as_of and defaults) from the repository root."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError, UsageError
+
+CONFIG_NAME = "arkitektur.toml"
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None
+    as_of: dt.date | None = None
+
+    @property
+    def root(self) -> Path | None:
+        return self.path.parent if self.path else None
+
+
+def find_config(paths: list[Path]) -> Path | None:
+    """The nearest ``arkitektur.toml`` at or above the first path given."""
+    if not paths:
+        return None
+    start = paths[0].resolve()
+    if not start.is_dir():
+        start = start.parent
+    for folder in (start, *start.parents):
+        candidate = folder / CONFIG_NAME
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def parse_date(text: str, *, what: str = "--as-of") -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise UsageError(
+            f"{what}: '{text}' er ikke en dato på formen ÅÅÅÅ-MM-DD.",
+            f"{what}: '{text}' is not a date of the form YYYY-MM-DD.",
+            code="ARK-E10",
+        ) from None
+
+
+def load_config(paths: list[Path]) -> Config:
+    path = find_config(paths)
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"kan ikke læse {CONFIG_NAME}: {exc}",
+            f"cannot read {CONFIG_NAME}: {exc}",
+            code="ARK-E11",
+            file=str(path),
+        ) from None
+    as_of = data.get("as_of")
+    if isinstance(as_of, dt.date):
+        parsed = as_of
+    elif as_of is None:
+        parsed = None
+    else:
+        parsed = parse_date(str(as_of), what=f"{path}: as_of")
+    return Config(path=path, as_of=parsed)

@@ -1,0 +1,195 @@
+"""Afledte fakta / SPEC §3's definitions of time, validity, plan and membership, computed once.
+
+Every rule and every report reads these ``afl:`` facts instead of re-deriving them, so that
+"valid", "plan", "as-of" and "member" mean the same thing everywhere (SPEC §3, first paragraphs).
+The facts live in their own namespace and graph: they are never written to a model file, the
+ontology does not define them, and the MOD rules ignore them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+from rdflib.xsd_datetime import parse_xsd_duration
+
+from .namespaces import AFL, ARK, RDF, XSD
+
+KONTEKST = AFL.kontekst
+TRUE = Literal(True)
+_APPROVED = (ARK.Go, ARK.Godkendt)
+
+
+def as_date(value: Node | None) -> dt.date | None:
+    """A date literal as ``datetime.date``; ``None`` when absent or ill-typed (MOD-4 reports those)."""
+    if not isinstance(value, Literal) or value.datatype != XSD.date:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def shift(day: dt.date, duration: str, sign: int = 1) -> dt.date | None:
+    """``day`` ± an xsd:duration such as "P6M" (months clamp to the month's end)."""
+    try:
+        dur = parse_xsd_duration(duration)
+    except (ValueError, TypeError):
+        return None
+    try:
+        return day + dur if sign > 0 else day - dur
+    except (OverflowError, ValueError):
+        return None
+
+
+def _lit(day: dt.date) -> Literal:
+    return Literal(day.isoformat(), datatype=XSD.date)
+
+
+@dataclass
+class Facts:
+    """The derived facts as Python values (for reports) and as triples (for the rules)."""
+
+    as_of: dt.date
+    decisions_in_force: set = field(default_factory=set)
+    approved: set = field(default_factory=set)
+    notice_dates: dict = field(default_factory=dict)
+    members: dict = field(default_factory=lambda: defaultdict(set))
+    member_from: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)  # (samarbejde, opgave) -> Maalloesning
+    plans: dict = field(default_factory=lambda: defaultdict(list))  # (maalloesning, kommune) -> [Udbud|projekt]
+    valid_dispensations: set = field(default_factory=set)
+    expired_dispensations: set = field(default_factory=set)
+    graph: Graph = field(default_factory=Graph)
+
+    def is_active_member(self, kommune: Node, samarbejde: Node) -> bool:
+        """A member counts from its ``medlemFra`` (no Medlemskab: from the start)."""
+        if kommune not in self.members.get(samarbejde, ()):
+            return False
+        start = self.member_from.get((samarbejde, kommune))
+        return start is None or start <= self.as_of
+
+
+def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None) -> Facts:
+    """Compute the facts for ``g`` (ontology + reference data + models) at ``as_of``."""
+    f = Facts(as_of=as_of)
+    out = f.graph
+    out.add((KONTEKST, AFL.asOf, _lit(as_of)))
+    for name, dur, sign in (("asOfPlus18M", "P18M", 1), ("asOfMinus3Y", "P3Y", -1)):
+        day = shift(as_of, dur, sign)
+        if day:
+            out.add((KONTEKST, AFL[name], _lit(day)))
+
+    for s in model_subjects or ():
+        if isinstance(s, URIRef):
+            out.add((s, RDF.type, AFL.Modelemne))
+
+    # Decisions: dated after as-of they do not count yet (SPEC §3 "Time").
+    for b, day in g.subject_objects(ARK.dato):
+        d = as_date(day)
+        if d is not None and d <= as_of and (b, RDF.type, ARK.Beslutning) in g:
+            f.decisions_in_force.add(b)
+            out.add((b, AFL.gaeldende, TRUE))
+            if any((b, ARK.udfald, u) in g for u in _APPROVED):
+                f.approved.add(b)
+                out.add((b, AFL.godkendt, TRUE))
+
+    # Notice date = udloebsdato − opsigelsesfrist (absent: the udloebsdato itself).
+    for k, end in g.subject_objects(ARK.udloebsdato):
+        end_d = as_date(end)
+        if end_d is None:
+            continue
+        notice = end_d
+        frist = g.value(k, ARK.opsigelsesfrist)
+        if frist is not None:
+            notice = shift(end_d, str(frist), -1) or end_d
+        f.notice_dates[k] = notice
+        out.add((k, AFL.opsigelsesdato, _lit(notice)))
+
+    for lev in g.subjects(RDF.type, ARK.Leverance):
+        start = as_date(g.value(lev, ARK.startdato))
+        if start:
+            plus = shift(start, "P6M")
+            if plus:
+                out.add((lev, AFL.startPlus6M, _lit(plus)))
+
+    # Membership: ark:medlem, and ark:Medlemskab with its medlemFra.
+    for s, k in g.subject_objects(ARK.medlem):
+        f.members[s].add(k)
+    for ms in g.subjects(RDF.type, ARK.Medlemskab):
+        s, k = g.value(ms, ARK.samarbejde), g.value(ms, ARK.kommune)
+        if s is None or k is None:
+            continue
+        f.members[s].add(k)
+        start = as_date(g.value(ms, ARK.medlemFra))
+        if start is not None:
+            prev = f.member_from.get((s, k))
+            f.member_from[(s, k)] = start if prev is None else min(prev, start)
+    for s, ks in f.members.items():
+        for k in ks:
+            out.add((k, AFL.medlemAf, s))
+            start = f.member_from.get((s, k))
+            if start is not None:
+                out.add((k, AFL.medlemFra, _lit(start)))
+            if f.is_active_member(k, s):
+                out.add((k, AFL.aktivtMedlemAf, s))
+
+    # The Maalloesning that applies per (collaboration, task): all of them, whatever gaelderFra;
+    # where two name the same task, the later gaelderFra wins (SPEC §2).
+    best: dict[tuple, tuple] = {}
+    for ma in g.subjects(RDF.type, ARK.Maalarkitektur):
+        s = g.value(ma, ARK.samarbejde)
+        if s is None:
+            continue
+        since = as_date(g.value(ma, ARK.gaelderFra)) or dt.date.min
+        for ml in g.objects(ma, ARK.maalloesning):
+            for task in g.objects(ml, ARK.opgave):
+                rank = (since, str(ml))
+                key = (s, task)
+                if key not in best or rank > best[key][0]:
+                    best[key] = (rank, ml)
+    for (s, task), (_, ml) in best.items():
+        f.targets[(s, task)] = ml
+        out.add((ml, RDF.type, AFL.GaeldendeMaalloesning))
+        out.add((ml, AFL.samarbejde, s))
+
+    # Plan (SPEC §3): an Udbud with the member as deltager that omfatter the task with
+    # as-of ≤ planlagtDato ≤ senest, or an Ide/Igang project with the member that implementerer
+    # the target system.
+    for (s, task), ml in f.targets.items():
+        senest = as_date(g.value(ml, ARK.senest))
+        target_system = g.value(ml, ARK.maalsystem)
+        for k in f.members.get(s, ()):
+            found = []
+            for u in g.subjects(ARK.omfatter, task):
+                if (u, RDF.type, ARK.Udbud) not in g or (u, ARK.deltager, k) not in g:
+                    continue
+                day = as_date(g.value(u, ARK.planlagtDato))
+                if day is not None and as_of <= day and (senest is None or day <= senest):
+                    found.append(u)
+            if target_system is not None:
+                for p in g.subjects(ARK.implementerer, target_system):
+                    if (p, RDF.type, ARK.Digitaliseringsprojekt) not in g or (p, ARK.deltager, k) not in g:
+                        continue
+                    if any((p, ARK.status, st) in g for st in (ARK.Ide, ARK.Igang)):
+                        found.append(p)
+            if found:
+                f.plans[(ml, k)] = sorted(found, key=str)
+                out.add((ml, AFL.planlagtAf, k))
+
+    # Dispensations: valid = complete (DISP-1), not expired, decided by an approved decision in force.
+    for d in g.subjects(RDF.type, ARK.Dispensation):
+        expiry = as_date(g.value(d, ARK.udloeber))
+        if expiry is not None and expiry < as_of:
+            f.expired_dispensations.add(d)
+            out.add((d, AFL.udloebet, TRUE))
+            continue
+        complete = all(g.value(d, p) is not None for p in (ARK.regel, ARK.gaelder, ARK.begrundelse))
+        decision = g.value(d, ARK.besluttetVed)
+        if complete and expiry is not None and decision in f.approved:
+            f.valid_dispensations.add(d)
+            out.add((d, AFL.gyldig, TRUE))
+    return f

@@ -1,0 +1,81 @@
+"""Det kanoniske fund / the one canonical Finding record that every output format projects."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    """Ordered so that ``>=`` means "at least as serious"."""
+
+    INFO = 1
+    WARNING = 2
+    VIOLATION = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.upper()]
+
+    @property
+    def dansk(self) -> str:
+        return {"INFO": "info", "WARNING": "advarsel", "VIOLATION": "overtrædelse"}[self.name]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    focus: str
+    message: str
+    label: str | None = None
+    kommune: str | None = None
+    path: str | None = None
+    value: str | None = None
+    file: str | None = None
+    line: int | None = None
+    dispensation: str | None = None
+    message_en: str | None = field(default=None, compare=False)
+
+    def key(self) -> tuple[str, str]:
+        """What a Dispensation matches on: (rule, focus)."""
+        return (self.rule, self.focus)
+
+    def sort_key(self) -> tuple:
+        return (self.rule, self.file or "", self.line or 0, self.focus, self.path or "", self.value or "")
+
+    def to_json(self) -> dict:
+        """The finding as SPEC §4 fixes it (keys and values are a contract)."""
+        d = asdict(self)
+        d.pop("message_en")
+        d["severity"] = self.severity.label
+        return d
+
+    def with_(self, **changes) -> "Finding":
+        return replace(self, **changes)
+
+
+@dataclass
+class CheckResult:
+    as_of: str
+    findings: list[Finding]
+    notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def summary(self) -> dict[str, int]:
+        counts = {"violation": 0, "warning": 0, "info": 0}
+        for f in self.findings:
+            counts[f.severity.label] += 1
+        return counts
+
+    @property
+    def conforms(self) -> bool:
+        return not any(f.severity is Severity.VIOLATION for f in self.findings)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)

@@ -1,0 +1,32 @@
+"""Fælles hjælpere for formaterne / helpers shared by the output formats."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+
+def tool_version() -> str:
+    try:
+        return version("arkitektur")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def where(f) -> str:
+    if f.file and f.line:
+        return f"{f.file}:{f.line}"
+    return f.file or "?"
+
+
+def title(catalogue, rule_id: str, lang: str) -> str:
+    if catalogue is None or rule_id not in catalogue.rules:
+        return ""
+    t = catalogue.rules[rule_id].title
+    return t.get(lang) or t.get("da", "")
+
+
+def file_uri(path: str) -> str:
+    """A SARIF artifact URI: relative paths stay relative (forward slashes), absolute become file: URIs."""
+    p = Path(path)
+    return p.as_uri() if p.is_absolute() else p.as_posix()

@@ -1,0 +1,16 @@
+"""JSON-output / the machine-readable contract of SPEC §4."""
+
+import json
+
+
+def document(result) -> dict:
+    return {
+        "as_of": result.as_of,
+        "conforms": result.conforms,
+        "summary": result.summary,
+        "findings": [f.to_json() for f in result.findings],
+    }
+
+
+def render(result, *, lang: str = "da", catalogue=None) -> str:
+    return json.dumps(document(result), ensure_ascii=False, indent=2) + "\n"

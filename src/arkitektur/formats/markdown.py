@@ -1,0 +1,49 @@
+"""Markdown / a summary and one collapsible section per rule, fit for a pull-request comment."""
+
+from __future__ import annotations
+
+import html
+from itertools import groupby
+
+from ._common import title
+
+_WORDS = {
+    "da": {"head": "Arkitekturtjek", "asof": "pr.", "rule": "Regel", "sev": "Alvor", "count": "Fund",
+           "where": "Sted", "elem": "Element", "msg": "Besked", "none": "Ingen fund. ✅",
+           "violation": "overtrædelse", "warning": "advarsel", "info": "info",
+           "violations": "overtrædelser", "warnings": "advarsler", "infos": "info"},
+    "en": {"head": "Architecture check", "asof": "as of", "rule": "Rule", "sev": "Severity", "count": "Findings",
+           "where": "Location", "elem": "Element", "msg": "Message", "none": "No findings. ✅",
+           "violation": "violation", "warning": "warning", "info": "info",
+           "violations": "violations", "warnings": "warnings", "infos": "info"},
+}
+
+
+def cell(text) -> str:
+    """Escape for a Markdown table cell: HTML, pipes and line breaks."""
+    return html.escape(str(text or ""), quote=False).replace("|", "\\|").replace("\n", " ")
+
+
+def render(result, *, lang: str = "da", catalogue=None) -> str:
+    w = _WORDS["en" if lang == "en" else "da"]
+    s = result.summary
+    out = [f"### {w['head']} {w['asof']} {result.as_of}", "",
+           f"**{s['violation']}** {w['violations']} · **{s['warning']}** {w['warnings']} · **{s['info']}** {w['infos']}",
+           ""]
+    if not result.findings:
+        out.append(w["none"])
+        return "\n".join(out) + "\n"
+    out += [f"| {w['rule']} | {w['count']} |", "|---|---|"]
+    groups = [(k, list(v)) for k, v in groupby(result.findings, key=lambda f: f.rule)]
+    for rid, group in groups:
+        out.append(f"| {cell(rid + ' ' + title(catalogue, rid, lang))} | {len(group)} |")
+    out.append("")
+    for rid, group in groups:
+        out += ["<details>", f"<summary>{html.escape(rid)} {html.escape(title(catalogue, rid, lang))} "
+                f"({len(group)})</summary>", "",
+                f"| {w['sev']} | {w['elem']} | {w['where']} | {w['msg']} |", "|---|---|---|---|"]
+        for f in group:
+            loc = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
+            out.append(f"| {w[f.severity.label]} | {cell(f.label or f.focus)} | `{cell(loc)}` | {cell(f.message)} |")
+        out += ["", "</details>", ""]
+    return "\n".join(out) + "\n"

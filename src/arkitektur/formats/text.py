@@ -1,0 +1,40 @@
+"""Tekstoutput / findings grouped by rule, for a terminal, Danish by default."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+_WORDS = {
+    "da": {"violation": "overtrædelse", "warning": "advarsel", "info": "info",
+           "summary": "{v} overtrædelser, {w} advarsler, {i} info – {files} filer tjekket pr. {as_of}",
+           "none": "Ingen fund.", "disp": "dispensation"},
+    "en": {"violation": "violation", "warning": "warning", "info": "info",
+           "summary": "{v} violations, {w} warnings, {i} info – {files} files checked as of {as_of}",
+           "none": "No findings.", "disp": "dispensation"},
+}
+
+
+def render(result, *, lang: str = "da", catalogue=None) -> str:
+    w = _WORDS["en" if lang == "en" else "da"]
+    lines: list[str] = []
+    for note in result.notes:
+        lines.append(f"note: {note}")
+    for rule_id, group in groupby(result.findings, key=lambda f: f.rule):
+        group = list(group)
+        title = ""
+        if catalogue is not None and rule_id in catalogue.rules:
+            title = catalogue.rules[rule_id].title.get(lang) or catalogue.rules[rule_id].title.get("da", "")
+        lines.append(f"{rule_id} {title} ({len(group)})".rstrip())
+        for f in group:
+            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "?")
+            name = f.label or f.focus
+            extra = f" [{w['disp']}: {f.dispensation}]" if f.dispensation else ""
+            value = f" ({f.value})" if f.value else ""
+            lines.append(f"  {where}: {w[f.severity.label]}: {name}{value}: {f.message}{extra}")
+        lines.append("")
+    if not result.findings:
+        lines.append(w["none"])
+    s = result.summary
+    lines.append(w["summary"].format(v=s["violation"], w=s["warning"], i=s["info"],
+                                     files=len(result.files), as_of=result.as_of))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,65 @@
+"""Regelsider / renders the rule catalogue and each rule's page (Markdown) from the shapes."""
+
+from __future__ import annotations
+
+from .catalogue import Catalogue, Rule
+
+_SEV_DA = {"V": "overtrædelse", "W": "advarsel", "I": "info", "V/W": "overtrædelse/advarsel"}
+
+
+def _t(d: dict, lang: str) -> str:
+    return d.get(lang) or d.get("da") or ""
+
+
+def listing(catalogue: Catalogue, lang: str = "da") -> list[tuple[str, str, str, str]]:
+    """(ID, severity code, principle, title) per rule, in catalogue order."""
+    return [(r.id, r.severity_code, _t(r.principle, lang), _t(r.title, lang)) for r in catalogue.ordered()]
+
+
+def _example_block(label: str, example) -> list[str]:
+    if example is None:
+        return [f"### {label}", "", "_(mangler / missing)_", ""]
+    body = "\n".join(line for line in example.text.splitlines())
+    return [f"### {label}", "", f"`{example.path.parent.name}/{example.path.name}`", "", "```turtle", body.rstrip(),
+            "```", ""]
+
+
+def page(rule: Rule) -> str:
+    """The rule's documentation page: Danish first, English after (fixed template)."""
+    out = [f"# {rule.id} — {_t(rule.title, 'da')}", "",
+           f"*{_t(rule.title, 'en')}*", "",
+           "| | |", "|---|---|",
+           f"| Alvor / severity | {rule.severity_code} ({_SEV_DA.get(rule.severity_code, rule.severity_code)}) |",
+           f"| Princip / principle | {_t(rule.principle, 'da')} / {_t(rule.principle, 'en')} |"]
+    if rule.source:
+        out.append(f"| Kilde / source | <{rule.source}> |")
+    out += ["", "## Problem", "", _t(rule.problem, "da"), "", f"*{_t(rule.problem, 'en')}*", "",
+            "## Løsning / solution", "", _t(rule.solution, "da"), "", f"*{_t(rule.solution, 'en')}*", "",
+            "## Besked / message", "", f"> {_t(rule.message, 'da')}", "", f"> *{_t(rule.message, 'en')}*", "",
+            "## Eksempler / examples", ""]
+    bad = rule.bad_example()
+    out += _example_block("Forkert / bad", bad)
+    if bad is not None and bad.expected:
+        out += ["Forventede fund / expected findings:", ""]
+        out += [f"- {sev}: `{focus}`" for sev, focus in bad.expected]
+        out.append("")
+    out += _example_block("Rigtigt / good", rule.good_example())
+    out.append("_Genereret fra shapes/ med `arkitektur rules --docs docs/regler` — ret i formen, ikke her._")
+    return "\n".join(out) + "\n"
+
+
+def index(catalogue: Catalogue) -> str:
+    out = ["# Regelkatalog / rule catalogue", "",
+           "Genereret fra `shapes/` — ret i formerne, ikke her. / Generated from `shapes/`.", "",
+           "| ID | Alvor | Princip | Titel |", "|---|---|---|---|"]
+    for rid, sev, principle, title in listing(catalogue):
+        out.append(f"| [{rid}]({rid}.md) | {sev} | {principle} | {title} |")
+    return "\n".join(out) + "\n"
+
+
+def pages(catalogue: Catalogue) -> dict[str, str]:
+    """File name -> content, for ``docs/regler/``."""
+    out = {"README.md": index(catalogue)}
+    for rule in catalogue.ordered():
+        out[f"{rule.id}.md"] = page(rule)
+    return out
