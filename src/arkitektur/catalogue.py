@@ -18,6 +18,7 @@ from .namespaces import ARK, RDF, SH
 from .locator import Locator
 
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
+REGEL = "https://w3id.org/arkitektur/regler#"
 _RULE_ID = re.compile(r"^[A-Z]{2,5}-\d+(?:\.\d+)?$")
 
 
@@ -138,7 +139,11 @@ def load_shapes(files: list[Path]) -> tuple[Graph, Locator]:
 
 def build(g: Graph, loc: Locator) -> Catalogue:
     rules: dict[str, Rule] = {}
-    for shape, rid in g.subject_objects(ARK.regel):
+    # The shape named regel:<ID> speaks for the rule (title, texts); the others follow in IRI order,
+    # so a rule's page never depends on the order rdflib happens to return triples in.
+    pairs = sorted(g.subject_objects(ARK.regel),
+                   key=lambda p: (str(p[0]) != f"{REGEL}{p[1]}", str(p[0])))
+    for shape, rid in pairs:
         rid = str(rid)
         if not _RULE_ID.match(rid):
             file, line = loc.locate(str(shape))

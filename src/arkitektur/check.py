@@ -22,7 +22,7 @@ from .locator import Locator
 from .namespaces import ARK, RDF, RDFS, SH
 
 # name -> module with ``validate(data: Graph, shapes: Graph) -> list[RawResult]``
-ENGINE_MODULES = {"pyshacl": "arkitektur.engine_pyshacl"}
+ENGINE_MODULES = {"pyshacl": "arkitektur.engine_pyshacl", "oxigraph": "arkitektur.engine_oxigraph"}
 ENGINES = tuple(ENGINE_MODULES)
 DEFAULT_ENGINE = "pyshacl"
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
@@ -170,7 +170,14 @@ class FindingMaker:
             return None  # a helper shape (e.g. inside sh:or) reported through its parent
         rule_shape = self.catalogue.shape_with_rule(r.shape)
         severity = _SEVERITY.get(self.catalogue.graph.value(rule_shape, SH.severity), Severity.VIOLATION)
-        msgs = {m.language: str(m) for m in r.messages if isinstance(m, Literal)}
+        # Texts come from the shapes, never from the engine: pySHACL drops the language tag when it
+        # fills {?value}, and engines differ in whether they copy sh:message at all.
+        msgs: dict = {}
+        for shape in (r.shape, rule_shape):
+            msgs = {m.language: str(m) for m in self.catalogue.graph.objects(shape, SH.message)
+                    if isinstance(m, Literal)}
+            if msgs:
+                break
         # A SPARQL constraint without ?value reports the focus as its value: that is no value.
         value = None if r.value is None or r.value == r.focus else r.value
         return self.make(rule=rule, focus=str(r.focus), severity=severity, lang=lang,

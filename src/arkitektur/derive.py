@@ -19,6 +19,13 @@ from rdflib.xsd_datetime import parse_xsd_duration
 from .namespaces import AFL, ARK, RDF, XSD
 
 KONTEKST = AFL.kontekst
+
+#: Every afl: term this module produces; shapes may use these and no others (a meta-test checks it).
+AFL_TERMS = frozenset(AFL[n] for n in (
+    "kontekst", "asOf", "asOfPlus18M", "asOfMinus3Y", "Modelemne", "gaeldende", "godkendt",
+    "opsigelsesdato", "startPlus6M", "medlemAf", "medlemFra", "aktivtMedlemAf",
+    "GaeldendeMaalloesning", "samarbejde", "planlagtAf", "gyldig", "udloebet",
+))
 TRUE = Literal(True)
 _APPROVED = (ARK.Go, ARK.Godkendt)
 

@@ -29,7 +29,8 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
             where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "?")
             name = f.label or f.focus
             extra = f" [{w['disp']}: {f.dispensation}]" if f.dispensation else ""
-            value = f" ({f.value})" if f.value else ""
+            # IRIs are named by label inside the message already; literals (e.g. an ill-typed date) are not.
+            value = f" ({f.value})" if f.value and not f.value.startswith(("http://", "https://", "urn:")) else ""
             lines.append(f"  {where}: {w[f.severity.label]}: {name}{value}: {f.message}{extra}")
         lines.append("")
     if not result.findings:
