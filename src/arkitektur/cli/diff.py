@@ -1,0 +1,42 @@
+"""``arkitektur diff`` / parses options, compares two git revisions semantically, prints one format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import semdiff
+from ..config import parse_date
+from .app import main
+
+
+@main.command("diff")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--base", required=True, metavar="REV", help="Git-revisionen der sammenlignes med (fx origin/main).")
+@click.option("--head", metavar="REV", help="Den nye side (standard: arbejdskopien, også uindcheckede ændringer).")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato begge sider tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Outputformat; markdown passer som kommentar på en pull request.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--skip-check", is_flag=True,
+              help="Spring tjekket af begge sider over (ingen fund sammenlignes; meget hurtigere).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.pass_context
+def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
+    """Semantisk diff / semantic diff of the models between two git revisions.
+
+    Viser elementer (systemer, anvendelser, integrationer, kontrakter, projekter …) der er
+    tilføjet, fjernet eller ændret (egenskab for egenskab), fund der er kommet til eller rettet,
+    og ændringen i konvergens pr. kommune. PATHS er som for 'check' (standard: models/).
+    """
+    ctx.meta["arkitektur.lang"] = lang
+    day = parse_date(as_of) if as_of else None
+    result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
+    text = semdiff.render(result, fmt, lang)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

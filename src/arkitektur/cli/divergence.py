@@ -1,0 +1,39 @@
+"""``arkitektur divergence`` / parses options, builds the harmonisation matrix, prints one format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import divergence
+from ..check import prepare, resolve_as_of
+from ..config import parse_date
+from .app import main
+
+
+@main.command("divergence")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato matricen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text",
+              show_default=True, help="Outputformat / output format.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.pass_context
+def divergence_command(ctx, paths, as_of, fmt, lang, output):
+    """Harmoniseringsmatrix / harmonisation matrix: per opgave og kommune system og status.
+
+    Status pr. celle: konvergeret, planlagt, divergerende eller ikke omfattet (SPEC §5);
+    til sidst andelen af opgaver med målløsning, der er konvergeret, pr. kommune og samlet.
+    """
+    ctx.meta["arkitektur.lang"] = lang
+    targets = list(paths) or [Path("models")]
+    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    matrix = divergence.build_matrix(prepare(targets, day), lang)
+    text = divergence.render(matrix, fmt, lang)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,41 @@
+"""``arkitektur roadmap`` / parses options, builds the contract and procurement calendar, prints one format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import roadmap
+from ..check import prepare, resolve_as_of
+from ..config import parse_date
+from .app import main
+
+
+@main.command("roadmap")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato køreplanen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--vindue", "window", type=click.IntRange(min=1, max=120), default=12, show_default=True,
+              help="Længste afstand i måneder fra første til sidste kontraktudløb i et fælles udbudsvindue.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text",
+              show_default=True, help="Outputformat / output format.")
+@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.pass_context
+def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
+    """Køreplan / roadmap: kontraktudløb, opsigelsesdatoer, udbud og fælles udbudsvinduer pr. opgave.
+
+    Et vindue starter ved det tidligste kontraktudløb, der ikke allerede er i et vindue, og tager
+    alle udløb højst --vindue måneder efter; vinduer med mindst to kommuner vises (SPEC §5).
+    """
+    ctx.meta["arkitektur.lang"] = lang
+    targets = list(paths) or [Path("models")]
+    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
+    text = roadmap.render(plan, fmt, lang)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)

@@ -1,0 +1,501 @@
+"""Harmoniseringsmatrixen / SPEC §5: per task and member the systems in use and the convergence status.
+
+Plan, membership, the applicable Maalloesning and notice dates come from ``derive.Facts``; this
+module only reads the model's usages and contracts and classifies each (task, member) cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from . import tables
+from .derive import as_date
+from .namespaces import ARK, RDF, RDFS, SKOS
+
+KONVERGERET = "konvergeret"
+PLANLAGT = "planlagt"
+DIVERGERENDE = "divergerende"
+IKKE_OMFATTET = "ikke omfattet"
+STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_OMFATTET)
+
+_STATUS_EN = {KONVERGERET: "converged", PLANLAGT: "planned", DIVERGERENDE: "diverging",
+              IKKE_OMFATTET: "not covered"}
+
+
+def label_of(g: Graph, node: Node | None, lang: str = "da") -> str:
+    """rdfs:label (then skos:prefLabel) in ``lang``, else Danish, English, any; else the IRI's tail."""
+    if node is None:
+        return ""
+    for prop in (RDFS.label, SKOS.prefLabel):
+        labels = [lab for lab in g.objects(node, prop) if isinstance(lab, Literal)]
+        for want in (lang, "da", "en", None):
+            for lab in sorted(labels):
+                if lab.language == want:
+                    return str(lab)
+        if labels:
+            return str(sorted(labels)[0])
+    text = str(node)
+    for sep in ("#", "/"):
+        if sep in text.rstrip(sep):
+            return text.rstrip(sep).rsplit(sep, 1)[1]
+    return text
+
+
+def _date(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+@dataclass
+class Contract:
+    """One Kontrakt as the reports need it."""
+
+    kontrakt: str
+    label: str
+    udloebsdato: dt.date | None
+    opsigelsesdato: dt.date | None
+    opsigelsesfrist: str | None = None
+    forlaengelse_til: dt.date | None = None
+    kontraktpart: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"kontrakt": self.kontrakt, "label": self.label, "udloebsdato": _date(self.udloebsdato),
+                "opsigelsesdato": _date(self.opsigelsesdato), "opsigelsesfrist": self.opsigelsesfrist,
+                "forlaengelse_til": _date(self.forlaengelse_til), "kontraktpart": self.kontraktpart}
+
+
+@dataclass
+class Usage:
+    """One Systemanvendelse of a member for a task."""
+
+    anvendelse: str
+    label: str
+    system: str | None
+    system_label: str
+    livscyklus: str | None
+    livscyklus_label: str
+    kontrakter: list[Contract] = field(default_factory=list)
+
+    @property
+    def i_drift(self) -> bool:
+        return self.livscyklus == str(ARK.IDrift)
+
+    def to_json(self) -> dict:
+        return {"anvendelse": self.anvendelse, "label": self.label, "system": self.system,
+                "livscyklus": self.livscyklus, "kontrakter": [c.to_json() for c in self.kontrakter]}
+
+
+@dataclass
+class Cell:
+    """One member's state for one task."""
+
+    kommune: str
+    label: str
+    status: str
+    systemer: list[str]
+    system_labels: list[str]
+    udloebsdato: dt.date | None
+    opsigelsesdato: dt.date | None
+    kontrakt: str | None
+    anvendelser: list[Usage]
+    planer: list[str]
+    medlem_fra: dt.date | None
+    aktiv: bool
+    plan_labels: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"kommune": self.kommune, "status": self.status, "systemer": self.systemer,
+                "udloebsdato": _date(self.udloebsdato), "opsigelsesdato": _date(self.opsigelsesdato),
+                "label": self.label, "kontrakt": self.kontrakt, "planer": self.planer,
+                "medlem_fra": _date(self.medlem_fra), "aktiv": self.aktiv,
+                "anvendelser": [u.to_json() for u in self.anvendelser]}
+
+
+@dataclass
+class Row:
+    """One task of one collaboration: its target (if any) and every member's cell."""
+
+    samarbejde: str
+    opgave: str
+    label: str
+    notation: str | None
+    maalloesning: str | None
+    maalsystem: str | None
+    maalsystem_label: str | None
+    senest: dt.date | None
+    members: list[Cell]
+
+    @property
+    def has_target(self) -> bool:
+        return self.maalloesning is not None
+
+    def cell(self, kommune: str) -> Cell | None:
+        return next((c for c in self.members if c.kommune == kommune), None)
+
+    def to_json(self) -> dict:
+        return {"opgave": self.opgave, "label": self.label, "maalsystem": self.maalsystem,
+                "senest": _date(self.senest), "members": [c.to_json() for c in self.members],
+                "samarbejde": self.samarbejde, "notation": self.notation,
+                "maalloesning": self.maalloesning, "maalsystem_label": self.maalsystem_label}
+
+
+@dataclass
+class Member:
+    kommune: str
+    label: str
+    medlem_fra: dt.date | None
+    aktiv: bool
+
+    def to_json(self) -> dict:
+        return {"kommune": self.kommune, "label": self.label, "medlem_fra": _date(self.medlem_fra),
+                "aktiv": self.aktiv}
+
+
+@dataclass
+class Share:
+    """Converged cells out of target cells."""
+
+    konvergeret: int = 0
+    i_alt: int = 0
+
+    @property
+    def andel(self) -> float | None:
+        return round(self.konvergeret / self.i_alt, 4) if self.i_alt else None
+
+    def add(self, other: "Share") -> None:
+        self.konvergeret += other.konvergeret
+        self.i_alt += other.i_alt
+
+
+@dataclass
+class Collaboration:
+    samarbejde: str
+    label: str
+    members: list[Member]
+    shares: dict[str, Share]   # active member -> share of its target tasks converged
+    samlet: Share
+
+    def summary(self) -> dict:
+        out: dict = {k: s.andel for k, s in self.shares.items()}
+        out["samlet"] = self.samlet.andel
+        return out
+
+    def to_json(self) -> dict:
+        return {"samarbejde": self.samarbejde, "label": self.label,
+                "kommuner": [m.to_json() for m in self.members], "summary": self.summary()}
+
+
+@dataclass
+class Matrix:
+    """The harmonisation matrix (SPEC §5) at ``as_of``."""
+
+    as_of: dt.date
+    rows: list[Row]
+    samarbejder: list[Collaboration]
+    shares: dict[str, Share]
+    samlet: Share
+
+    def summary(self) -> dict:
+        """Per active member the share of its target tasks converged, and ``samlet``."""
+        out: dict = {k: s.andel for k, s in self.shares.items()}
+        out["samlet"] = self.samlet.andel
+        return out
+
+    def to_json(self) -> dict:
+        """The JSON that SPEC §5 fixes (plus added keys)."""
+        return {"as_of": self.as_of.isoformat(), "rows": [r.to_json() for r in self.rows],
+                "summary": self.summary(), "samarbejder": [c.to_json() for c in self.samarbejder]}
+
+
+# --------------------------------------------------------------------------- building
+
+
+class _Index:
+    """The model's usages and contracts, read once."""
+
+    def __init__(self, g: Graph, facts, lang: str) -> None:
+        self.g, self.facts, self.lang = g, facts, lang
+        self.usages: dict[tuple, list[Usage]] = defaultdict(list)   # (kommune, opgave) -> usages
+        self.tasks_of: dict[Node, set] = defaultdict(set)            # kommune -> tasks it supports
+        self._contracts: dict[Node, Contract] = {}
+        for u in sorted(set(g.subjects(RDF.type, ARK.Systemanvendelse)), key=str):
+            system = g.value(u, ARK.system)
+            lcs = sorted(g.objects(u, ARK.livscyklus), key=str)
+            lc = lcs[0] if lcs else None
+            usage = Usage(
+                anvendelse=str(u), label=label_of(g, u, lang),
+                system=None if system is None else str(system),
+                system_label=label_of(g, system, lang) if system is not None else "?",
+                livscyklus=None if lc is None else str(lc),
+                livscyklus_label=label_of(g, lc, lang) if lc is not None else "",
+                kontrakter=[self.contract(k) for k in sorted(g.objects(u, ARK.kontrakt), key=str)],
+            )
+            for k in g.objects(u, ARK.kommune):
+                for task in g.objects(u, ARK.understoetterOpgave):
+                    self.usages[(k, task)].append(usage)
+                    # A phased-out usage no longer supports the task (SPEC §5: "supports").
+                    if lc != ARK.Udfaset:
+                        self.tasks_of[k].add(task)
+
+    def contract(self, k: Node) -> Contract:
+        if k not in self._contracts:
+            g = self.g
+            frist = g.value(k, ARK.opsigelsesfrist)
+            self._contracts[k] = Contract(
+                kontrakt=str(k), label=label_of(g, k, self.lang),
+                udloebsdato=as_date(g.value(k, ARK.udloebsdato)),
+                opsigelsesdato=self.facts.notice_dates.get(k),
+                opsigelsesfrist=None if frist is None else str(frist),
+                forlaengelse_til=as_date(g.value(k, ARK.forlaengelseTil)),
+                kontraktpart=sorted(str(p) for p in g.objects(k, ARK.kontraktpart)),
+            )
+        return self._contracts[k]
+
+
+def governing_contract(usages: list[Usage]) -> Contract | None:
+    """The contract that decides when a member can leave: of its IDrift usages, the latest end.
+
+    Ties on the end go to the earliest notice date (the one that must be acted on first).
+    """
+    dated = [c for u in usages if u.i_drift for c in u.kontrakter if c.udloebsdato is not None]
+    if not dated:
+        return None
+    return max(dated, key=lambda c: (c.udloebsdato, -(c.opsigelsesdato or c.udloebsdato).toordinal(),
+                                     c.kontrakt))
+
+
+def _members(g: Graph, facts, s: Node, lang: str) -> list[Member]:
+    out = [Member(kommune=str(k), label=label_of(g, k, lang), medlem_fra=facts.member_from.get((s, k)),
+                  aktiv=facts.is_active_member(k, s))
+           for k in facts.members.get(s, ())]
+    return sorted(out, key=lambda m: (m.label.casefold(), m.kommune))
+
+
+def _cell(idx: _Index, s: Node, task: Node, member: Member, ml: Node | None, target: Node | None) -> Cell:
+    k = URIRef(member.kommune)
+    usages = idx.usages.get((k, task), [])
+    running = [u for u in usages if u.i_drift and u.system is not None]
+    systems = sorted({u.system for u in running})
+    gov = governing_contract(usages)
+    plans = [str(p) for p in idx.facts.plans.get((ml, k), [])] if ml is not None else []
+    if ml is None or not member.aktiv:
+        status = IKKE_OMFATTET
+    elif target is not None and systems == [str(target)]:
+        status = KONVERGERET
+    elif plans:
+        status = PLANLAGT
+    else:
+        status = DIVERGERENDE
+    return Cell(
+        kommune=member.kommune, label=member.label, status=status, systemer=systems,
+        system_labels=[label_of(idx.g, URIRef(x), idx.lang) for x in systems],
+        udloebsdato=gov.udloebsdato if gov else None, opsigelsesdato=gov.opsigelsesdato if gov else None,
+        kontrakt=gov.kontrakt if gov else None, anvendelser=usages, planer=plans,
+        medlem_fra=member.medlem_fra, aktiv=member.aktiv,
+        plan_labels=[label_of(idx.g, URIRef(p), idx.lang) for p in plans],
+    )
+
+
+def _row(idx: _Index, s: Node, task: Node, members: list[Member]) -> Row:
+    g = idx.g
+    ml = idx.facts.targets.get((s, task))
+    target = g.value(ml, ARK.maalsystem) if ml is not None else None
+    notation = g.value(task, SKOS.notation)
+    return Row(
+        samarbejde=str(s), opgave=str(task), label=label_of(g, task, idx.lang),
+        notation=None if notation is None else str(notation),
+        maalloesning=None if ml is None else str(ml),
+        maalsystem=None if target is None else str(target),
+        maalsystem_label=None if target is None else label_of(g, target, idx.lang),
+        senest=as_date(g.value(ml, ARK.senest)) if ml is not None else None,
+        members=[_cell(idx, s, task, m, ml, target) for m in members],
+    )
+
+
+def _row_key(row: Row) -> tuple:
+    return (row.notation is None, row.notation or "", row.label.casefold(), row.opgave)
+
+
+def collaborations(ctx) -> list[Node]:
+    """Every Samarbejde with members or a target, in a stable order."""
+    found = set(ctx.facts.members) | {s for s, _ in ctx.facts.targets}
+    return sorted(found, key=str)
+
+
+def build_rows(ctx, lang: str = "da", extra_tasks: dict | None = None) -> list[Row]:
+    """The rows of every collaboration; ``extra_tasks`` (collaboration -> tasks) adds rows (roadmap)."""
+    idx = _Index(ctx.graph, ctx.facts, lang)
+    rows: list[Row] = []
+    for s in collaborations(ctx):
+        members = _members(ctx.graph, ctx.facts, s, lang)
+        tasks = {t for (s2, t) in ctx.facts.targets if s2 == s}
+        for m in members:
+            tasks |= idx.tasks_of.get(URIRef(m.kommune), set())
+        tasks |= set((extra_tasks or {}).get(s, ()))
+        rows.extend(sorted((_row(idx, s, t, members) for t in tasks), key=_row_key))
+    return rows
+
+
+def build_matrix(ctx, lang: str = "da") -> Matrix:
+    """The harmonisation matrix for ``ctx`` (a ``check.Context``) at its as-of date."""
+    rows = build_rows(ctx, lang)
+    collabs = []
+    total_shares: dict[str, Share] = {}
+    total = Share()
+    for s in collaborations(ctx):
+        members = _members(ctx.graph, ctx.facts, s, lang)
+        shares = {m.kommune: Share() for m in members if m.aktiv}
+        for row in rows:
+            if row.samarbejde != str(s) or not row.has_target:
+                continue
+            for c in row.members:
+                if c.kommune in shares:
+                    shares[c.kommune].i_alt += 1
+                    shares[c.kommune].konvergeret += c.status == KONVERGERET
+        samlet = Share()
+        for k, share in shares.items():
+            samlet.add(share)
+            total_shares.setdefault(k, Share()).add(share)
+        total.add(samlet)
+        collabs.append(Collaboration(samarbejde=str(s), label=label_of(ctx.graph, s, lang),
+                                     members=members, shares=shares, samlet=samlet))
+    ordered = dict(sorted(total_shares.items()))
+    return Matrix(as_of=ctx.facts.as_of, rows=rows, samarbejder=collabs, shares=ordered, samlet=total)
+
+
+# --------------------------------------------------------------------------- rendering
+
+_WORDS = {
+    "da": {"title": "Harmoniseringsmatrix pr. {as_of}", "collab": "Samarbejde", "members": "Medlemmer",
+           "from": "medlem fra {d}", "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
+           "kommune": "Kommune", "status": "Status", "systems": "Systemer", "end": "Udløb",
+           "notice": "Opsigelse", "plan": "Plan", "summary": "Konvergens (andel af opgaver med målløsning)",
+           "samlet": "Samlet", "of": "{n} af {d}", "none": "Ingen opgaver at vise.", "task": "Opgave",
+           "maal": "Målsystem", "senest": "Senest", "notyet": "ikke medlem endnu"},
+    "en": {"title": "Harmonisation matrix as of {as_of}", "collab": "Collaboration", "members": "Members",
+           "from": "member from {d}", "target": "target system {s}, by {d}", "notarget": "no target solution",
+           "kommune": "Municipality", "status": "Status", "systems": "Systems", "end": "Expires",
+           "notice": "Notice", "plan": "Plan", "summary": "Convergence (share of tasks with a target solution)",
+           "samlet": "Overall", "of": "{n} of {d}", "none": "No tasks to show.", "task": "Task",
+           "maal": "Target system", "senest": "By", "notyet": "not yet a member"},
+}
+
+
+def status_text(status: str, lang: str) -> str:
+    return _STATUS_EN[status] if lang == "en" else status
+
+
+def task_title(row) -> str:
+    return f"{row.notation} {row.label}" if row.notation and row.notation != row.label else row.label
+
+
+def _systems_text(cell: Cell, lang: str) -> str:
+    """Every usage for the task, IDrift first: "SBSYS (I drift), Acadre (Udfases)"."""
+    order = {str(ARK.IDrift): 0, str(ARK.Indfases): 1, str(ARK.Planlagt): 2, str(ARK.Udfases): 3,
+             str(ARK.Udfaset): 4}
+    parts = []
+    for u in sorted(cell.anvendelser, key=lambda u: (order.get(u.livscyklus, 5), u.system_label.casefold())):
+        parts.append(f"{u.system_label} ({u.livscyklus_label.lower()})" if u.livscyklus_label else u.system_label)
+    return ", ".join(dict.fromkeys(parts)) or "–"
+
+
+def _plans_text(cell: Cell) -> str:
+    return ", ".join(cell.plan_labels)
+
+
+def _status_cell(cell: Cell, w: dict, lang: str) -> str:
+    text = status_text(cell.status, lang)
+    if not cell.aktiv and cell.medlem_fra:
+        text += f" ({w['from'].format(d=cell.medlem_fra.isoformat())})"
+    return text
+
+
+def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
+    """The matrix as ``text``, ``json``, ``csv`` or ``markdown``."""
+    if fmt == "json":
+        return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2) + "\n"
+    w = _WORDS["en" if lang == "en" else "da"]
+    if fmt == "csv":
+        headers = ["samarbejde", "opgave", "notation", "label", "maalsystem", "senest", "kommune",
+                   "kommune_label", "status", "systemer", "anvendelser", "udloebsdato", "opsigelsesdato",
+                   "planer", "medlem_fra", "aktiv"]
+        out = []
+        for r in matrix.rows:
+            for c in r.members:
+                out.append([r.samarbejde, r.opgave, r.notation, r.label, r.maalsystem, r.senest, c.kommune,
+                            c.label, c.status, " ".join(c.systemer), _systems_text(c, lang), c.udloebsdato,
+                            c.opsigelsesdato, " ".join(c.planer), c.medlem_fra, "ja" if c.aktiv else "nej"])
+        return tables.csv_table(headers, out)
+    if fmt == "markdown":
+        return _markdown(matrix, w, lang)
+    return _text(matrix, w, lang)
+
+
+def _text(matrix: Matrix, w: dict, lang: str) -> str:
+    lines = [w["title"].format(as_of=matrix.as_of.isoformat())]
+    for collab in matrix.samarbejder:
+        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
+        lines += ["", f"{w['collab']}: {collab.label}"]
+        names = [m.label + ("" if m.aktiv or not m.medlem_fra else f" ({w['from'].format(d=m.medlem_fra)})")
+                 for m in collab.members]
+        lines.append(f"{w['members']}: {', '.join(names)}")
+        if not rows:
+            lines += ["", w["none"]]
+        for r in rows:
+            head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
+                    if r.has_target else w["notarget"])
+            lines += ["", f"{task_title(r)} — {head}"]
+            body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,
+                     c.opsigelsesdato, _plans_text(c)] for c in r.members]
+            lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
+                                            w["plan"]], body, indent="  "))
+        lines += ["", w["summary"] + ":"]
+        body = [[m.label, tables.percent(collab.shares[m.kommune].andel),
+                 w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
+                for m in collab.members if m.kommune in collab.shares]
+        body.append([w["samlet"], tables.percent(collab.samlet.andel),
+                     w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
+        lines.append(tables.text_table(None, body, indent="  "))
+    if not matrix.samarbejder:
+        lines += ["", w["none"]]
+    return "\n".join(lines) + "\n"
+
+
+_MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_OMFATTET: "➖"}
+
+
+def _markdown(matrix: Matrix, w: dict, lang: str) -> str:
+    lines = [f"## {w['title'].format(as_of=matrix.as_of.isoformat())}"]
+    for collab in matrix.samarbejder:
+        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
+        lines += ["", f"### {w['collab']}: {collab.label}", ""]
+        headers = [w["task"], w["maal"], w["senest"]] + [m.label for m in collab.members]
+        body = []
+        for r in rows:
+            cells = []
+            for c in r.members:
+                text = f"{_MARK[c.status]} {_status_cell(c, w, lang)}<br>{_systems_text(c, lang)}"
+                if c.udloebsdato:
+                    text += f"<br>{w['end'].lower()} {c.udloebsdato.isoformat()}"
+                    if c.opsigelsesdato:
+                        text += f", {w['notice'].lower()} {c.opsigelsesdato.isoformat()}"
+                if c.planer:
+                    text += f"<br>{w['plan'].lower()}: {_plans_text(c)}"
+                cells.append(text)
+            body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
+        lines.append(tables.markdown_table(headers, body) if body else w["none"])
+        lines += ["", f"**{w['summary']}**", ""]
+        sbody = [[m.label, tables.percent(collab.shares[m.kommune].andel),
+                  w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
+                 for m in collab.members if m.kommune in collab.shares]
+        sbody.append([f"**{w['samlet']}**", tables.percent(collab.samlet.andel),
+                      w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
+        lines.append(tables.markdown_table([w["kommune"], "%", ""], sbody))
+    if not matrix.samarbejder:
+        lines += ["", w["none"]]
+    return "\n".join(lines) + "\n"

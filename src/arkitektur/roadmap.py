@@ -1,0 +1,454 @@
+"""Køreplanen / SPEC §5: per task the members' contract ends, notice dates, procurements and joint windows.
+
+Built on the harmonisation matrix (``divergence``): the same rows, the same per-member governing
+contract (the latest end of the member's IDrift usages for the task). Nothing here re-derives
+plan, membership or notice dates; those come from ``derive.Facts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from . import tables
+from .derive import as_date, shift
+from .divergence import Cell, Row, build_rows, label_of, status_text, task_title
+from .namespaces import ARK, RDF
+
+# Flag types (stable values in the JSON).
+FASTLAAST = "fastlaast"                    # a non-target IDrift contract ends after the target's senest
+OPSIGELSE_PASSERET = "opsigelse_passeret"  # notice date before as-of (contract still running)
+OPSIGELSE_SNART = "opsigelse_snart"        # notice date within the coming 12 months
+UDLOEBET = "udloebet"                      # contract ended before as-of, usage still IDrift
+UDBUD_EFTER_SENEST = "udbud_efter_senest"  # an Udbud for the task planned after the target's senest
+FLAG_TYPES = (FASTLAAST, OPSIGELSE_PASSERET, OPSIGELSE_SNART, UDLOEBET, UDBUD_EFTER_SENEST)
+
+
+def _d(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass
+class MemberContracts:
+    """One member's position for one task: what it runs, when it can leave, when it must act."""
+
+    kommune: str
+    label: str
+    status: str
+    medlem_fra: dt.date | None
+    aktiv: bool
+    systemer: list[str]
+    system_labels: list[str]
+    kontrakt: str | None            # the governing contract (latest end of the IDrift usages)
+    udloebsdato: dt.date | None     # contract end: the earliest date it can leave
+    opsigelsesdato: dt.date | None  # notice date: the last day to act
+    kandidat: bool                  # its end takes part in the joint-window walk
+    kontrakter: list[dict] = field(default_factory=list)  # every IDrift contract: kontrakt, system, dates
+
+    def to_json(self) -> dict:
+        return {"kommune": self.kommune, "label": self.label, "status": self.status,
+                "medlem_fra": _d(self.medlem_fra), "aktiv": self.aktiv, "systemer": self.systemer,
+                "kontrakt": self.kontrakt, "udloebsdato": _d(self.udloebsdato),
+                "opsigelsesdato": _d(self.opsigelsesdato), "kandidat": self.kandidat,
+                "kontrakter": [{**c, "udloebsdato": _d(c["udloebsdato"]),
+                                "opsigelsesdato": _d(c["opsigelsesdato"])} for c in self.kontrakter]}
+
+
+@dataclass
+class Procurement:
+    """An Udbud that omfatter the task."""
+
+    udbud: str
+    label: str
+    planlagt_dato: dt.date | None
+    deltagere: list[str]
+    deltager_labels: list[str]
+    erstatter: list[str]
+
+    def to_json(self) -> dict:
+        return {"udbud": self.udbud, "label": self.label, "planlagt_dato": _d(self.planlagt_dato),
+                "deltagere": self.deltagere, "erstatter": self.erstatter}
+
+
+@dataclass
+class Window:
+    """A proposed joint procurement window: two or more members' contract ends within N months."""
+
+    samarbejde: str
+    opgave: str
+    opgave_label: str
+    fra: dt.date
+    til: dt.date
+    kommuner: list[str]
+    kommune_labels: list[str]
+    udbud: list[str] = field(default_factory=list)
+    udbud_labels: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"opgave": self.opgave, "fra": self.fra.isoformat(), "til": self.til.isoformat(),
+                "kommuner": self.kommuner, "udbud": self.udbud, "samarbejde": self.samarbejde,
+                "label": self.opgave_label}
+
+
+@dataclass
+class Flag:
+    """Something on the calendar that needs attention."""
+
+    type: str
+    samarbejde: str
+    opgave: str
+    opgave_label: str
+    dato: dt.date | None
+    kommune: str | None = None
+    kommune_label: str | None = None
+    kontrakt: str | None = None
+    system: str | None = None
+    system_label: str | None = None
+    udbud: str | None = None
+    udbud_label: str | None = None
+    senest: dt.date | None = None
+
+    def to_json(self) -> dict:
+        return {"type": self.type, "samarbejde": self.samarbejde, "opgave": self.opgave,
+                "dato": _d(self.dato), "kommune": self.kommune, "kontrakt": self.kontrakt,
+                "system": self.system, "udbud": self.udbud, "senest": _d(self.senest)}
+
+
+@dataclass
+class TaskRoadmap:
+    samarbejde: str
+    opgave: str
+    label: str
+    notation: str | None
+    maalsystem: str | None
+    maalsystem_label: str | None
+    senest: dt.date | None
+    members: list[MemberContracts]
+    udbud: list[Procurement]
+    windows: list[Window]
+    flags: list[Flag]
+
+    def to_json(self) -> dict:
+        return {"samarbejde": self.samarbejde, "opgave": self.opgave, "label": self.label,
+                "notation": self.notation, "maalsystem": self.maalsystem, "senest": _d(self.senest),
+                "members": [m.to_json() for m in self.members],
+                "udbud": [u.to_json() for u in self.udbud],
+                "windows": [w.to_json() for w in self.windows], "flags": [f.to_json() for f in self.flags]}
+
+
+@dataclass
+class Roadmap:
+    """The contract and procurement calendar at ``as_of`` (also the data of the roadmap diagram)."""
+
+    as_of: dt.date
+    window_months: int
+    tasks: list[TaskRoadmap]
+
+    @property
+    def windows(self) -> list[Window]:
+        return sorted((w for t in self.tasks for w in t.windows), key=lambda w: (w.fra, w.til, w.opgave))
+
+    @property
+    def flags(self) -> list[Flag]:
+        return [f for t in self.tasks for f in t.flags]
+
+    def to_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "vindue_maaneder": self.window_months,
+                "windows": [w.to_json() for w in self.windows],
+                "tasks": [t.to_json() for t in self.tasks], "flags": [f.to_json() for f in self.flags]}
+
+
+# --------------------------------------------------------------------------- building
+
+
+def joint_windows(ends: list[tuple[dt.date, str]], months: int) -> list[list[tuple[dt.date, str]]]:
+    """SPEC §5: walk the ends in date order; a window starts at the earliest end not yet in one and
+    takes every end at most ``months`` months after it (inclusive). Only windows of two or more."""
+    walk = sorted(ends)
+    out, i = [], 0
+    while i < len(walk):
+        start = walk[i][0]
+        limit = shift(start, f"P{months}M") or dt.date.max
+        group = [e for e in walk[i:] if e[0] <= limit]
+        i += len(group)
+        if len(group) >= 2:
+            out.append(group)
+    return out
+
+
+def _procurements(ctx, lang: str) -> dict:
+    """Udbud per task, read once."""
+    g = ctx.graph
+    by_task = defaultdict(list)
+    for u in sorted(set(g.subjects(RDF.type, ARK.Udbud)), key=str):
+        deltagere = sorted(g.objects(u, ARK.deltager), key=str)
+        proc = Procurement(udbud=str(u), label=label_of(g, u, lang),
+                           planlagt_dato=as_date(g.value(u, ARK.planlagtDato)),
+                           deltagere=[str(k) for k in deltagere],
+                           deltager_labels=[label_of(g, k, lang) for k in deltagere],
+                           erstatter=sorted(str(x) for x in g.objects(u, ARK.erstatter)))
+        for task in g.objects(u, ARK.omfatter):
+            by_task[task].append(proc)
+    return by_task
+
+
+def _member(cell: Cell) -> MemberContracts:
+    contracts = []
+    for u in cell.anvendelser:
+        if not u.i_drift:
+            continue
+        for c in u.kontrakter:
+            contracts.append({"kontrakt": c.kontrakt, "label": c.label, "anvendelse": u.anvendelse,
+                              "system": u.system, "system_label": u.system_label,
+                              "udloebsdato": c.udloebsdato, "opsigelsesdato": c.opsigelsesdato})
+    # A member that joins later counts from its medlemFra: an end before that is not a candidate.
+    kandidat = cell.udloebsdato is not None and (cell.medlem_fra is None or cell.udloebsdato >= cell.medlem_fra)
+    return MemberContracts(
+        kommune=cell.kommune, label=cell.label, status=cell.status, medlem_fra=cell.medlem_fra,
+        aktiv=cell.aktiv, systemer=cell.systemer, system_labels=cell.system_labels, kontrakt=cell.kontrakt,
+        udloebsdato=cell.udloebsdato, opsigelsesdato=cell.opsigelsesdato, kandidat=kandidat,
+        kontrakter=sorted(contracts, key=lambda c: (c["udloebsdato"] or dt.date.max, c["kontrakt"])),
+    )
+
+
+def _flags(row: Row, members: list[MemberContracts], procs: list[Procurement], as_of: dt.date) -> list[Flag]:
+    base = {"samarbejde": row.samarbejde, "opgave": row.opgave, "opgave_label": task_title(row)}
+    flags: list[Flag] = []
+    year = shift(as_of, "P12M") or as_of
+    for m in members:
+        seen = set()
+        for c in m.kontrakter:
+            key = (c["kontrakt"], c["system"])
+            if key in seen:
+                continue
+            seen.add(key)
+            who = {"kommune": m.kommune, "kommune_label": m.label, "kontrakt": c["kontrakt"],
+                   "system": c["system"], "system_label": c["system_label"]}
+            end, notice = c["udloebsdato"], c["opsigelsesdato"]
+            if (row.senest is not None and end is not None and c["system"] != row.maalsystem
+                    and end > row.senest):
+                flags.append(Flag(type=FASTLAAST, dato=end, senest=row.senest, **base, **who))
+            if end is not None and end < as_of:
+                flags.append(Flag(type=UDLOEBET, dato=end, **base, **who))
+            elif notice is not None and notice < as_of:
+                flags.append(Flag(type=OPSIGELSE_PASSERET, dato=notice, **base, **who))
+            elif notice is not None and notice <= year:
+                flags.append(Flag(type=OPSIGELSE_SNART, dato=notice, **base, **who))
+    if row.senest is not None:
+        for p in procs:
+            if p.planlagt_dato is not None and p.planlagt_dato > row.senest:
+                flags.append(Flag(type=UDBUD_EFTER_SENEST, dato=p.planlagt_dato, senest=row.senest,
+                                  udbud=p.udbud, udbud_label=p.label, **base))
+    order = {t: i for i, t in enumerate(FLAG_TYPES)}
+    return sorted(flags, key=lambda f: (f.dato or dt.date.max, order[f.type], f.kommune or "", f.kontrakt or ""))
+
+
+def _covering(procs: list[Procurement], kommuner: list[str], as_of: dt.date) -> list[Procurement]:
+    """Udbud that already cover a window: every member of it takes part, and it is not in the past."""
+    return [p for p in procs if set(kommuner) <= set(p.deltagere)
+            and (p.planlagt_dato is None or p.planlagt_dato >= as_of)]
+
+
+def build_roadmap(ctx, window_months: int = 12, lang: str = "da") -> Roadmap:
+    """The roadmap for ``ctx`` (a ``check.Context``) at its as-of date, windows of ``window_months``."""
+    as_of = ctx.facts.as_of
+    by_task = _procurements(ctx, lang)
+    # Tasks that only an Udbud of a member names get a row too (the calendar should show them).
+    extra = defaultdict(set)
+    for s, ks in ctx.facts.members.items():
+        names = {str(k) for k in ks}
+        for task, procs in by_task.items():
+            if any(set(p.deltagere) & names for p in procs):
+                extra[s].add(task)
+    tasks = []
+    for row in build_rows(ctx, lang, extra_tasks=extra):
+        members = [_member(c) for c in row.members]
+        names = {m.kommune for m in members}
+        procs = sorted((p for p in by_task.get(URIRef(row.opgave), [])
+                        if not p.deltagere or set(p.deltagere) & names),
+                       key=lambda p: (p.planlagt_dato or dt.date.max, p.udbud))
+        ends = [(m.udloebsdato, m.kommune) for m in members if m.kandidat]
+        labels = {m.kommune: m.label for m in members}
+        windows = []
+        for group in joint_windows(ends, window_months):
+            kommuner = [k for _, k in group]
+            cover = _covering(procs, kommuner, as_of)
+            windows.append(Window(samarbejde=row.samarbejde, opgave=row.opgave, opgave_label=task_title(row),
+                                  fra=group[0][0], til=group[-1][0], kommuner=kommuner,
+                                  kommune_labels=[labels[k] for k in kommuner],
+                                  udbud=[p.udbud for p in cover], udbud_labels=[p.label for p in cover]))
+        tasks.append(TaskRoadmap(
+            samarbejde=row.samarbejde, opgave=row.opgave, label=row.label, notation=row.notation,
+            maalsystem=row.maalsystem, maalsystem_label=row.maalsystem_label, senest=row.senest,
+            members=members, udbud=procs, windows=windows, flags=_flags(row, members, procs, as_of)))
+    return Roadmap(as_of=as_of, window_months=window_months, tasks=tasks)
+
+
+# --------------------------------------------------------------------------- rendering
+
+_WORDS = {
+    "da": {"title": "Køreplan pr. {as_of} (fælles udbudsvinduer på {n} måneder)",
+           "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
+           "kommune": "Kommune", "status": "Status", "systems": "Systemer i drift", "end": "Kontraktudløb",
+           "notice": "Opsigelsesdato", "from": "medlem fra {d}", "udbud": "Udbud", "window": "Vindue",
+           "windows": "Fælles udbudsvinduer", "nowindows": "Ingen fælles udbudsvinduer.",
+           "flags": "Opmærksomhedspunkter", "task": "Opgave", "period": "Periode", "covered": "dækket af",
+           "nocand": "før medlemskab", "none": "Ingen opgaver at vise.", "date": "Dato",
+           FASTLAAST: "{k} er bundet af {s} til {d}, efter målløsningens frist {senest}",
+           UDLOEBET: "{k}: kontrakten for {s} udløb {d}, men systemet er stadig i drift",
+           OPSIGELSE_PASSERET: "{k}: opsigelsesdatoen for {s} ({d}) er passeret",
+           OPSIGELSE_SNART: "{k}: opsigelsesdato for {s} inden for et år ({d})",
+           UDBUD_EFTER_SENEST: "{u} er planlagt {d}, efter målløsningens frist {senest}"},
+    "en": {"title": "Roadmap as of {as_of} (joint procurement windows of {n} months)",
+           "target": "target system {s}, by {d}", "notarget": "no target solution",
+           "kommune": "Municipality", "status": "Status", "systems": "Systems in operation",
+           "end": "Contract end", "notice": "Notice date", "from": "member from {d}", "udbud": "Procurement",
+           "window": "Window", "windows": "Joint procurement windows", "nowindows": "No joint procurement windows.",
+           "flags": "Points of attention", "task": "Task", "period": "Period", "covered": "covered by",
+           "nocand": "before membership", "none": "No tasks to show.", "date": "Date",
+           FASTLAAST: "{k} is bound to {s} until {d}, after the target deadline {senest}",
+           UDLOEBET: "{k}: the contract for {s} ended {d}, but the system is still in operation",
+           OPSIGELSE_PASSERET: "{k}: the notice date for {s} ({d}) has passed",
+           OPSIGELSE_SNART: "{k}: notice date for {s} within a year ({d})",
+           UDBUD_EFTER_SENEST: "{u} is planned for {d}, after the target deadline {senest}"},
+}
+
+
+def flag_text(f: Flag, lang: str = "da") -> str:
+    w = _WORDS["en" if lang == "en" else "da"]
+    return w[f.type].format(k=f.kommune_label or "", s=f.system_label or "", d=tables.cell(f.dato),
+                            senest=tables.cell(f.senest), u=f.udbud_label or "")
+
+
+def _window_text(win: Window, w: dict) -> str:
+    text = f"{win.fra.isoformat()} – {win.til.isoformat()}: {', '.join(win.kommune_labels)}"
+    if win.udbud_labels:
+        text += f" ({w['covered']} {', '.join(win.udbud_labels)})"
+    return text
+
+
+def _proc_text(p: Procurement) -> str:
+    who = ", ".join(p.deltager_labels) or "–"
+    return f"{p.label} {tables.cell(p.planlagt_dato) or '?'} ({who})"
+
+
+def _end_text(m: MemberContracts, w: dict) -> str:
+    text = tables.cell(m.udloebsdato)
+    if m.udloebsdato and not m.kandidat:
+        text += f" ({w['nocand']})"
+    return text
+
+
+def _member_row(m: MemberContracts, w: dict, lang: str) -> list:
+    systems = ", ".join(sorted(m.system_labels, key=str.casefold)) or "–"
+    return [_member_label(m, w), status_text(m.status, lang), systems, _end_text(m, w), m.opsigelsesdato]
+
+
+def _member_label(m: MemberContracts, w: dict) -> str:
+    return m.label if m.aktiv or not m.medlem_fra else f"{m.label} ({w['from'].format(d=m.medlem_fra)})"
+
+
+def render(roadmap: Roadmap, fmt: str, lang: str = "da") -> str:
+    """The roadmap as ``text``, ``json``, ``csv`` (a calendar, one event a line) or ``markdown``."""
+    if fmt == "json":
+        return json.dumps(roadmap.to_json(), ensure_ascii=False, indent=2) + "\n"
+    w = _WORDS["en" if lang == "en" else "da"]
+    if fmt == "csv":
+        return _csv(roadmap)
+    if fmt == "markdown":
+        return _markdown(roadmap, w, lang)
+    return _text(roadmap, w, lang)
+
+
+def _headline(t: TaskRoadmap, w: dict) -> str:
+    head = (w["target"].format(s=t.maalsystem_label, d=tables.cell(t.senest) or "–")
+            if t.maalsystem else w["notarget"])
+    return f"{task_title(t)} — {head}"
+
+
+def _text(roadmap: Roadmap, w: dict, lang: str) -> str:
+    lines = [w["title"].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)]
+    for t in roadmap.tasks:
+        lines += ["", _headline(t, w)]
+        body = [_member_row(m, w, lang) for m in t.members]
+        lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"]],
+                                       body, indent="  "))
+        for p in t.udbud:
+            lines.append(f"  {w['udbud']}: {_proc_text(p)}")
+        for win in t.windows:
+            lines.append(f"  {w['window']}: {_window_text(win, w)}")
+        for f in t.flags:
+            lines.append(f"  ! {flag_text(f, lang)}")
+    if not roadmap.tasks:
+        lines += ["", w["none"]]
+    wins = roadmap.windows
+    lines += ["", f"{w['windows']} ({len(wins)}):" if wins else w["nowindows"]]
+    if wins:
+        lines.append(tables.text_table(None, [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels),
+                                               (w["covered"] + " " + ", ".join(x.udbud_labels)) if x.udbud else ""]
+                                              for x in wins], indent="  "))
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(roadmap: Roadmap, w: dict, lang: str) -> str:
+    lines = [f"## {w['title'].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)}", "",
+             f"### {w['windows']}", ""]
+    wins = roadmap.windows
+    if wins:
+        lines.append(tables.markdown_table(
+            [w["period"], w["task"], w["kommune"], w["udbud"]],
+            [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels), ", ".join(x.udbud_labels)]
+             for x in wins]))
+    else:
+        lines.append(w["nowindows"])
+    flags = roadmap.flags
+    if flags:
+        lines += ["", f"### {w['flags']}", ""]
+        lines += [f"- ⚠️ {f.opgave_label}: {flag_text(f, lang)}" for f in flags]
+    for t in roadmap.tasks:
+        lines += ["", f"### {_headline(t, w)}", ""]
+        body = [_member_row(m, w, lang) for m in t.members]
+        lines.append(tables.markdown_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"]], body))
+        extra = [f"- {w['udbud']}: {_proc_text(p)}" for p in t.udbud]
+        extra += [f"- {w['window']}: {_window_text(win, w)}" for win in t.windows]
+        extra += [f"- ⚠️ {flag_text(f, lang)}" for f in t.flags]
+        if extra:
+            lines += [""] + extra
+    return "\n".join(lines) + "\n"
+
+
+def _csv(roadmap: Roadmap) -> str:
+    """One event a line, in date order: udloeb, opsigelse, udbud, vindue — flags on the line they concern."""
+    headers = ["dato", "til", "haendelse", "samarbejde", "opgave", "opgave_label", "kommune", "kommune_label",
+               "system", "kontrakt", "udbud", "flag"]
+    events = []
+    for t in roadmap.tasks:
+        task = [t.samarbejde, t.opgave, task_title(t)]
+        flags = defaultdict(list)
+        for f in t.flags:
+            flags[(f.kommune, f.kontrakt, f.udbud, f.dato)].append(f.type)
+        for m in t.members:
+            for c in m.kontrakter:
+                for kind, day in (("udloeb", c["udloebsdato"]), ("opsigelse", c["opsigelsesdato"])):
+                    if day is None:
+                        continue
+                    flag = flags.get((m.kommune, c["kontrakt"], None, day), [])
+                    if kind == "opsigelse":
+                        flag = [x for x in flag if x != FASTLAAST]
+                    else:
+                        flag = [x for x in flag if x in (FASTLAAST, UDLOEBET)]
+                    events.append([day, "", kind, *task, m.kommune, m.label, c["system"], c["kontrakt"], "",
+                                   " ".join(flag)])
+        for p in t.udbud:
+            flag = flags.get((None, None, p.udbud, p.planlagt_dato), [])
+            events.append([p.planlagt_dato, "", "udbud", *task, " ".join(p.deltagere),
+                           ", ".join(p.deltager_labels), "", "", p.udbud, " ".join(flag)])
+        for win in t.windows:
+            events.append([win.fra, win.til, "vindue", *task, " ".join(win.kommuner), ", ".join(win.kommune_labels),
+                           "", "", " ".join(win.udbud), ""])
+    events.sort(key=lambda e: (e[0] or dt.date.max, e[2], e[4], e[6]))
+    return tables.csv_table(headers, events)

@@ -1,0 +1,69 @@
+"""Tabeller / renders a header and rows as an aligned text table, a Markdown table or CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Sequence
+
+
+def cell(value) -> str:
+    """A value as table text: dates in ISO form, ``None`` as empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(v) for v in value)
+    return str(value)
+
+
+def percent(share: float | None) -> str:
+    """0.3333 → "33 %" (Danish typography: a space before the sign); ``None`` → "–"."""
+    if share is None:
+        return "–"
+    return f"{round(share * 100)} %"
+
+
+def _width(text: str) -> int:
+    # Combining marks take no column in a terminal; everything we print is otherwise narrow.
+    return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def text_table(headers: Sequence[str] | None, rows: Sequence[Sequence], indent: str = "") -> str:
+    """Columns padded to the widest cell, two spaces apart; no trailing blanks; no header if ``None``."""
+    table = ([[cell(v) for v in headers]] if headers is not None else []) + [[cell(v) for v in r] for r in rows]
+    if not table:
+        return ""
+    widths = [max(_width(r[i]) for r in table) for i in range(len(table[0]))]
+    lines = []
+    for r in table:
+        parts = [v + " " * (widths[i] - _width(v)) for i, v in enumerate(r)]
+        lines.append((indent + "  ".join(parts)).rstrip())
+    return "\n".join(lines)
+
+
+def _md(value) -> str:
+    text = cell(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """A GitHub-flavoured Markdown table (pipes escaped, line breaks as ``<br>``)."""
+    lines = ["| " + " | ".join(_md(h) for h in headers) + " |",
+             "|" + "|".join("---" for _ in headers) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(_md(v) for v in r) + " |")
+    return "\n".join(lines)
+
+
+def csv_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """RFC 4180 CSV (comma, double quotes, CRLF line ends), one header line."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([cell(h) for h in headers])
+    for r in rows:
+        writer.writerow([cell(v) for v in r])
+    return buf.getvalue()
