@@ -1,0 +1,117 @@
+"""``arkitektur export`` / ArchiMate exchange file, spreadsheets and SYS-AP from the repository."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import InputError, UsageError
+from .app import main
+
+
+def _paths(paths) -> list[Path]:
+    return list(paths) or [Path("models")]
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    from ..interchange.safety import write_atomic
+
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomic({output: data})
+
+
+def _report(report, to_stderr: bool) -> None:
+    text = report.text()
+    if text:
+        click.echo(text, nl=False, err=to_stderr)
+
+
+@main.group("export")
+def export_group() -> None:
+    """Eksportér repositoriet / export the repository (ArchiMate, xlsx, csv, SYS-AP)."""
+
+
+@export_group.command("archimate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Filen der skrives (FIL.xml); ellers stdout.")
+@click.option("--navn", default="arkitektur", show_default=True, help="Modellens navn i Archi / model name.")
+@click.option("--valider/--ikke-valider", default=True, show_default=True,
+              help="Validér mod ArchiMate 3.1-XSD'en før der skrives / validate against the XSD first.")
+def export_archimate(paths, output, navn, valider):
+    """ArchiMate Model Exchange File (3.1) – kan åbnes i Archi (File › Import › Open Exchange XML Model)."""
+    from .. import loader
+    from ..interchange.archimate_export import export_repository
+
+    repo = loader.load(_paths(paths))
+    data, report = export_repository(repo, name=navn)
+    if valider:
+        from ..interchange import xsd_check
+
+        problems = xsd_check.errors(data)
+        if problems:
+            raise InputError(
+                "den eksporterede fil validerer ikke mod ArchiMate-XSD'en (en fejl i arkitektur; intet er "
+                f"skrevet): {problems[0]}",
+                f"the exported file does not validate against the ArchiMate XSD (a bug; nothing written): "
+                f"{problems[0]}", code="ARK-E77")
+    _emit(data, output)
+    _report(report, output is None)
+
+
+@export_group.command("xlsx")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="FIL.xlsx")
+@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE) / only this municipality.")
+def export_xlsx(paths, output, kommune):
+    """Systemer, kontrakter og integrationer som regneark til ledelsen (samme skabelon som import xlsx)."""
+    from .. import loader
+    from ..interchange import sheets
+
+    repo = loader.load(_paths(paths))
+    data, report = sheets.export_xlsx(repo, kommune=kommune)
+    _emit(data, output)
+    _report(report, False)
+
+
+@export_group.command("csv")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="Mappe: der skrives systemanvendelser.csv, kontrakter.csv og integrationer.csv.")
+@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE).")
+@click.option("--skilletegn", type=click.Choice([",", ";"]), default=";", show_default=True,
+              help="Semikolon passer til dansk Excel / ';' suits Danish Excel.")
+def export_csv(paths, output, kommune, skilletegn):
+    """Systemer, kontrakter og integrationer som CSV (UTF-8 med BOM, CRLF)."""
+    from .. import loader
+    from ..interchange import sheets
+    from ..interchange.safety import write_atomic
+
+    if output.exists() and not output.is_dir():
+        raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
+    repo = loader.load(_paths(paths))
+    files, report = sheets.export_csv(repo, kommune=kommune, delimiter=skilletegn)
+    write_atomic({output / name: data for name, data in files.items()})
+    _report(report, False)
+
+
+@export_group.command("sysap")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Filen der skrives; ellers stdout.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "json-ld"]), default="turtle", show_default=True)
+@click.option("--leverandoer-som", "supplier_as", type=click.Choice(["rightsHolder", "maintainedBy"]),
+              default="rightsHolder", show_default=True,
+              help="Hvad ItSystems leverandør bliver i SYS-AP / what the supplier becomes.")
+def export_sysap(paths, output, fmt, supplier_as):
+    """Repositoriet i SYS-AP (udkast til profil for beskrivelse af it-systemer), med tabene listet i filen."""
+    from .. import loader
+    from ..interchange import sysap
+
+    repo = loader.load(_paths(paths))
+    data, report = sysap.export(repo, fmt=fmt, supplier_as=supplier_as)
+    _emit(data, output)
+    _report(report, output is None)

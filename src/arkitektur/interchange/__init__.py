@@ -1,0 +1,1 @@
+"""Udveksling / import and export: ArchiMate exchange files, KITOS, spreadsheets and SYS-AP."""

@@ -1,0 +1,213 @@
+"""RDF-termer som tekst / prefix tables and the exact, readable text form of RDF terms in key/value pairs.
+
+Exchange formats that only carry strings (ArchiMate properties, spreadsheet cells) get each RDF
+value as a pair (key, value):
+
+- key ``ark:livscyklus``, value ``ark:IDrift``         → the IRI (a CURIE of a known prefix, or ``<IRI>``)
+- key ``ark:udloebsdato``, value ``2019-12-31``         → a literal typed by the property's range in the
+  ontology (here xsd:date); without a datatype range a plain string
+- key ``rdfs:label@en``, value ``Case management``      → a language-tagged literal
+- key ``ark:realiseres^^xsd:gYear``, value ``2017``     → a literal with an explicit datatype
+- key ``… (escaped)`` → the value is a JSON string body (for characters XML cannot carry)
+
+``encode`` always picks the shortest form that ``decode`` maps back to exactly the same term.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+
+from ..namespaces import ARK
+
+KLE_NS = "http://www.kle-online.dk/emneplan/{hg}/#_"
+
+BUILTIN_PREFIXES: dict[str, str] = {
+    "ark": str(ARK),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "sk": "https://w3id.org/arkitektur/eksempel/silkeborg#",
+    "vi": "https://w3id.org/arkitektur/eksempel/viborg#",
+    "sam": "https://w3id.org/arkitektur/eksempel/samarbejde#",
+    "ex": "https://example.org/",
+}
+for _hg in range(100):
+    BUILTIN_PREFIXES[f"kle{_hg:02d}"] = KLE_NS.format(hg=f"{_hg:02d}")
+
+_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.M | re.I)
+_PREFIX_NAME = re.compile(r"^[A-Za-z][\w-]*$")
+# A conservative local name that is valid Turtle PN_LOCAL and readable as a CURIE.
+_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_KEY = re.compile(
+    r"^(?P<pred><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*)"
+    r"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<dt><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*))?"
+    r"(?P<esc> \(escaped\))?$"
+)
+
+
+def prefixes_in_text(text: str) -> dict[str, str]:
+    """The ``@prefix``/``PREFIX`` declarations of a Turtle text (the empty prefix is left out)."""
+    return {m.group(1): m.group(2) for m in _PREFIX_LINE.finditer(text) if m.group(1)}
+
+
+@dataclass
+class Prefixes:
+    """A prefix table: compacts IRIs to CURIEs and expands them back."""
+
+    table: dict[str, str] = field(default_factory=lambda: dict(BUILTIN_PREFIXES))
+    used: set[str] = field(default_factory=set)
+
+    def add(self, prefix: str, ns: str) -> None:
+        if _PREFIX_NAME.match(prefix) and prefix not in self.table and ns not in self.table.values():
+            self.table[prefix] = ns
+
+    def curie(self, iri: str) -> str | None:
+        best = None
+        for prefix, ns in self.table.items():
+            if iri.startswith(ns) and (best is None or len(ns) > len(self.table[best])):
+                local = iri[len(ns):]
+                if _LOCAL.match(local):
+                    best = prefix
+        if best is None:
+            return None
+        self.used.add(best)
+        return f"{best}:{iri[len(self.table[best]):]}"
+
+    def iri_text(self, iri: str) -> str:
+        """A CURIE when one fits, else ``<IRI>``."""
+        return self.curie(iri) or f"<{iri}>"
+
+    def expand(self, text: str) -> str | None:
+        """The IRI of a CURIE with a known prefix or of ``<IRI>``; ``None`` otherwise."""
+        if text.startswith("<") and text.endswith(">") and len(text) > 2 and not re.search(r"[\s<>]", text[1:-1]):
+            return text[1:-1]
+        m = re.match(r"^([A-Za-z][\w-]*):([^\s<>]*)$", text)
+        if m and m.group(1) in self.table:
+            return self.table[m.group(1)] + m.group(2)
+        return None
+
+    def used_table(self) -> dict[str, str]:
+        return {p: self.table[p] for p in sorted(self.used)}
+
+
+@dataclass(frozen=True)
+class Ranges:
+    """Datatype ranges of properties in the ontology: what a bare key means for a literal."""
+
+    datatype: dict  # predicate IRI -> datatype IRI (xsd:…)
+
+    def of(self, pred: URIRef) -> URIRef | None:
+        return self.datatype.get(pred)
+
+
+@lru_cache(maxsize=1)
+def ontology_ranges() -> Ranges:
+    from ..loader import ontology_graph
+
+    g = ontology_graph()
+    out = {}
+    for p, r in g.subject_objects(RDFS.range):
+        if isinstance(p, URIRef) and isinstance(r, URIRef) and str(r).startswith(str(XSD)):
+            out[p] = r
+    return Ranges(out)
+
+
+def term_text(term, prefixes: Prefixes) -> str:
+    """A node as a value: CURIE/``<IRI>`` for IRIs, ``_:id`` for blank nodes."""
+    if isinstance(term, URIRef):
+        return prefixes.iri_text(str(term))
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    raise TypeError(term)
+
+
+def node_from_text(text: str, prefixes: Prefixes):
+    if text.startswith("_:") and len(text) > 2 and re.match(r"^_:[\w.-]+$", text):
+        return BNode(text[2:])
+    iri = prefixes.expand(text)
+    return URIRef(iri) if iri is not None else None
+
+
+def decode(key: str, value: str, prefixes: Prefixes, ranges: Ranges):
+    """(predicate, object) for a key/value pair, or ``None`` when the key is not an RDF key."""
+    m = _KEY.match(key)
+    if not m:
+        return None
+    pred = prefixes.expand(m.group("pred"))
+    if pred is None:
+        return None
+    pred = URIRef(pred)
+    if m.group("esc"):
+        try:
+            value = json.loads(f'"{value}"')
+        except ValueError:
+            return None
+    if m.group("lang"):
+        return pred, Literal(value, lang=m.group("lang"))
+    if m.group("dt"):
+        dt = prefixes.expand(m.group("dt"))
+        if dt is None:
+            return None
+        if dt == str(XSD.string):
+            return pred, Literal(value)
+        return pred, Literal(value, datatype=URIRef(dt), normalize=False)
+    if m.group("esc") is None:
+        node = node_from_text(value, prefixes)
+        if node is not None:
+            return pred, node
+    dt = ranges.of(pred)
+    if dt is not None and dt != XSD.string:
+        return pred, Literal(value, datatype=dt, normalize=False)
+    return pred, Literal(value)
+
+
+def _same(a, b) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Literal):
+        return str(a) == str(b) and a.language == b.language and a.datatype == b.datatype
+    return a == b
+
+
+def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
+           reserved: frozenset = frozenset()) -> tuple[str, str]:
+    """(key, value) for one triple's predicate and object, exact under ``decode``.
+
+    A predicate whose CURIE is one of the ``reserved`` keys is written as ``<IRI>``.
+    """
+    pkey = prefixes.iri_text(str(pred))
+    if pkey in reserved:
+        pkey = f"<{pred}>"
+    if not isinstance(obj, Literal):
+        value = term_text(obj, prefixes)
+        assert _same(decode(pkey, value, prefixes, ranges)[1], obj), (pkey, value)
+        return pkey, value
+    text = str(obj)
+    escaped = bool(_INVALID_XML.search(text))
+    value = json.dumps(text, ensure_ascii=True)[1:-1] if escaped else text
+    esc = " (escaped)" if escaped else ""
+    candidates = [pkey + esc]
+    if obj.language:
+        candidates = [f"{pkey}@{obj.language}{esc}"]
+    else:
+        dt = obj.datatype or XSD.string
+        candidates.append(f"{pkey}^^{prefixes.iri_text(str(dt))}{esc}")
+    for key in candidates:
+        back = decode(key, value, prefixes, ranges)
+        if back is not None and _same(back[1], obj):
+            return key, value
+    raise ValueError(f"cannot encode {pred} {obj!r}")  # pragma: no cover - every literal has a form
+
+
+def is_rdf_key(key: str) -> bool:
+    return bool(_KEY.match(key))
