@@ -34,7 +34,7 @@ _TOKEN_SPEC = [
                rf"|'''(?:[^'\\]|'(?!'')|{_ECHAR}|{_UCHAR})*'''"
                rf'|"(?:[^"\\\r\n]|{_ECHAR}|{_UCHAR})*"'
                rf"|'(?:[^'\\\r\n]|{_ECHAR}|{_UCHAR})*'"),
-    ("DIRECTIVE", r"@prefix\b|@base\b"),
+    ("DIRECTIVE", r"@(?:prefix|base)(?![A-Za-z0-9-])"),
     ("LANGTAG", r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"),
     ("DTYPE", r"\^\^"),
     ("BNODE", rf"_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"),
@@ -70,12 +70,17 @@ def tokenize(text: str, *, keep_space: bool = False) -> Iterator[Token]:
     line = 1
     line_start = 0
     n = len(text)
+    prev_kind = ""
     while pos < n:
         m = _MASTER.match(text, pos)
         if m is None:
             raise LexError(line, pos - line_start + 1, text[pos:pos + 20])
         kind = m.lastgroup or ""
         tok_text = m.group()
+        if kind == "DIRECTIVE" and prev_kind == "STRING":
+            kind = "LANGTAG"  # "x"@base is a language tag, not a directive
+        if kind not in ("WS", "COMMENT"):
+            prev_kind = kind
         if kind != "WS" or keep_space:
             yield Token(kind, tok_text, line, pos - line_start + 1, pos)
         newlines = tok_text.count("\n")

@@ -1,0 +1,49 @@
+"""``arkitektur fmt`` / formats the model files canonically, or with --check only reports which would change."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..fmt import format_files
+from .app import main
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--check", is_flag=True,
+              help="Ændr intet; exit 1 hvis en fil ville blive ændret / change nothing; exit 1 if a file would change.")
+@click.pass_context
+def fmt_command(ctx, paths, check):
+    """Skriv Turtle-filerne i én kanonisk form / write the Turtle files in one canonical layout.
+
+    Formaterer alle .ttl-filer under PATHS (standard: models/): præfikser sorteret, én blok pr.
+    element sorteret efter IRI, rdf:type og labels først, derefter prædikater efter fuld IRI, ét
+    objekt pr. linje. Kommentarer og literalers skrivemåde bevares; data ændres aldrig (ellers
+    afvises filen). Relative IRI'er kræver @base i filen, som ved 'check'.
+
+    Exit 0: alt er (nu) kanonisk; 1: med --check, filer der ville blive ændret; 2: en fil kan ikke
+    læses eller formateres – så skrives ingen filer.
+    """
+    targets = list(paths) or [Path("models")]
+    results, errors = format_files(targets, check=check)
+    if errors:
+        for exc in errors:
+            click.echo(f"fejl: {exc.message('da')}", err=True)
+            click.echo(f"       ({exc.en})", err=True)
+        click.echo(f"{len(errors)} fil(er) kan ikke formateres; ingen filer er ændret. "
+                   f"/ {len(errors)} file(s) cannot be formatted; no file was changed.", err=True)
+        ctx.exit(2)
+    changed = [r for r in results if r.changed]
+    for r in changed:
+        click.echo(f"{'ville blive ændret' if check else 'formateret'}: {r.display}")
+    same = len(results) - len(changed)
+    if check:
+        click.echo(f"{len(changed)} fil(er) ville blive ændret, {same} er kanoniske. "
+                   f"/ {len(changed)} file(s) would change, {same} already canonical.",
+                   err=bool(changed))
+        ctx.exit(1 if changed else 0)
+    click.echo(f"{len(changed)} fil(er) formateret, {same} uændret. / {len(changed)} formatted, {same} unchanged.")
+    ctx.exit(0)
+

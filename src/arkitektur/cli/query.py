@@ -1,0 +1,70 @@
+"""``arkitektur query`` / runs a named query or a .rq file over the loaded repository and prints the result."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import query as query_mod
+from ..check import prepare, resolve_as_of
+from ..config import parse_date
+from ..namespaces import AFL, ARK, RDF, RDFS, SKOS, XSD
+from .app import main
+
+_STANDARD_PREFIXES = {"ark": str(ARK), "afl": str(AFL), "rdf": str(RDF), "rdfs": str(RDFS),
+                      "skos": str(SKOS), "xsd": str(XSD)}
+
+
+@main.command("query")
+@click.argument("query", required=False, metavar="FIL.rq|NAVN")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--path", "extra_paths", multiple=True, type=click.Path(path_type=Path),
+              help="Modelmappe eller -fil (gentages; standard: models/) / model folder or file.")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato for de afledte fakta (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--param", "params", multiple=True, metavar="NAVN=VÆRDI",
+              help="Parameter til forespørgslen (gentages), fx --param aar=2019.")
+@click.option("--format", "fmt", type=click.Choice(query_mod.FORMATS), default="table", show_default=True)
+@click.option("--list", "list_", is_flag=True, help="Vis de medfølgende forespørgsler / list the named queries.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.pass_context
+def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, output):
+    """SPARQL over repositoriet / SPARQL over the loaded repository.
+
+    Kører en navngiven forespørgsel (se --list) eller en .rq-fil over modellerne, den medfølgende
+    ontologi og referencedata og de afledte fakta (afl:). Kun læsning: SERVICE, FROM og
+    opdateringer (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE …) afvises med exit 2, før noget køres.
+    Parametre bindes som typede værdier, fx --param aar=2019.
+    """
+    if list_:
+        for q in query_mod.library():
+            click.echo(f"{q.name}")
+            click.echo(f"    {q.title_da}")
+            click.echo(f"    {q.title_en}")
+            for p in q.parameters:
+                click.echo(f"    --param {p.name}=…  ({p.type}) {p.description}")
+        ctx.exit(0)
+    if not query:
+        raise click.UsageError("angiv en forespørgsel (FIL.rq eller NAVN) eller --list / give a query or --list")
+    named = query_mod.find(query)
+    query_mod.compile_query(named)  # refuse before loading anything
+    query_mod.bind_parameters(named, list(params))
+    targets = list(paths) + list(extra_paths) or [Path("models")]
+    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    context = prepare(targets, day)
+    result = query_mod.run(context.graph, named, list(params))
+    texts = []
+    for f in context.repo.model_files:
+        try:
+            texts.append(Path(f).read_text(encoding="utf-8"))
+        except OSError:
+            pass
+    prefixes = {**query_mod.prefixes_of(texts), **_STANDARD_PREFIXES}
+    text = query_mod.render(result, fmt, prefixes)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    ctx.exit(0)

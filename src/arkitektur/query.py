@@ -1,0 +1,340 @@
+"""SPARQL over repositoriet / runs a read-only SPARQL query (a named one or a file) over the loaded repository.
+
+The data are what ``check`` sees: models + shipped ontology + reference data + derived ``afl:``
+facts (:func:`arkitektur.check.prepare`). Queries are refused before they run when their parsed
+algebra reaches outside that graph (``SERVICE``, ``FROM``/``FROM NAMED``) or when they are updates
+(``LOAD``, ``INSERT``, ``DELETE``, ``CLEAR``, ``DROP``, ``CREATE`` …). Parameters are bound as
+typed RDF terms through ``initBindings``, never spliced into the text.
+
+A query file starts with comment lines (``# titel:``, ``# title:``, ``# parameter: NAME TYPE
+description``); the named queries ship in ``arkitektur/queries/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from pyparsing import ParseException
+from rdflib import BNode, Literal, URIRef, Variable
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+
+from .errors import InputError, UsageError
+from .namespaces import XSD
+
+FORMATS = ("table", "csv", "json")
+PARAM_TYPES = {
+    "xsd:integer": XSD.integer,
+    "xsd:gYear": XSD.gYear,
+    "xsd:date": XSD.date,
+    "xsd:string": XSD.string,
+    "xsd:boolean": XSD.boolean,
+    "iri": None,
+}
+_HEADER = re.compile(r"^#\s*(titel|title|parameter)\s*:\s*(.*?)\s*$", re.I)
+_UPDATE_WORDS = "INSERT/DELETE/LOAD/CLEAR/DROP/CREATE/ADD/MOVE/COPY"
+
+
+@dataclass
+class Parameter:
+    name: str
+    type: str  # a key of PARAM_TYPES
+    description: str = ""
+
+
+@dataclass
+class NamedQuery:
+    name: str
+    text: str
+    path: str
+    title_da: str = ""
+    title_en: str = ""
+    parameters: list[Parameter] = field(default_factory=list)
+
+
+@dataclass
+class QueryResult:
+    variables: list[str]
+    rows: list[list]  # rdflib terms or None
+    boolean: bool | None = None  # ASK
+
+
+def parse_header(name: str, text: str, path: str) -> NamedQuery:
+    """The title and parameters from the comment lines at the top of a query."""
+    q = NamedQuery(name=name, text=text, path=path)
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2)
+        if key == "titel":
+            q.title_da = value
+        elif key == "title":
+            q.title_en = value
+        else:
+            parts = value.split(None, 2)
+            if len(parts) < 2 or parts[1] not in PARAM_TYPES:
+                raise UsageError(
+                    f"{path}: parameterlinjen '{line}' skal have formen '# parameter: NAVN TYPE beskrivelse' "
+                    f"med TYPE en af {', '.join(PARAM_TYPES)}.",
+                    f"{path}: the parameter line '{line}' must read '# parameter: NAME TYPE description' "
+                    f"with TYPE one of {', '.join(PARAM_TYPES)}.",
+                    code="ARK-E96",
+                )
+            q.parameters.append(Parameter(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+    return q
+
+
+def _library_dir():
+    return files("arkitektur") / "queries"
+
+
+def library() -> list[NamedQuery]:
+    """The named queries shipped with the package, sorted by name."""
+    out = []
+    for entry in sorted(_library_dir().iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            out.append(parse_header(entry.name[:-3], entry.read_text(encoding="utf-8"), f"queries/{entry.name}"))
+    return out
+
+
+def find(spec: str) -> NamedQuery:
+    """A query by name (``kontrakter-udloeber``) or by path (``mine/forespoergsel.rq``)."""
+    path = Path(spec)
+    if spec.endswith(".rq") or path.is_file():
+        if not path.is_file():
+            raise InputError("forespørgselsfilen findes ikke.", "the query file does not exist.",
+                             code="ARK-E01", file=spec)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"kan ikke læse forespørgselsfilen: {exc}.", f"cannot read the query file: {exc}.",
+                             code="ARK-E01", file=spec) from None
+        return parse_header(path.stem, text, spec)
+    for q in library():
+        if q.name == spec:
+            return q
+    names = ", ".join(q.name for q in library())
+    raise UsageError(
+        f"ukendt forespørgsel '{spec}'. Kendte navne: {names} (se 'arkitektur query --list'), "
+        "eller angiv en .rq-fil.",
+        f"unknown query '{spec}'. Known names: {names} (see 'arkitektur query --list'), or give a .rq file.",
+        code="ARK-E90",
+    )
+
+
+def _walk(node):
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _walk(value)
+
+
+def compile_query(q: NamedQuery):
+    """Parse and translate; refuse updates, SERVICE and FROM before anything runs."""
+    try:
+        parsed = parseQuery(q.text)
+    except ParseException as exc:
+        try:
+            parseUpdate(q.text)
+        except ParseException:
+            raise InputError(
+                f"SPARQL-syntaksfejl: {exc.msg}.", f"SPARQL syntax error: {exc.msg}.",
+                code="ARK-E91", file=q.path, line=exc.lineno, column=exc.col,
+            ) from None
+        raise UsageError(
+            f"forespørgslen er en opdatering ({_UPDATE_WORDS}); 'arkitektur query' læser kun og kører den ikke.",
+            f"the query is an update ({_UPDATE_WORDS}); 'arkitektur query' only reads and does not run it.",
+            code="ARK-E92", file=q.path,
+        ) from None
+    except Exception as exc:  # rdflib raises assorted errors on odd input
+        raise InputError(f"SPARQL-fejl: {exc}.", f"SPARQL error: {exc}.", code="ARK-E91", file=q.path) from None
+    try:
+        query = translateQuery(parsed)
+    except Exception as exc:
+        raise InputError(f"SPARQL-fejl: {exc}.", f"SPARQL error: {exc}.", code="ARK-E91", file=q.path) from None
+    for node in _walk(query.algebra):
+        if node.name == "ServiceGraphPattern":
+            raise UsageError(
+                "forespørgslen bruger SERVICE (henter data fra et andet endpoint); det er ikke tilladt – "
+                "'arkitektur query' spørger kun det indlæste repository.",
+                "the query uses SERVICE (fetches data from another endpoint); that is not allowed – "
+                "'arkitektur query' only asks the loaded repository.",
+                code="ARK-E93", file=q.path,
+            )
+        if node.name == "DatasetClause" or dict.get(node, "datasetClause"):
+            raise UsageError(
+                "forespørgslen bruger FROM/FROM NAMED (henter grafer udefra); det er ikke tilladt.",
+                "the query uses FROM/FROM NAMED (loads graphs from elsewhere); that is not allowed.",
+                code="ARK-E93", file=q.path,
+            )
+    return query
+
+
+def bind_parameters(q: NamedQuery, pairs: list[str]) -> dict:
+    """``NAME=VALUE`` pairs as typed RDF terms, checked against the query's declared parameters."""
+    declared = {p.name: p for p in q.parameters}
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not name:
+            raise UsageError(f"--param '{pair}': skriv NAVN=VÆRDI.", f"--param '{pair}': write NAME=VALUE.",
+                             code="ARK-E94")
+        if declared and name not in declared:
+            raise UsageError(
+                f"--param {name}: forespørgslen '{q.name}' har ingen sådan parameter "
+                f"(den har: {', '.join(declared) or 'ingen'}).",
+                f"--param {name}: the query '{q.name}' has no such parameter (it has: {', '.join(declared) or 'none'}).",
+                code="ARK-E94",
+            )
+        given[name] = value
+    missing = [n for n in declared if n not in given]
+    if missing:
+        hints = "; ".join(f"--param {n}=… ({declared[n].type}: {declared[n].description})" for n in missing)
+        raise UsageError(f"forespørgslen '{q.name}' mangler {hints}.", f"the query '{q.name}' needs {hints}.",
+                         code="ARK-E94")
+    return {Variable(n): _term(n, v, declared[n].type if n in declared else None) for n, v in given.items()}
+
+
+def _term(name: str, value: str, kind: str | None):
+    def bad(da: str, en: str):
+        return UsageError(f"--param {name}={value}: forventede {da}.",
+                          f"--param {name}={value}: expected {en}.", code="ARK-E95")
+
+    if kind is None:  # an undeclared parameter of a file: guess from its form
+        if re.fullmatch(r"[+-]?\d+", value):
+            kind = "xsd:integer"
+        elif re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            kind = "xsd:date"
+        elif value.startswith("<") and value.endswith(">") or re.match(r"(https?|urn):", value):
+            kind = "iri"
+        else:
+            kind = "xsd:string"
+    if kind == "xsd:integer":
+        if not re.fullmatch(r"[+-]?\d+", value):
+            raise bad("et heltal", "an integer")
+        return Literal(int(value), datatype=XSD.integer)
+    if kind == "xsd:gYear":
+        if not re.fullmatch(r"-?\d{4,}", value):
+            raise bad("et årstal (ÅÅÅÅ)", "a year (YYYY)")
+        return Literal(value, datatype=XSD.gYear)
+    if kind == "xsd:date":
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            raise bad("en dato ÅÅÅÅ-MM-DD", "a date YYYY-MM-DD") from None
+        return Literal(value, datatype=XSD.date)
+    if kind == "xsd:boolean":
+        if value not in ("true", "false"):
+            raise bad("true eller false", "true or false")
+        return Literal(value == "true")
+    if kind == "iri":
+        iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+        if not re.match(r"[A-Za-z][A-Za-z0-9+.-]*:\S+$", iri) or re.search(r"[<>\"{}|^`\\\s]", iri):
+            raise bad("en absolut IRI", "an absolute IRI")
+        return URIRef(iri)
+    return Literal(value)
+
+
+def run(graph, q: NamedQuery, params: list[str] | None = None) -> QueryResult:
+    """Compile (refusing what is not allowed), bind the parameters, and run over ``graph``."""
+    query = compile_query(q)
+    bindings = bind_parameters(q, params or [])
+    result = graph.query(query, initBindings=bindings)
+    if result.type == "ASK":
+        return QueryResult(variables=["svar"], rows=[[Literal(bool(result.askAnswer))]], boolean=bool(result.askAnswer))
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        rows = sorted(([s, p, o] for s, p, o in result.graph), key=lambda r: tuple(map(str, r)))
+        return QueryResult(variables=["subjekt", "praedikat", "objekt"], rows=rows)
+    variables = [str(v) for v in result.vars]
+    return QueryResult(variables=variables, rows=[[row[v] for v in result.vars] for row in result])
+
+
+# --- presentation ----------------------------------------------------------------------------
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _json_value(term):
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype == XSD.boolean:
+            return bool(term.toPython())
+        if term.datatype == XSD.integer:
+            try:
+                return int(str(term))
+            except ValueError:
+                return str(term)
+    return _plain(term)
+
+
+def _compact(term, prefixes: dict[str, str]) -> str:
+    if isinstance(term, URIRef):
+        iri = str(term)
+        best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
+        if best is not None:
+            pfx = next(p for p, ns in prefixes.items() if ns == best)
+            local = iri[len(best):]
+            if re.fullmatch(r"[\w.\-]*", local) and not local.endswith("."):
+                return f"{pfx}:{local}"
+        return f"<{iri}>"
+    return " ".join(_plain(term).split())
+
+
+def render(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None) -> str:
+    """The result as an aligned table (IRIs shortened with ``prefixes``), CSV or JSON."""
+    if fmt == "json":
+        data = [{v: _json_value(t) for v, t in zip(result.variables, row)} for row in result.rows]
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_plain(t) for t in row])
+        return buf.getvalue()
+    cells = [[_compact(t, prefixes or {}) for t in row] for row in result.rows]
+    widths = [len(v) for v in result.variables]
+    for row in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, row)]
+    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    n = len(result.rows)
+    lines.append(f"({n} {'række' if n == 1 else 'rækker'} / {n} row{'' if n == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def prefixes_of(texts: list[str]) -> dict[str, str]:
+    """The ``@prefix``/``PREFIX`` declarations of Turtle texts (first one wins), for the table."""
+    out: dict[str, str] = {}
+    rx = re.compile(r"^\s*@?prefix\s+([\w.\-]*):\s*<([^>]*)>", re.I | re.M)
+    for text in texts:
+        for pfx, ns in rx.findall(text):
+            out.setdefault(pfx, ns)
+    return out
