@@ -46,11 +46,11 @@ def ontology_command(ctx, paths, lang, fmt, java):
             where = f"{it['file']}:{it['line']}" if it["file"] and it["line"] else "?"
             kind = it["kind"] if lang == "da" else {"klasse": "class", "individ": "individual"}[it["kind"]]
             click.echo(f"{where}: {kind} {it['iri']}: {it['message'] or ''}".rstrip())
-        if report.consistent:
+        if report.consistent and not items:
             click.echo("Ontologi og modeller er OWL-konsistente (HermiT)." if lang == "da"
                        else "Ontology and models are OWL-consistent (HermiT).")
         else:
             n = len(items)
             click.echo(f"Inkonsistent: {n} klasser/individer skal rettes." if lang == "da"
                        else f"Inconsistent: {n} classes/individuals to fix.")
-    ctx.exit(0 if report.consistent else 1)
+    ctx.exit(0 if report.consistent and not report.inconsistent_classes else 1)
