@@ -12,6 +12,8 @@ extras=""
 need=()
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+# Mødepakkens browsertest / the meeting pack's browser test (tests/test_report_browser.py).
+if [ "${1:-}" = "--test" ]; then command -v chromium >/dev/null 2>&1 || need+=(chromium); fi
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "opsaet: installerer ${need[*]} / installing ${need[*]}"

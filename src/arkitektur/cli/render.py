@@ -1,0 +1,65 @@
+"""``arkitektur render`` / parses options, builds one view, lays it out with Graphviz and writes the file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import render as render_mod
+from .. import views
+from ..check import prepare, resolve_as_of
+from ..config import parse_date
+from .app import main
+
+
+@main.command("render")
+@click.argument("view", type=click.Choice(views.VIEWS), metavar="VISNING")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--kommune", "kommuner", multiple=True, metavar="KOMMUNE",
+              help="Kun denne kommune (IRI, navn eller kommunekode); kan gentages. Påkrævet for landskab.")
+@click.option("--opgave", "opgaver", multiple=True, metavar="KLE",
+              help="Kun opgaver med dette KLE-nummer eller -præfiks (fx 27 eller 27.36.00) eller navn; kan gentages.")
+@click.option("--alle", is_flag=True,
+              help="Også opgaver uden målløsning (harmonisering) og uden begivenheder (roadmap).")
+@click.option("--format", "fmt", type=click.Choice(render_mod.FORMATS), default=None,
+              help="svg, png, pdf eller dot (standard: efter -o's endelse, ellers svg).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil (standard: stdout for svg/dot).")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
+              help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
+@click.pass_context
+def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout):
+    """Tegn et diagram med Graphviz / draw a diagram with Graphviz.
+
+    VISNING er landskab (én kommunes systemer efter opgaveområde), integrationer, dataflow,
+    harmonisering, maal (mål mod i dag) eller roadmap (tidslinje over kontrakter og udbud).
+    Exit 2 med en forklaring, hvis diagrammet bliver for tæt til at læse: afgræns med
+    --kommune eller --opgave.
+    """
+    ctx.meta["arkitektur.lang"] = "da"
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output else ""
+        fmt = suffix if suffix in render_mod.FORMATS else "svg"
+    targets = list(paths) or [Path("models")]
+    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    context = prepare(targets, day)
+    sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
+    built = views.build(view, context, sel)
+    views.check_density(built)
+    result = render_mod.render(built, fmt, timeout=timeout)
+    for note in result.notes:
+        click.echo(f"bemærk: {note}", err=True)
+    if output is None and fmt in ("png", "pdf"):
+        output = Path(f"{view}.{fmt}")
+    if output is None:
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.flush()
+    else:
+        output.write_bytes(result.data)
+        nodes, edges = built.size
+        what = ("rækker", "markeringer") if view == "roadmap" else ("knuder", "kanter")
+        how = f", {result.engine} {result.seconds:.2f} s" if result.engine else ""
+        click.echo(f"{view}: {nodes} {what[0]}, {edges} {what[1]}{how} → {output}", err=True)
