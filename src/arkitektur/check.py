@@ -19,12 +19,18 @@ from .derive import Facts, derive
 from .errors import UsageError
 from .findings import CheckResult, Finding, Severity
 from .locator import Locator
+from .storegraph import StoreGraph
 from .namespaces import ARK, RDF, RDFS, SH
 
-# name -> module with ``validate(data: Graph, shapes: Graph) -> list[RawResult]``
-ENGINE_MODULES = {"pyshacl": "arkitektur.engine_pyshacl", "oxigraph": "arkitektur.engine_oxigraph"}
+# name -> module with ``validate(data: Graph, shapes: Graph) -> list[RawResult]``. pySHACL is the
+# reference; oxigraph (the shapes compiled to SPARQL) gives the same findings – tests/test_engines.py
+# compares them on every rule example and on generated repositories – and is the fast default
+# (docs/ydelse.md). An engine module may set DATA = "store" to get the repository straight in a
+# pyoxigraph Store (check.prepare_store), and STREAMS_RESULTS to hand results over as they come.
+ENGINE_MODULES = {"oxigraph": "arkitektur.engine_oxigraph", "pyshacl": "arkitektur.engine_pyshacl"}
 ENGINES = tuple(ENGINE_MODULES)
-DEFAULT_ENGINE = "pyshacl"
+DEFAULT_ENGINE = "oxigraph"
+REFERENCE_ENGINE = "pyshacl"
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 
 
@@ -69,6 +75,20 @@ def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = Non
     return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
 
 
+def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
+    """As ``prepare``, but the repository goes straight into a pyoxigraph Store (the fast path).
+
+    ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
+    """
+    repo = loader.load_store(paths, wait=False)
+    cat = catalogue or catalogue_mod.shipped()
+    graph = repo.model
+    facts = derive(graph, as_of)  # afl:Modelemne: marked by load_store, meanwhile
+    repo.ready()
+    graph += facts.graph
+    return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
+
+
 def run_check(
     paths: list[Path],
     *,
@@ -90,7 +110,8 @@ def run_check(
             code="ARK-E13",
         )
     day = resolve_as_of(paths, as_of)
-    ctx = prepare(paths, day, cat)
+    module = import_module(ENGINE_MODULES[engine])
+    ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
     findings = evaluate(ctx, lang, engine)
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
@@ -102,8 +123,13 @@ def run_check(
 
 def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Finding]:
     """Run one engine over the prepared context and turn its results into findings."""
-    raw = import_module(ENGINE_MODULES[engine]).validate(ctx.graph, ctx.catalogue.graph)
+    module = import_module(ENGINE_MODULES[engine])
     maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue)
+    if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
+        raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results)
+    else:
+        raw = module.validate(ctx.graph, ctx.catalogue.graph)
+    maker.prefetch_results(raw)
     findings = set()
     for r in raw:
         f = maker.from_result(r, lang)
@@ -123,35 +149,86 @@ class FindingMaker:
         self.g = graph
         self.locator = locator
         self.catalogue = catalogue
+        self._labels: dict | None = None   # node -> [(language, text)], when prefetched
+        self._kommuner: dict | None = None  # node -> (own kommuner, kommuner of related usages)
+        self._shapes: dict = {}
+
+    def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
+        """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
+        if not isinstance(self.g, StoreGraph):
+            return
+        if self._labels is None:
+            self._labels, self._kommuner = {}, {}
+        focus_nodes = {n for n in focus_nodes if n not in self._kommuner}
+        other_nodes = {n for n in other_nodes if n not in self._labels} - focus_nodes
+        if focus_nodes or other_nodes:
+            labels, kommuner = _prefetch(self.g.store, focus_nodes, other_nodes)
+            self._labels.update(labels)
+            self._kommuner.update(kommuner)
+
+    def prefetch_results(self, raw) -> None:
+        """``prefetch`` for the focus nodes and IRI values of some engine results."""
+        self.prefetch({r.focus for r in raw}, {r.value for r in raw if isinstance(r.value, URIRef)})
+
+    def _label_pairs(self, node: Node) -> list:
+        if self._labels is not None and node in self._labels:
+            return self._labels[node]
+        pairs = [(lab.language, str(lab)) if isinstance(lab, Literal) else (None, str(lab))
+                 for lab in self.g.objects(node, RDFS.label)]
+        return sorted(pairs, key=lambda p: (p[0] or "", p[1]))
 
     def label(self, node: Node, lang: str) -> str | None:
-        labels = list(self.g.objects(node, RDFS.label))
+        labels = self._label_pairs(node)
         for want in (lang, "da", "en"):
-            for lab in labels:
-                if isinstance(lab, Literal) and lab.language == want:
-                    return str(lab)
-        return str(labels[0]) if labels else None
+            for language, text in labels:
+                if language == want:
+                    return text
+        return labels[0][1] if labels else None  # sorted: the same label whatever the store's order
 
     def kommune(self, node: Node) -> str | None:
-        own = self.g.value(node, ARK.kommune)
-        if own is not None:
-            return str(own)
-        related = set()
-        for o in self.g.objects(node, None):
-            if (o, RDF.type, ARK.Systemanvendelse) in self.g:
-                related.add(o)
-        for s in self.g.subjects(None, node):
-            if (s, RDF.type, ARK.Systemanvendelse) in self.g:
-                related.add(s)
-        kommuner = sorted({str(k) for u in related for k in self.g.objects(u, ARK.kommune)})
-        return kommuner[0] if kommuner else None
+        if self._kommuner is not None and node in self._kommuner:
+            own, related = self._kommuner[node]
+        else:
+            own = {str(k) for k in self.g.objects(node, ARK.kommune)}
+            usages = set()
+            for o in self.g.objects(node, None):
+                if (o, RDF.type, ARK.Systemanvendelse) in self.g:
+                    usages.add(o)
+            for s in self.g.subjects(None, node):
+                if (s, RDF.type, ARK.Systemanvendelse) in self.g:
+                    usages.add(s)
+            related = {str(k) for u in usages for k in self.g.objects(u, ARK.kommune)}
+        if own:
+            return min(own)
+        return min(related) if related else None
+
+    def _shape_info(self, shape: Node):
+        """(rule, severity, messages) of a result's source shape, computed once per shape."""
+        hit = self._shapes.get(shape)
+        if hit is None:
+            rule = self.catalogue.rule_of_shape(shape)
+            if rule is None:
+                hit = (None, None, None)
+            else:
+                rule_shape = self.catalogue.shape_with_rule(shape)
+                severity = _SEVERITY.get(self.catalogue.graph.value(rule_shape, SH.severity), Severity.VIOLATION)
+                # Texts come from the shapes, never from the engine: pySHACL drops the language tag
+                # when it fills {?value}, and engines differ in whether they copy sh:message at all.
+                msgs: dict = {}
+                for s in (shape, rule_shape):
+                    msgs = {m.language: str(m) for m in sorted(self.catalogue.graph.objects(s, SH.message))
+                            if isinstance(m, Literal)}
+                    if msgs:
+                        break
+                hit = (rule, severity, msgs)
+            self._shapes[shape] = hit
+        return hit
 
     def short(self, term: str | None, lang: str) -> str:
         """A value as an architect reads it: its label, else a compact IRI, else the literal."""
         if term is None:
             return ""
-        node = URIRef(term)
-        label = self.label(node, lang) if term.startswith(("http:", "https:", "urn:")) else None
+        label = self.label(URIRef(term), lang) if term.startswith(("http:", "https:", "urn:")) else None
         if label:
             return label
         for prefix, ns in (("ark", str(ARK)),):
@@ -165,19 +242,9 @@ class FindingMaker:
         return _SLOT.sub(lambda m: slots[m.group(1)], text)
 
     def from_result(self, r, lang: str) -> Finding | None:
-        rule = self.catalogue.rule_of_shape(r.shape)
+        rule, severity, msgs = self._shape_info(r.shape)
         if rule is None:
             return None  # a helper shape (e.g. inside sh:or) reported through its parent
-        rule_shape = self.catalogue.shape_with_rule(r.shape)
-        severity = _SEVERITY.get(self.catalogue.graph.value(rule_shape, SH.severity), Severity.VIOLATION)
-        # Texts come from the shapes, never from the engine: pySHACL drops the language tag when it
-        # fills {?value}, and engines differ in whether they copy sh:message at all.
-        msgs: dict = {}
-        for shape in (r.shape, rule_shape):
-            msgs = {m.language: str(m) for m in self.catalogue.graph.objects(shape, SH.message)
-                    if isinstance(m, Literal)}
-            if msgs:
-                break
         # A SPARQL constraint without ?value reports the focus as its value: that is no value.
         value = None if r.value is None or r.value == r.focus else r.value
         return self.make(rule=rule, focus=str(r.focus), severity=severity, lang=lang,
@@ -197,3 +264,48 @@ class FindingMaker:
             message_en=en, label=self.label(node, lang), kommune=self.kommune(node), path=path,
             value=value, file=file, line=line,
         )
+
+
+def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:
+    """Labels of all nodes and (own, related) kommuner of the focus nodes, read straight from the
+    store with pyoxigraph terms (no rdflib conversion), as FindingMaker.label/kommune define them."""
+    import pyoxigraph as ox  # the store exists, so pyoxigraph is loaded already
+
+    label_p = ox.NamedNode(str(RDFS.label))
+    kommune_p = ox.NamedNode(str(ARK.kommune))
+    type_p = ox.NamedNode(str(RDF.type))
+    usage_c = ox.NamedNode(str(ARK.Systemanvendelse))
+    dg = ox.DefaultGraph()
+    usage_kommuner: dict = {}
+
+    def kommuner_of_usage(node) -> set:
+        hit = usage_kommuner.get(node)
+        if hit is None:
+            hit = set()
+            if isinstance(node, (ox.NamedNode, ox.BlankNode)) and next(
+                    store.quads_for_pattern(node, type_p, usage_c, dg), None) is not None:
+                hit = {q.object.value for q in store.quads_for_pattern(node, kommune_p, None, dg)}
+            usage_kommuner[node] = hit
+        return hit
+
+    labels: dict = {}
+    kommuner: dict = {}
+    for node in focus_nodes | other_nodes:
+        if not isinstance(node, URIRef):
+            continue
+        n = ox.NamedNode(str(node))
+        pairs = [(q.object.language if isinstance(q.object, ox.Literal) else None, q.object.value)
+                 for q in store.quads_for_pattern(n, label_p, None, dg)]
+        pairs.sort(key=lambda p: (p[0] or "", p[1]))
+        labels[node] = pairs
+        if node not in focus_nodes:
+            continue
+        own = {q.object.value for q in store.quads_for_pattern(n, kommune_p, None, dg)}
+        related: set = set()
+        if not own:
+            for q in store.quads_for_pattern(n, None, None, dg):
+                related |= kommuner_of_usage(q.object)
+            for q in store.quads_for_pattern(None, None, n, dg):
+                related |= kommuner_of_usage(q.subject)
+        kommuner[node] = (own, related)
+    return labels, kommuner

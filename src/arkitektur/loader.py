@@ -8,6 +8,7 @@ so it is never used on user input.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,8 +20,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from . import resources
 from .errors import InputError
 from .locator import Locator
-from .namespaces import XSD
-from .turtle_lexer import LexError, tokenize
+from .namespaces import AFL, XSD
+from .storegraph import StoreGraph, from_ox
+from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, tokenize, unescape_iri
 
 _XSD_STRING = str(XSD.string)
 _MAX_REASON = 200
@@ -43,9 +45,15 @@ class Repository:
     model_files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     model_subjects: set = field(default_factory=set)
+    ready: object = field(default=lambda: None, repr=False)  # load_store(wait=False): call before querying
 
     def graph(self) -> Graph:
         """Ontology + reference data + models in one new graph (the data graph to validate)."""
+        if isinstance(self.model, StoreGraph):  # load_store: the store holds everything already
+            g = Graph()
+            for t in self.model:
+                g.add(t)
+            return g
         g = Graph()
         for t in shipped().triples:
             g.add(t)
@@ -117,18 +125,7 @@ def _reason(message: str) -> tuple[str, str]:
 
 
 def _convert(term):
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        dtype = term.datatype.value
-        if dtype == _XSD_STRING:
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dtype), normalize=False)
-    raise TypeError(f"unsupported term {term!r}")  # quoted triples are not Turtle 1.1
+    return from_ox(term)
 
 
 def parse_file(path: Path, display: str | None = None) -> ParsedFile | None:
@@ -211,3 +208,346 @@ def ontology_graph() -> Graph:
     for t in shipped().triples:
         g.add(t)
     return g
+
+
+# -- the fast path: straight into a pyoxigraph Store -------------------------------------------
+
+MODEL_SUBJECT_UPDATE = f"""
+INSERT {{ ?s a <{AFL.Modelemne}> }}
+WHERE {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) }} }}"""
+
+
+def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
+    """Load every ``.ttl`` under ``paths`` into one pyoxigraph Store, with the shipped ontology.
+
+    The same files, checks and errors as ``load`` (the same strict parser reads the same bytes),
+    but nothing becomes an rdflib triple: ``repo.model`` is a ``StoreGraph`` over the store's
+    default graph, which afterwards holds models, ontology and reference data. Each model subject
+    IRI is marked ``afl:Modelemne`` here – the definition ``derive`` uses ("written as a subject in
+    a model file") – because only before the ontology joins the graph can the store tell them
+    apart. Positions come from ``SubjectLocator``, which reads only what a finding needs.
+
+    pyoxigraph parses with the GIL released, so a worker thread loads file *n* while this thread
+    scans file *n+1* for positions. With ``wait=False`` the marking of model subjects and the
+    ontology are still loading on return (they touch no model triple, so ``derive`` may read
+    meanwhile); call ``repo.ready()`` before querying.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    files = discover(paths)
+    store = ox.Store()
+    locator = SubjectLocator(fallback=_ShippedLocator())
+    repo = Repository(model=StoreGraph(store, locator.lexical_forms), locator=locator)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="arkitektur-load")
+    loads = []
+    try:
+        for path in files:
+            display = str(path)
+            data = _read(path, display)
+            text = _decode(path, data, display)
+            if _only_comments(text):
+                repo.notes.append(
+                    f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
+                )
+                continue
+            body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+            loads.append(pool.submit(_load_model, store, body, display))
+            del data, body
+            locator.add_model_file(display, path, text)
+            repo.model_files.append(display)
+    except BaseException:
+        _raise_first(loads)  # an earlier file's parse error comes first, as in load()
+        raise
+    _raise_first(loads)
+    finishing = pool.submit(_finish_store, store)
+    pool.shutdown(wait=False)
+    repo.ready = finishing.result
+    if wait:
+        repo.ready()
+    return repo
+
+
+def _load_model(store: ox.Store, body: bytes, display: str) -> None:
+    try:
+        store.load(body, format=ox.RdfFormat.TURTLE)
+    except SyntaxError as exc:
+        da, en = _reason(str(exc))
+        raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
+
+
+def _raise_first(loads: list) -> None:
+    """Wait for the queued loads in order; re-raise the first failure (the rest are cancelled)."""
+    for i, fut in enumerate(loads):
+        try:
+            fut.result()
+        except BaseException:
+            for later in loads[i + 1:]:
+                later.cancel()
+            raise
+
+
+def _finish_store(store: ox.Store) -> None:
+    store.update(MODEL_SUBJECT_UPDATE)
+    for path in resources.ontology_files():
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+
+
+def _read(path: Path, display: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(
+            f"kan ikke læse filen: {exc.strerror}.",
+            f"cannot read the file: {exc.strerror}.",
+            code="ARK-E01",
+            file=display,
+        ) from None
+
+
+class _ShippedLocator:
+    """``shipped().locator``, parsed only if a finding is not found in the model files."""
+
+    @property
+    def subjects(self) -> dict:
+        return shipped().locator.subjects
+
+    @property
+    def mentions(self) -> dict:
+        return shipped().locator.mentions
+
+
+class SubjectLocator(Locator):
+    """A ``Locator`` that scans model files fast for subjects, and for other mentions only on demand.
+
+    ``locate`` answers exactly as ``Locator`` does: the subjects come from ``scan_subjects`` (the
+    same tokens and rules as ``locator._scan``, but it visits only the tokens that can start a
+    statement); ``mentions``, the rare fallback, are scanned with ``Locator.add_file`` the first
+    time a finding needs one.
+    """
+
+    def __init__(self, fallback=None) -> None:
+        super().__init__(fallback=fallback)
+        self._files: list[tuple[str, Path]] = []
+        self._mentions_done = False
+        self._meta: dict = {}  # display -> (path, prefixes, base) at the end of the file
+        self._starts: dict | None = None  # display -> sorted lines where subjects start
+
+    def add_model_file(self, display: str, path: Path, text: str) -> None:
+        self._files.append((display, path))
+        prefixes, base = scan_subjects(display, text, self.subjects)
+        self._meta[display] = (path, prefixes, base)
+
+    def locate(self, iri: str):
+        hit = self.subjects.get(iri)
+        if hit is None and self.fallback is not None:
+            hit = self.fallback.subjects.get(iri)
+        if hit is None:
+            if not self._mentions_done:
+                self._mentions_done = True
+                full = Locator()
+                for display, path in self._files:
+                    full.add_file(display, _decode(path, _read(path, display), display))
+                self.mentions.update(full.mentions)
+            hit = self.mentions.get(iri)
+        if hit is None and self.fallback is not None:
+            hit = self.fallback.mentions.get(iri)
+        return hit if hit else (None, None)
+
+    def lexical_forms(self, requests: list) -> list:
+        """For each (subject, predicate or None): the objects as the subject's file spells them.
+
+        pyoxigraph stores valid XSD literals in canonical form; findings should show what the file
+        says. Only the statement block of the subject (from its line to the next subject's) is
+        parsed again, with the file's prefixes; files are visited in order, one at a time.
+        """
+        out: list = [() for _ in requests]
+        by_file: dict = {}
+        for i, (subject, predicate) in enumerate(requests):
+            hit = self.subjects.get(str(subject))
+            if hit is not None and hit[0] in self._meta:
+                by_file.setdefault(hit[0], []).append((hit[1], i, subject, predicate))
+        if by_file and self._starts is None:
+            self._starts = {}
+            for f, line in self.subjects.values():
+                self._starts.setdefault(f, []).append(line)
+            for lines in self._starts.values():
+                lines.sort()
+        for file, wanted in by_file.items():
+            path, prefixes, base = self._meta[file]
+            data = _read(path, file)
+            lines = _decode(path, data, file).split("\n")
+            starts = self._starts.get(file, [])
+            head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
+            if base:
+                head = f"@base <{base}> .\n" + head
+            for line, i, subject, predicate in sorted(wanted, key=lambda w: w[0]):
+                k = bisect.bisect_right(starts, line)
+                nxt = starts[k] if k < len(starts) else len(lines) + 1
+                chunk = head + "\n".join(lines[line - 1:nxt - 1])
+                try:
+                    quads = list(ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+                except SyntaxError:  # an unusual layout: read the whole file
+                    quads = list(ox.parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data,
+                                          format=ox.RdfFormat.TURTLE))
+                s = ox.NamedNode(str(subject))
+                p = None if predicate is None else ox.NamedNode(str(predicate))
+                out[i] = [from_ox(q.object) for q in quads if q.subject == s and (p is None or q.predicate == p)]
+        return out
+
+
+# Only a few characters can change the statement structure of Turtle; everything between them is
+# skipped by one regex search. Strings, IRIs and comments are matched with turtle_lexer's own rules.
+_SPEC = dict(_TOKEN_SPEC)
+_SPECIAL = re.compile(r"""["'<#@\[\]()\\.]""")
+_STRING_LANG = re.compile(f"(?:{_SPEC['STRING']})(?:{_SPEC['LANGTAG']})?")
+_IRI = re.compile(_SPEC["IRI"])
+_COMMENT = re.compile(_SPEC["COMMENT"])
+_AT = re.compile(f"(?P<directive>{_SPEC['DIRECTIVE']})|(?P<lang>{_SPEC['LANGTAG']})")
+_ONE = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC))
+# What the scan may skip in one regex match: ordinary characters, short strings (with a language
+# tag) not directly followed by a dot, comments, IRIs, and the dots that can only be inside a token
+# (between two digits – a KLE code, a decimal – or between two name characters; never the first
+# character of a run, which follows a token read below). Everything else stops the run and is
+# decided token by token below.
+_NAMECHAR = r"A-Za-z_\-\u00b7\u00c0-\uffff%"
+_RUN = re.compile(
+    r"""(?!\.)(?:[^."'#<\[\]()@\\]+"""
+    rf"""|"(?!"")(?:[^"\\\n])*"(?>{_SPEC['LANGTAG']})?(?![.])|'(?!'')(?:[^'\\\n])*'(?>{_SPEC['LANGTAG']})?(?![.])"""
+    rf"|{_SPEC['COMMENT']}|{_SPEC['IRI']}"
+    r"|(?<=[0-9])\.(?=[0-9])"
+    rf"|(?<=[{_NAMECHAR}])(?<!true)(?<!false)\.(?=[0-9{_NAMECHAR}:])"
+    r")+")
+
+
+_NEXT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
+    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+
+
+def _significant(text: str, pos: int):
+    """The first token at or after ``pos`` that is not whitespace or a comment: (kind, text, start, end)."""
+    m = _NEXT.match(text, pos)
+    if m is None:
+        return None
+    kind = m.lastgroup
+    return kind, m.group(kind), m.start(kind), m.end()
+
+
+def _expand(pname: str, prefixes: dict) -> str | None:
+    if "\\" in pname:
+        return expand_pname(pname, prefixes)
+    prefix, _, local = pname.partition(":")
+    ns = prefixes.get(prefix)
+    return None if ns is None else ns + local
+
+
+def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None) -> tuple[dict, str | None]:
+    """Record ``iri -> (name, line)`` for each IRI first written as a statement subject in ``text``.
+
+    Returns the prefixes and base in force at the end of the text.
+
+    Gives what ``locator._scan`` puts in ``Locator.subjects`` for text the strict parser accepted:
+    a statement starts after a ``.`` outside brackets; its first token, if an IRI, is a subject.
+    Instead of tokenizing everything it jumps from one structural character to the next (quote,
+    ``<``, ``#``, ``@``, bracket, backslash, dot) and tokenizes only there; a dot followed by a
+    name character is checked against the lexer's rules (``ex:a.b`` and ``1.5`` are one token).
+    """
+    from urllib.parse import urljoin
+
+    found: dict = {}
+    prefixes: dict = {}
+    depth = 0
+    line, line_pos = 1, 0
+    n = len(text)
+    pos = 0
+    boundary = 0  # end of the last token found (not moved by a backslash escape inside a name)
+    expect_subject = True
+    while True:
+        if expect_subject and depth == 0:
+            tok = _significant(text, pos)
+            if tok is None:
+                break
+            kind, word, tok_start, tok_end = tok
+            low = word.lower()
+            if kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
+                t1 = _significant(text, tok_end)
+                t2 = _significant(text, t1[3]) if t1 is not None else None
+                if low.endswith("prefix") and t2 is not None:
+                    iri = unescape_iri(t2[1][1:-1])
+                    prefixes[t1[1][:-1]] = urljoin(base, iri) if base else iri
+                    pos = t2[3]
+                elif t1 is not None:
+                    iri = unescape_iri(t1[1][1:-1])
+                    base = urljoin(base, iri) if base else iri
+                    pos = t1[3]
+                else:
+                    return prefixes, base
+                if low.startswith("@"):
+                    dot = _significant(text, pos)
+                    if dot is not None and dot[1] == ".":
+                        pos = dot[3]
+                continue
+            iri = None
+            if kind == "IRI":
+                iri = unescape_iri(word[1:-1])
+                iri = urljoin(base, iri) if base else iri
+            elif kind == "PNAME":
+                iri = _expand(word, prefixes)
+            if iri is not None and iri not in found:
+                line += text.count("\n", line_pos, tok_start)
+                line_pos = tok_start
+                found[iri] = (name, line)
+            expect_subject = False
+            if kind == "PUNCT":  # e.g. a "[" or "(" subject: let the loop below see it
+                pos = boundary = tok_start
+            else:
+                pos = boundary = tok_end
+                continue
+        skip = _RUN.match(text, pos)
+        if skip is not None:
+            pos = boundary = skip.end()
+        m = _SPECIAL.search(text, pos)
+        if m is None:
+            break
+        c = m.group()
+        at = m.start()
+        if c == '"' or c == "'":
+            sm = _STRING_LANG.match(text, at)
+            if sm is None:
+                return prefixes, base  # the lexer would fail: the file contributes nothing
+            pos = boundary = sm.end()
+        elif c == "<":
+            im = _IRI.match(text, at)
+            if im is None:
+                return prefixes, base
+            pos = boundary = im.end()
+        elif c == "#":
+            pos = boundary = _COMMENT.match(text, at).end()
+        elif c == "@":
+            am = _AT.match(text, at)
+            if am is None:
+                return prefixes, base
+            pos = boundary = am.end()
+        elif c == "\\":
+            pos = at + 2
+        elif c in "[(":
+            depth += 1
+            pos = boundary = at + 1
+        elif c in "])":
+            depth -= 1
+            pos = boundary = at + 1
+        else:  # "."
+            nxt = text[at + 1:at + 2]
+            if nxt and not nxt.isspace() and nxt != "#":
+                # Possibly inside a name or number: the token holding this dot starts after the last
+                # whitespace, "," or ";" since the previous structural token (which ended at pos).
+                start = max(boundary, *(text.rfind(ch, boundary, at) + 1 for ch in " \n\t\r;,"))
+                tm = _ONE.match(text, start)
+                if tm is not None and tm.lastgroup != "PUNCT" and tm.end() > at:
+                    pos = boundary = tm.end()
+                    continue
+            pos = boundary = at + 1
+            if depth == 0:
+                expect_subject = True
+    for iri, where in found.items():
+        subjects.setdefault(iri, where)
+    return prefixes, base

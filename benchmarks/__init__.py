@@ -1,0 +1,1 @@
+"""Benchmarks / a seeded generator of realistic repositories and a runner that times `arkitektur check`."""

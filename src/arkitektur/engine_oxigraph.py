@@ -1,0 +1,292 @@
+"""Den hurtige motor / runs the shapes, compiled to SPARQL, on a pyoxigraph Store.
+
+Findings are the same as pySHACL's (the reference; ``tests/test_engines.py`` compares the two on
+every rule example and on generated repositories). The store is the one the fast loader filled
+(``loader.load_store``); given an rdflib graph instead, the engine copies it into a store first.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from .engine_common import RawResult, message_templates
+from .errors import ShapesError
+from .namespaces import SH
+from .shacl_compile import COMPARE_NS, COMPARE_OPS, ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, Plan, compile_shapes
+from .storegraph import StoreGraph, from_ox, to_ox
+
+NAME = "oxigraph"
+DATA = "store"  # check.run_check loads the repository straight into a store for this engine
+STREAMS_RESULTS = True  # validate(on_results=…) hands over each query's results as they come
+
+_plans: "weakref.WeakKeyDictionary[Graph, tuple[int, Plan]]" = weakref.WeakKeyDictionary()
+_well_typed_cache: dict = {}
+_canonical_cache: dict = {}
+_XSD = str(XSD)
+# Datatypes whose valid literals pyoxigraph stores in canonical form (their lexical form may change).
+_CANONICALISED = {_XSD + n for n in (
+    "integer", "decimal", "float", "double", "boolean", "dateTime", "dateTimeStamp", "date", "time",
+    "gYear", "gYearMonth", "gMonth", "gMonthDay", "gDay", "duration", "yearMonthDuration",
+    "dayTimeDuration", "long", "int", "short", "byte", "nonNegativeInteger", "nonPositiveInteger",
+    "positiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
+def plan_for(shapes: Graph) -> Plan:
+    """The compiled shapes, cached per shapes graph (recompiled when it changes size)."""
+    cached = _plans.get(shapes)
+    if cached is None or cached[0] != len(shapes):
+        cached = (len(shapes), compile_shapes(shapes))
+        _plans[shapes] = cached
+    return cached[1]
+
+
+def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
+    """Validate ``data`` (a ``StoreGraph`` or an rdflib graph with ontology, models and facts).
+
+    ``on_results``, if given, is called with each query's results while later queries still run
+    (their literal values may still be swapped for the source's spelling before the return).
+    """
+    plan = plan_for(shapes)
+    if isinstance(data, StoreGraph):
+        view = data
+    else:
+        store = ox.Store()
+        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
+        view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
+    try:
+        return _run(view, plan, shapes, on_results)
+    finally:
+        view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
+
+
+def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[RawResult]:
+    """Run the queries on all cores (pyoxigraph evaluates without the GIL); read rows in plan order.
+
+    The SHACL-SPARQL constraints start at once; the core constraints (sh:datatype reads the marks
+    of ill-typed literals) once this thread has marked them.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    store = view.store
+    results: list[RawResult] = []
+    # Longest first, for two cores: the SHACL-SPARQL constraints over every model subject (the MOD
+    # rules), then the other SHACL-SPARQL constraints, then the core constraints.
+    def cost(i: int) -> tuple:
+        q = plan.queries[i]
+        return (q.kind != "sparql", "Modelemne" not in q.text, i)
+
+    order = sorted(range(len(plan.queries)), key=cost)
+    workers = max(1, min(4, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
+        futures = {i: pool.submit(_rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
+        ill_typed = _mark_ill_typed(store, plan.datatypes, plan.datatype_predicates)
+        futures.update({i: pool.submit(_rows, store, plan.queries[i]) for i in order if i not in futures})
+        restore = _Restorer(view, ill_typed)
+        for i, q in enumerate(plan.queries):
+            rows = futures[i].result()
+            messages = message_templates(shapes, q.shape, q.constraint)
+            batch = _results(q, rows, messages, restore)
+            if on_results is not None and batch:
+                on_results(batch)
+            results.extend(batch)
+    return restore.apply(results)
+
+
+def _rows(store: ox.Store, q) -> list:
+    try:
+        if q.kind == "sparql":  # a data graph has no named graphs (ours holds the marks of ill-typed literals)
+            return list(store.query(q.text, custom_functions=_comparisons(), named_graphs=[]))
+        return list(store.query(q.text))
+    except (SyntaxError, OSError, ValueError) as exc:
+        reason = " ".join(str(exc).split())[:300]
+        raise ShapesError(f"en oversat form kunne ikke køres: {reason}",
+                          f"a compiled shape could not be run: {reason}", code="ARK-E36") from None
+
+
+def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
+    out = []
+    property_shape = q.path is not None
+    for row in rows:
+        focus = from_ox(row["this"])
+        path = q.path
+        value = None
+        if q.kind == "value":
+            value = row["value"]
+            if q.compare is not None and not _violates(q.compare, from_ox(value), from_ox(row["other"])):
+                continue
+            value = restore(focus, q.path, value)
+        elif q.kind == "focus":
+            value = focus
+        elif q.kind == "closed":
+            path = from_ox(row["path"])
+            value = restore(focus, path, row["value"])
+        elif q.kind == "sparql":
+            bound_path = row["path"]
+            if bound_path is not None:
+                path = from_ox(bound_path)
+            bound_value = row["value"]
+            if bound_value is not None:
+                value = restore(focus, path if isinstance(path, URIRef) else None, bound_value)
+            elif not property_shape:
+                value = focus
+        out.append(RawResult(shape=q.shape, focus=focus, path=path, value=value,
+                             severity=q.severity, messages=messages))
+    return out
+
+
+# -- sh:datatype: ill-typed literals, judged as pySHACL judges them --------------------------------
+
+def _mark_ill_typed(store: ox.Store, datatypes: set, predicates: set) -> set:
+    """Put the literals pySHACL would find ill-typed into the graph ILL_TYPED; return them.
+
+    Only the objects of the predicates that lead to an sh:datatype check are read (all objects if
+    some check's value nodes come another way); each distinct literal is judged once.
+    """
+    if not datatypes:
+        return set()
+    listed = ", ".join(f"<{d}>" for d in sorted(datatypes, key=str))
+    if None in predicates or not predicates:
+        where = "?s ?p ?o"
+    else:
+        where = "VALUES ?p { " + " ".join(f"<{p}>" for p in sorted(predicates, key=str)) + " } ?s ?p ?o"
+    rows = store.query(f"SELECT DISTINCT ?o WHERE {{ {where} FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}")
+    holder, prop, graph = ox.NamedNode(str(ILL_TYPED_S)), ox.NamedNode(str(ILL_TYPED_P)), ox.NamedNode(str(ILL_TYPED))
+    bad = [ox.Quad(holder, prop, row[0], graph) for row in rows if not well_typed(row[0].value, row[0].datatype.value)]
+    if bad:
+        store.extend(bad)
+    return {q.object for q in bad}
+
+
+def well_typed(lexical: str, datatype: str) -> bool:
+    """Does ``"lexical"^^datatype`` satisfy sh:datatype as pySHACL decides it (rdflib's value)?"""
+    key = (lexical, datatype)
+    hit = _well_typed_cache.get(key)
+    if hit is None:
+        lit = Literal(lexical, datatype=URIRef(datatype), normalize=False)
+        hit = getattr(lit, "ill_typed", None) is not True and _actual_type(lit, datatype)
+        _well_typed_cache[key] = hit
+    return hit
+
+
+def _actual_type(lit: Literal, datatype: str) -> bool:
+    """pySHACL's check that rdflib's Python value has the datatype's type."""
+    import datetime as dt
+    from decimal import Decimal
+
+    value = lit.value
+    checks = {"string": (str, bytes), "integer": int, "float": float, "decimal": Decimal, "boolean": bool,
+              "date": dt.date, "time": dt.time, "dateTime": dt.datetime}
+    if datatype.startswith(_XSD) and datatype[len(_XSD):] in checks:
+        return isinstance(value, checks[datatype[len(_XSD):]])
+    return True
+
+
+# -- comparisons in SHACL-SPARQL where SPARQL gives an error: rdflib's answer ------------------
+
+_COMPARISONS: dict = {}
+
+
+def _comparisons() -> dict:
+    if not _COMPARISONS:
+        for symbol, name in COMPARE_OPS.items():
+            _COMPARISONS[ox.NamedNode(COMPARE_NS + name)] = _rdflib_comparison(symbol)
+    return _COMPARISONS
+
+
+def _rdflib_comparison(symbol: str):
+    def compare(a, b):
+        from types import SimpleNamespace
+
+        from rdflib.plugins.sparql.operators import RelationalExpression
+        from rdflib.plugins.sparql.sparql import SPARQLError
+
+        try:
+            r = RelationalExpression(SimpleNamespace(expr=from_ox(a), other=from_ox(b), op=symbol), None)
+        except (SPARQLError, TypeError, ValueError):
+            return None
+        return ox.Literal("true" if bool(getattr(r, "value", r)) else "false", datatype=_BOOLEAN)
+
+    return compare
+
+
+_BOOLEAN = ox.NamedNode(_XSD + "boolean")
+
+
+# -- sh:lessThan / sh:lessThanOrEquals: rdflib's ordering, as pySHACL compares -------------------
+
+def _violates(op: str, value, other) -> bool:
+    if isinstance(value, BNode) or isinstance(other, BNode):
+        raise ShapesError("sh:lessThan sammenligner en blank knude.", "sh:lessThan compares a blank node.",
+                          code="ARK-E35")
+    a, a_str = _comparable(value)
+    b, b_str = _comparable(other)
+    if a_str != b_str:
+        return True
+    return not (a < b) if op == "lt" else not (a <= b)
+
+
+def _comparable(term) -> tuple:
+    if isinstance(term, URIRef):
+        return str(term), True
+    if isinstance(term, Literal) and isinstance(term.value, str):
+        return term.value, True
+    return term, False
+
+
+# -- literal values as the file wrote them ---------------------------------------------------
+
+class _Restorer:
+    """Maps literals read from the store back to the form in the data (pyoxigraph canonicalises).
+
+    Called per result, it hands back the store's term and notes what to look up; ``apply`` then
+    asks the view for the source forms of all of them at once.
+    """
+
+    def __init__(self, view: StoreGraph, verbatim: set) -> None:
+        self.view = view
+        self.verbatim = verbatim  # ill-typed literals: pyoxigraph keeps them as written
+        self.pending: dict = {}   # id(term) -> (focus, path, ox term)
+
+    def __call__(self, focus, path, value):
+        term = from_ox(value)
+        if (isinstance(value, ox.Literal) and value.datatype.value in _CANONICALISED
+                and value not in self.verbatim):
+            self.pending[id(term)] = (focus, path if isinstance(path, URIRef) else None, value, term)
+        return term
+
+    def apply(self, results: list) -> list:
+        if not self.pending:
+            return results
+        keys = list(self.pending)
+        found = self.view.lexical_forms([self.pending[k][:2] for k in keys])
+        restored = {}
+        for k, originals in zip(keys, found):
+            _focus, _path, value, term = self.pending[k]
+            for original in originals:
+                if isinstance(original, Literal) and original.datatype == term.datatype and (
+                        str(original) == str(term) or canonical(original) == value):
+                    restored[k] = original
+                    break
+        if not restored:
+            return results
+        return [r if id(r.value) not in restored else RawResult(
+            shape=r.shape, focus=r.focus, path=r.path, value=restored[id(r.value)], severity=r.severity,
+            messages=r.messages) for r in results]
+
+
+def canonical(lit: Literal) -> ox.Literal:
+    """The form pyoxigraph stores ``lit`` in."""
+    key = (str(lit), lit.datatype, lit.language)
+    hit = _canonical_cache.get(key)
+    if hit is None:
+        scratch = ox.Store()
+        node = ox.NamedNode("urn:x")
+        scratch.add(ox.Quad(node, node, to_ox(lit), ox.DefaultGraph()))
+        hit = next(scratch.quads_for_pattern(None, None, None, None)).object
+        _canonical_cache[key] = hit
+    return hit

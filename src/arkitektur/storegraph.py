@@ -1,0 +1,164 @@
+"""Grafen i pyoxigraph / rdflib-style read access (rdflib terms in and out) to a pyoxigraph Store's default graph.
+
+The fast path keeps the repository in a pyoxigraph Store (parsed once, in Rust). The code that
+reads a few facts at a time – ``derive``, the finding maker, the dispensations – was written
+against rdflib's ``Graph`` API; this view offers the part of that API they use, converting terms at
+the boundary, so they run unchanged on either kind of graph.
+
+Note: pyoxigraph stores valid XSD literals in canonical form (``"01"^^xsd:integer`` reads back as
+``"1"``) and lower-cases language tags; ``lexical_forms`` says where to find what the file said.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+_XSD_STRING = str(XSD.string)
+_DG = ox.DefaultGraph()
+
+
+def to_ox(term):
+    """An rdflib term (or None) as a pyoxigraph term."""
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+_typed: dict = {}
+
+
+def from_ox(term):
+    """A pyoxigraph term as an rdflib term (plain literal for xsd:string, lexical form kept)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dtype = term.datatype.value
+        if dtype == _XSD_STRING:
+            return Literal(term.value)
+        # rdflib parses the value of a typed literal on creation; dates and codes repeat a lot.
+        key = (term.value, dtype)
+        lit = _typed.get(key)
+        if lit is None:
+            if len(_typed) > 200_000:
+                _typed.clear()
+            lit = _typed[key] = Literal(term.value, datatype=URIRef(dtype), normalize=False)
+        return lit
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    raise TypeError(f"unsupported term {term!r}")  # quoted triples are not Turtle 1.1
+
+
+class StoreGraph:
+    """The default graph of ``store`` with the read API of ``rdflib.Graph`` that this package uses."""
+
+    def __init__(self, store: ox.Store, lexical_forms=None) -> None:
+        self.store = store
+        self._lexical_forms = lexical_forms
+
+    # -- reading ------------------------------------------------------------------------------
+    def _quads(self, s, p, o) -> Iterator:
+        if isinstance(s, Literal) or (p is not None and not isinstance(p, URIRef)):
+            return iter(())  # no such triple in RDF (rdflib answers "none" too)
+        return self.store.quads_for_pattern(to_ox(s), to_ox(p), to_ox(o), _DG)
+
+    def triples(self, pattern) -> Iterator[tuple]:
+        s, p, o = pattern
+        for q in self._quads(s, p, o):
+            yield from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)
+
+    def __iter__(self) -> Iterator[tuple]:
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._quads(None, None, None))
+
+    def __contains__(self, triple) -> bool:
+        return next(self._quads(*triple), None) is not None
+
+    def objects(self, subject=None, predicate=None, unique: bool = False) -> Iterator:
+        seen = set()
+        for q in self._quads(subject, predicate, None):
+            o = from_ox(q.object)
+            if unique:
+                if o in seen:
+                    continue
+                seen.add(o)
+            yield o
+
+    def subjects(self, predicate=None, object=None, unique: bool = False) -> Iterator:  # noqa: A002
+        seen = set()
+        for q in self._quads(None, predicate, object):
+            s = from_ox(q.subject)
+            if unique:
+                if s in seen:
+                    continue
+                seen.add(s)
+            yield s
+
+    def predicates(self, subject=None, object=None, unique: bool = False) -> Iterator:  # noqa: A002
+        for q in self._quads(subject, None, object):
+            yield from_ox(q.predicate)
+
+    def subject_objects(self, predicate=None, unique: bool = False) -> Iterator[tuple]:
+        for q in self._quads(None, predicate, None):
+            yield from_ox(q.subject), from_ox(q.object)
+
+    def subject_predicates(self, object=None, unique: bool = False) -> Iterator[tuple]:  # noqa: A002
+        for q in self._quads(None, None, object):
+            yield from_ox(q.subject), from_ox(q.predicate)
+
+    def predicate_objects(self, subject=None, unique: bool = False) -> Iterator[tuple]:
+        for q in self._quads(subject, None, None):
+            yield from_ox(q.predicate), from_ox(q.object)
+
+    def value(self, subject=None, predicate=RDF.value, object=None, default=None, any=True):  # noqa: A002
+        """As ``rdflib.Graph.value``: the one unknown term of a pattern with two known ones."""
+        if subject is None:
+            q = next(self._quads(None, predicate, object), None)
+            return default if q is None else from_ox(q.subject)
+        if predicate is None:
+            q = next(self._quads(subject, None, object), None)
+            return default if q is None else from_ox(q.predicate)
+        q = next(self._quads(subject, predicate, None), None)
+        return default if q is None else from_ox(q.object)
+
+    # -- writing (derived facts) --------------------------------------------------------------
+    def add(self, triple) -> "StoreGraph":
+        s, p, o = triple
+        self.store.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o), _DG))
+        return self
+
+    def __iadd__(self, other: Iterable) -> "StoreGraph":
+        seen: dict = {}  # predicates and objects repeat (afl:godkendt true, dates)
+
+        def conv(term):
+            hit = seen.get(term)
+            if hit is None:
+                hit = seen[term] = to_ox(term)
+            return hit
+
+        self.store.extend(ox.Quad(to_ox(s), conv(p), conv(o), _DG) for s, p, o in other)
+        return self
+
+    # -- what the file said -------------------------------------------------------------------
+    def lexical_forms(self, requests: list) -> list:
+        """For each (subject, predicate or None): its objects as the source spelled them (or ())."""
+        if self._lexical_forms is None:
+            return [() for _ in requests]
+        return self._lexical_forms(requests)

@@ -1,0 +1,241 @@
+"""The oxigraph engine gives pySHACL's findings (the reference), on every rule example and on generated models.
+
+Also: the pySHACL prepared-query cache changes nothing, the fast store loader reads files and
+reports bad ones exactly as the rdflib loader does, and the compiler refuses what it cannot compile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from arkitektur import engine_oxigraph, engine_pyshacl, loader
+from arkitektur.catalogue import load_shapes, shipped
+from arkitektur.check import DEFAULT_ENGINE, REFERENCE_ENGINE, prepare, prepare_store, run_check
+from arkitektur.errors import ArkitekturError, ShapesError
+from arkitektur.locator import Locator
+from arkitektur.namespaces import XSD
+from arkitektur.resources import examples_dir
+from arkitektur.shacl_compile import compile_shapes, inject_focus, rdflib_comparisons
+from benchmarks.generate import generate
+
+logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are planted on purpose
+
+EXAMPLES = sorted(examples_dir().glob("*/*.ttl"))
+W3C_TURTLE = Path("/work/shared/testsuites/w3c-rdf11-turtle")
+
+
+def _as_of(path: Path) -> dt.date:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# as-of:"):
+            return dt.date.fromisoformat(line.split()[-1])
+    return dt.date(2016, 6, 1)
+
+
+def _findings(paths, as_of, engine):
+    result = run_check(list(paths), as_of=as_of, engine=engine)
+    return {json.dumps(f.to_json(), sort_keys=True) for f in result.findings}
+
+
+def _key(findings):
+    return {tuple(json.loads(f)[k] for k in ("rule", "focus", "severity", "path", "value")) for f in findings}
+
+
+def test_the_fast_engine_is_the_default_and_pyshacl_the_reference():
+    assert (DEFAULT_ENGINE, REFERENCE_ENGINE) == ("oxigraph", "pyshacl")
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_both_engines_agree_on_every_rule_example(example):
+    as_of = _as_of(example)
+    reference = _findings([example], as_of, "pyshacl")
+    fast = _findings([example], as_of, "oxigraph")
+    assert _key(fast) == _key(reference)  # (rule, focus, severity, path, value) …
+    assert fast == reference              # … and everything else a finding says
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """Two small generated repositories: the usual rate, and one dense with planted defects."""
+    root = tmp_path_factory.mktemp("generert")
+    generate(root / "a", 2, 15, seed=7)
+    generate(root / "b", 3, 20, seed=11, rate=0.15)
+    return [root / "a", root / "b"]
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_both_engines_agree_on_generated_repositories(generated, which):
+    reference = _findings([generated[which]], None, "pyshacl")
+    fast = _findings([generated[which]], None, "oxigraph")
+    assert _key(fast) == _key(reference)
+    assert fast == reference
+    assert {json.loads(f)["rule"] for f in fast} >= {"MOD-4", "HEL-2", "SMA-2", "KON-3"}
+
+
+def test_the_store_path_and_the_rdflib_path_of_the_fast_engine_agree(generated):
+    day = dt.date(2016, 6, 1)
+    via_store = prepare_store([generated[1]], day)
+    via_rdflib = prepare([generated[1]], day)
+    shapes = shipped().graph
+    a = engine_oxigraph.validate(via_store.graph, shapes)
+    b = engine_oxigraph.validate(via_rdflib.graph, shapes)
+    assert {(r.shape, r.focus, r.path, r.value) for r in a} == {(r.shape, r.focus, r.path, r.value) for r in b}
+
+
+def test_the_prepared_query_cache_changes_no_result():
+    paths = [examples_dir() / rule / "bad.ttl" for rule in ("HEL-2", "KON-3", "FDA-4.1", "MOD-4")]
+    ctx = prepare(paths, dt.date(2016, 6, 1))
+    shapes = shipped().graph
+
+    def results(prepared):
+        return {(r.shape, r.focus, r.path, r.value, r.severity)
+                for r in engine_pyshacl.validate(ctx.graph, shapes, prepared=prepared)}
+
+    assert results(True) == results(False)
+
+
+# -- the store loader --------------------------------------------------------------------------
+
+PREFIX = "@prefix ex: <https://example.org/> .\n"
+
+
+@pytest.mark.parametrize("files", [
+    {"a.ttl": PREFIX + "ex:a ex:b ex:c .\n", "b.ttl": PREFIX + 'ex:a ex:b "open .\n'},
+    {"a.ttl": PREFIX + "ex:a ex:b ex:c ;\n", "b.ttl": b"\xff\xfe"},
+    {"a.ttl": b"\xef\xbb\xbf" + (PREFIX + "ex:a ex:b <relative> .\n").encode()},
+    {"a.ttl": PREFIX + "ex:a ex:b ex:c .\n", "b.ttl": "@prefix ex: <https://example.org/>\nex:a ex:b ex:c ."},
+])
+def test_the_store_loader_reports_bad_files_as_the_rdflib_loader_does(tmp_path, files):
+    for name, body in files.items():
+        (tmp_path / name).write_bytes(body if isinstance(body, bytes) else body.encode())
+
+    def error(load):
+        with pytest.raises(ArkitekturError) as exc:
+            load([tmp_path])
+        e = exc.value
+        return (type(e), e.code, e.file, e.line, e.column, e.da, e.en)
+
+    assert error(loader.load_store) == error(loader.load)
+
+
+def test_the_store_loader_skips_comment_only_files_with_a_note(tmp_path):
+    (tmp_path / "tom.ttl").write_text("# kun en kommentar\n", encoding="utf-8")
+    (tmp_path / "data.ttl").write_text(PREFIX + "ex:a ex:b ex:c .\n", encoding="utf-8")
+    fast, slow = loader.load_store([tmp_path]), loader.load([tmp_path])
+    assert fast.notes == slow.notes and fast.model_files == slow.model_files
+
+
+def _accepted_turtle():
+    import pyoxigraph as ox
+
+    roots = [W3C_TURTLE, examples_dir(), Path(__file__).resolve().parents[1] / "models"]
+    for root in roots:
+        for path in sorted(root.rglob("*.ttl")) if root.is_dir() else []:
+            data = path.read_bytes()
+            try:
+                list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri="http://example.org/base/"))
+                yield path, data.decode("utf-8-sig")
+            except (SyntaxError, UnicodeDecodeError):
+                continue
+
+
+def test_the_fast_subject_scan_finds_what_the_locator_finds():
+    tricky = PREFIX + (
+        'ex:s1 ex:p """long "string" with . dots\nex:fake ex:p ex:o .\n"""@en.ex:s2 ex:p "x"@en.ex:s3 '
+        "ex:p 5 .ex:s4 ex:p true .ex:s5 ex:p 1.5e3 .\nex:s7 ex:p ex:a.b , \"a.b\" ; ex:q ( ex:l1 ex:l2 ) . "
+        "[] ex:p ex:o . [ ex:p ex:o ] ex:q ex:r .\n<https://example.org/s8> ex:p ex:o .ex:s9 ex:p 'x' . "
+        "ex:s\\-10 ex:p ex:o .\nex:s11 ex:p ex:o . # ex:fake2 ex:p ex:o .\nPREFIX z: <http://z/>\n"
+        "z:s14 ex:p kle:27.24.00 .\n"
+    ).replace("kle:", "ex:")
+    cases = [(Path("tricky.ttl"), tricky), *_accepted_turtle()]
+    assert len(cases) > 20
+    for path, text in cases:
+        full = Locator()
+        full.add_file(str(path), text)
+        fast: dict = {}
+        loader.scan_subjects(str(path), text, fast)
+        assert fast == full.subjects, path
+
+
+# -- what the compiler does and refuses --------------------------------------------------------
+
+SH = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+
+
+def _shapes(tmp_path, text):
+    (tmp_path / "s.ttl").write_text(SH + text, encoding="utf-8")
+    return load_shapes([tmp_path / "s.ttl"])[0]
+
+
+@pytest.mark.parametrize("text", [
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:target [ a ex:Custom ] ; sh:nodeKind sh:IRI .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:or ( [ sh:sparql [ sh:select \"SELECT $this WHERE {}\" ] ] ) .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 9 ] .",
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p $shapesGraph }\" ] .",
+])
+def test_a_shape_the_compiler_cannot_translate_is_an_error_not_a_skip(tmp_path, text):
+    with pytest.raises(ShapesError) as exc:
+        compile_shapes(_shapes(tmp_path, text))
+    assert exc.value.code == "ARK-E36"
+
+
+def test_a_shape_with_a_target_becomes_one_query_per_constraint(tmp_path):
+    plan = compile_shapes(_shapes(tmp_path, """
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:datatype <http://www.w3.org/2001/XMLSchema#date> ] ;
+            sh:or ( [ sh:class ex:D ] [ sh:hasValue ex:v ] ) .
+        ex:Helper a sh:NodeShape ; sh:property [ sh:path ex:q ; sh:minCount 1 ] .
+        ex:Off a sh:NodeShape ; sh:targetClass ex:C ; sh:deactivated true ; sh:nodeKind sh:IRI ."""))
+    assert sorted(q.kind for q in plan.queries) == ["focus", "none", "value"]
+    assert plan.datatypes == {XSD.date} and plan.datatype_predicates == {URIRef("https://example.org/p")}
+
+
+@pytest.mark.parametrize("lexical, datatype", [
+    ("2016-06-01", "date"), ("2016-02-30", "date"), ("abc", "date"), ("2016-6-1", "date"),
+    ("20160601", "date"), ("2016-06-01Z", "date"), ("2016-06-01+02:00", "date"), ("10000-01-01", "date"),
+    ("P6M", "duration"), ("6 måneder", "duration"), ("P", "duration"), ("-P1Y", "duration"),
+    ("450000.00", "decimal"), ("1e5", "decimal"), ("450.000 kr.", "decimal"), (" 5 ", "integer"),
+    ("+5", "integer"), ("5.0", "integer"), ("true", "boolean"), ("1", "boolean"), ("ja", "boolean"),
+    ("TRUE", "boolean"), ("2016", "gYear"), ("16", "gYear"), ("2016-2017", "gYear"),
+])
+def test_ill_typed_literals_are_judged_as_pyshacl_judges_them(lexical, datatype):
+    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+
+    dt_iri = str(XSD) + datatype
+    lit = Literal(lexical, datatype=URIRef(dt_iri), normalize=False)
+    pyshacl_ok = getattr(lit, "ill_typed", None) is not True and (
+        DatatypeConstraintComponent._assert_actual_datatype(None, lit, URIRef(dt_iri)))
+    assert engine_oxigraph.well_typed(lexical, dt_iri) == bool(pyshacl_ok)
+
+
+def test_comparisons_fall_back_to_rdflib_only_where_sparql_gives_an_error():
+    text = "SELECT ?x WHERE { ?x ?p ?d FILTER(?d >= ?a && !(?d < ?b)) FILTER NOT EXISTS { ?x ?q ?e . FILTER(?e = 1) } }"
+    out = rdflib_comparisons(text)
+    assert out.count("COALESCE(") == 3 and "#ge>(?d, ?a)" in out and "#lt>(?d, ?b)" in out and "#eq>(?e, 1)" in out
+    assert rdflib_comparisons("SELECT * WHERE { ?s ?p ?o FILTER(regex(?o, 'x')) }").count("COALESCE") == 0
+
+
+def test_ill_typed_dates_compare_as_in_rdflib(tmp_path):
+    (tmp_path / "m.ttl").write_text(PREFIX + """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:d "2015-13-45"^^xsd:date . ex:b ex:d "2015-03-01"^^xsd:date . ex:c ex:d "abc" .""",
+                                    encoding="utf-8")
+    shapes = _shapes(tmp_path, """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:d ; sh:message "x"@da ;
+          sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/d> ?value . FILTER(?value >= \\"2013-06-01\\"^^<http://www.w3.org/2001/XMLSchema#date>) }" ] .""")
+    data = prepare([tmp_path / "m.ttl"], dt.date(2016, 6, 1)).graph
+    fast = {(r.focus, r.value) for r in engine_oxigraph.validate(data, shapes)}
+    reference = {(r.focus, r.value) for r in engine_pyshacl.validate(data, shapes)}
+    assert fast == reference and len(fast) >= 2
+
+
+def test_the_targets_join_where_the_planner_does_best():
+    focus = "?this a <https://example.org/C> ."
+    walks = inject_focus("SELECT $this ?p WHERE { $this ?p ?o . FILTER NOT EXISTS { ?p a ?k } }", focus, None)
+    assert walks.rstrip().endswith("FILTER EXISTS { " + focus + " } }")
+    head = inject_focus("SELECT ?value WHERE { OPTIONAL { $this <https://example.org/p> ?value } }", focus, None)
+    assert head.startswith("SELECT ?this ?value WHERE { { " + focus + " }")
