@@ -27,7 +27,7 @@ from benchmarks.generate import generate
 logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are planted on purpose
 
 EXAMPLES = sorted(examples_dir().glob("*/*.ttl"))
-W3C_TURTLE = Path("/work/shared/testsuites/w3c-rdf11-turtle")
+W3C_TURTLE = Path(__file__).resolve().parents[2] / "shared" / "testsuites" / "w3c-rdf11-turtle"  # ../shared beside the clone
 
 
 def _as_of(path: Path) -> dt.date:

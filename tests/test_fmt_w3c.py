@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,13 +14,14 @@ from arkitektur.cli import main
 from arkitektur.errors import InputError
 from arkitektur.fmt import format_text
 
-SUITE = Path("/work/shared/testsuites/w3c-rdf11-turtle")
+SUITE = Path(__file__).resolve().parents[2] / "shared" / "testsuites" / "w3c-rdf11-turtle"  # ../shared beside the clone
 BASE = "http://www.w3.org/2013/TurtleTests/"  # replaced by the manifest's mf:assumedTestBase
 RDFT = "http://www.w3.org/ns/rdftest#"
 MF = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
-pytestmark = pytest.mark.skipif(not (SUITE / "manifest.ttl").is_file(), reason="W3C suite not present")
+pytestmark = pytest.mark.skipif(not (SUITE / "manifest.ttl").is_file() and not os.environ.get("CI"),
+                                reason="W3C suite not present (in CI it must be)")
 
 
 @pytest.fixture(scope="module")
