@@ -31,7 +31,11 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
             extra = f" [{w['disp']}: {f.dispensation}]" if f.dispensation else ""
             # IRIs are named by label inside the message already; literals (e.g. an ill-typed date) are not.
             value = f" ({f.value})" if f.value and not f.value.startswith(("http://", "https://", "urn:")) else ""
-            lines.append(f"  {where}: {w[f.severity.label]}: {name}{value}: {f.message}{extra}")
+            # Most messages name the element already; don't say it twice.
+            named = bool(f.label) and f.label in f.message
+            subject = f"{'' if named else name}{value}".strip()
+            subject = f"{subject}: " if subject else ""
+            lines.append(f"  {where}: {w[f.severity.label]}: {subject}{f.message}{extra}")
         lines.append("")
     if not result.findings:
         lines.append(w["none"])
