@@ -76,6 +76,16 @@ def machine() -> str:
             + ", ".join(versions))
 
 
+def calibrate() -> float:
+    """A fixed pure-Python workload: shared or throttled machines vary by tens of per cent."""
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        sum(i * i for i in range(3_000_000))
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
 def command() -> list[str]:
     script = Path(sys.executable).parent / "arkitektur"
     if script.exists():
@@ -128,7 +138,8 @@ def main(argv: list[str] | None = None) -> int:
 
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     print(f"# arkitektur check – benchmark\nmachine: {machine()}\ncommand: {' '.join(command())} check DIR "
-          f"--engine E --format json -o FILE\n", flush=True)
+          f"--engine E --format json -o FILE\ncpu calibration (pure-Python loop, lower is faster): "
+          f"{calibrate():.2f} s\n", flush=True)
     data = args.data or Path(tempfile.mkdtemp(prefix="arkitektur-bench-"))
     rows = []
     for scale in args.scales.split(","):
@@ -156,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome.findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
         rows.append((n, s, size, outcomes))
         report(n, s, size, outcomes)
+    print(f"\ncpu calibration at the end: {calibrate():.2f} s")
     if args.markdown:
         print(markdown(rows))
     if not args.data:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from contextlib import contextmanager
 from importlib import import_module
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,14 +113,32 @@ def run_check(
         )
     day = resolve_as_of(paths, as_of)
     module = import_module(ENGINE_MODULES[engine])
-    ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
-    findings = evaluate(ctx, lang, engine)
+    with _cyclic_gc_paused():
+        ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
+        findings = evaluate(ctx, lang, engine)
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
     return CheckResult(as_of=day.isoformat(), findings=findings, notes=list(ctx.repo.notes),
                        files=list(ctx.repo.model_files))
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector for the duration of a check, then restore it.
+
+    A check allocates millions of short-lived, acyclic objects (terms, rows, findings); each full
+    collection walks all of them again. Paused, 98 municipalities check ~10 % faster with the same
+    peak memory (docs/ydelse.md). Reference counting still frees everything as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Finding]:

@@ -143,7 +143,10 @@ def validate(data: Graph, shapes: Graph, *, prepared: bool = True) -> list[RawRe
             code="ARK-E35",
         )
     results = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
+    # The report's own results only: a failing sh:node nests its shape's results under sh:detail,
+    # and those are explanations, not results of the report (SHACL §3.6.2.6).
+    top = [r for vr in report.subjects(RDF.type, SH.ValidationReport) for r in report.objects(vr, SH.result)]
+    for r in top:
         shape = report.value(r, SH.sourceShape)
         messages = message_templates(shapes, shape, report.value(r, SH.sourceConstraint))
         results.append(

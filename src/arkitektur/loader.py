@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 
 from . import resources
 from .errors import InputError
@@ -457,7 +457,6 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
     prefixes: dict = {}
     depth = 0
     line, line_pos = 1, 0
-    n = len(text)
     pos = 0
     boundary = 0  # end of the last token found (not moved by a backslash escape inside a name)
     expect_subject = True

@@ -14,6 +14,8 @@ engine) implements it; where that depends on rdflib's own literal handling, the 
   the queries test ``NOT EXISTS { GRAPH ILL_TYPED { ... } }``.
 * ``sh:lessThan``/``sh:lessThanOrEquals`` compare with rdflib's ordering of terms, so their query
   returns candidate pairs (``?value``, ``?other``) and the engine compares them in Python.
+* comparisons inside ``sh:sparql`` constraints fall back to rdflib's answer where SPARQL would give
+  an error (``rdflib_comparisons``); ``$this`` is joined with the targets (``inject_focus``).
 
 A shape using anything else (``sh:target``, SHACL-AF, ``$shapesGraph`` …) raises ``ShapesError``:
 an engine must never skip a rule silently.
@@ -36,8 +38,6 @@ ILL_TYPED_S = URIRef("urn:arkitektur:ugyldige-literaler#holder")
 ILL_TYPED_P = URIRef("urn:arkitektur:ugyldige-literaler#vaerdi")
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-_SHAPE_REFS = (SH.node, SH["not"], SH.qualifiedValueShape)
-_LIST_REFS = (SH["and"], SH["or"], SH.xone)
 # Parameters that configure a shape but are no constraint of their own.
 _NON_CONSTRAINTS = {
     RDF.type, SH.path, SH.severity, SH.message, SH.name, SH.description, SH.deactivated, SH.order,
@@ -362,7 +362,6 @@ class _Compiler:
     # ---- value-node conditions -----------------------------------------------------------------
     def value_ok(self, shape: Node, p: Node, o: Node, v: str) -> str:
         """An expression: value node ``v`` satisfies constraint (``p``, ``o``) of ``shape``."""
-        g = self.g
         if p == SH["class"]:
             return f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {term(o)} }}"
         if p == SH.datatype:
