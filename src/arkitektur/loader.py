@@ -131,16 +131,7 @@ def _convert(term):
 def parse_file(path: Path, display: str | None = None) -> ParsedFile | None:
     """Parse one file strictly; ``None`` when it is empty or holds only comments."""
     display = display or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(
-            f"kan ikke læse filen: {exc.strerror}.",
-            f"cannot read the file: {exc.strerror}.",
-            code="ARK-E01",
-            file=display,
-        ) from None
-    text = _decode(path, data, display)
+    text = _decode(path, _read(path, display), display)
     if _only_comments(text):
         return None
     try:
