@@ -172,6 +172,13 @@ class Share:
         self.i_alt += other.i_alt
 
 
+def _summary(shares: dict[str, "Share"], samlet: "Share") -> dict:
+    """SPEC §5's summary: each member's share converged, then ``samlet``."""
+    out: dict = {k: s.andel for k, s in shares.items()}
+    out["samlet"] = samlet.andel
+    return out
+
+
 @dataclass
 class Collaboration:
     samarbejde: str
@@ -181,9 +188,7 @@ class Collaboration:
     samlet: Share
 
     def summary(self) -> dict:
-        out: dict = {k: s.andel for k, s in self.shares.items()}
-        out["samlet"] = self.samlet.andel
-        return out
+        return _summary(self.shares, self.samlet)
 
     def to_json(self) -> dict:
         return {"samarbejde": self.samarbejde, "label": self.label,
@@ -202,9 +207,7 @@ class Matrix:
 
     def summary(self) -> dict:
         """Per active member the share of its target tasks converged, and ``samlet``."""
-        out: dict = {k: s.andel for k, s in self.shares.items()}
-        out["samlet"] = self.samlet.andel
-        return out
+        return _summary(self.shares, self.samlet)
 
     def to_json(self) -> dict:
         """The JSON that SPEC §5 fixes (plus added keys)."""
