@@ -72,7 +72,7 @@ def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = Non
     repo = loader.load(paths)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.graph()
-    facts = derive(graph, as_of, repo.model_subjects)
+    facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
     graph += facts.graph
     return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
 
@@ -85,7 +85,7 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
     repo = loader.load_store(paths, wait=False)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.model
-    facts = derive(graph, as_of)  # afl:Modelemne: marked by load_store, meanwhile
+    facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
     repo.ready()
     graph += facts.graph
     return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)

@@ -23,7 +23,8 @@ KONTEKST = AFL.kontekst
 
 #: Every afl: term this module produces; shapes may use these and no others (a meta-test checks it).
 AFL_TERMS = frozenset(AFL[n] for n in (
-    "kontekst", "asOf", "asOfPlus18M", "asOfMinus3Y", "Modelemne", "gaeldende", "godkendt",
+    "kontekst", "asOf", "asOfPlus18M", "asOfMinus3Y", "Modelemne", "modelegenskab", "modelklasse",
+    "gaeldende", "godkendt",
     "opsigelsesdato", "startPlus6M", "medlemAf", "medlemFra", "aktivtMedlemAf",
     "GaeldendeMaalloesning", "samarbejde", "planlagtAf", "gyldig", "udloebet",
 ))
@@ -84,8 +85,15 @@ class Facts:
         return start is None or start <= self.as_of
 
 
-def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None) -> Facts:
-    """Compute the facts for ``g`` (ontology + reference data + models) at ``as_of``."""
+def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
+           model_predicates: set | None = None, model_classes: set | None = None) -> Facts:
+    """Compute the facts for ``g`` (ontology + reference data + models) at ``as_of``.
+
+    ``model_subjects``, ``model_predicates`` and ``model_classes`` – what the model files (not the
+    shipped ontology) mention, from ``loader.load`` – become ``?s a afl:Modelemne``, ``afl:kontekst
+    afl:modelegenskab ?p`` and ``afl:kontekst afl:modelklasse ?c``; ``loader.load_store`` marks them
+    in the store itself.
+    """
     f = Facts(as_of=as_of)
     out = f.graph
     out.add((KONTEKST, AFL.asOf, _lit(as_of)))
@@ -97,6 +105,10 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None) -> Facts
     for s in model_subjects or ():
         if isinstance(s, URIRef):
             out.add((s, RDF.type, AFL.Modelemne))
+    for marks, mark in ((model_predicates, AFL.modelegenskab), (model_classes, AFL.modelklasse)):
+        for term in marks or ():
+            if isinstance(term, URIRef):
+                out.add((KONTEKST, mark, term))
 
     # Decisions: dated after as-of they do not count yet (SPEC §3 "Time").
     for b, day in g.subject_objects(ARK.dato):

@@ -20,7 +20,7 @@ from rdflib import Graph
 from . import resources
 from .errors import InputError
 from .locator import Locator
-from .namespaces import AFL, XSD
+from .namespaces import AFL, RDF, XSD
 from .storegraph import StoreGraph, from_ox
 from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, tokenize, unescape_iri
 
@@ -44,7 +44,9 @@ class Repository:
     locator: Locator
     model_files: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    model_subjects: set = field(default_factory=set)
+    model_subjects: set = field(default_factory=set)  # load(): IRIs written as subjects in model files
+    model_predicates: set = field(default_factory=set)  # … used as predicates in model files
+    model_classes: set = field(default_factory=set)  # … given as rdf:type in model files
     ready: object = field(default=lambda: None, repr=False)  # load_store(wait=False): call before querying
 
     def graph(self) -> Graph:
@@ -166,9 +168,13 @@ def load(paths: list[Path]) -> Repository:
                 f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
             )
             continue
+        subjects, predicates, classes = repo.model_subjects, repo.model_predicates, repo.model_classes
         for t in parsed.triples:
             model.add(t)
-            repo.model_subjects.add(t[0])
+            subjects.add(t[0])
+            predicates.add(t[1])
+            if t[1] == RDF.type:
+                classes.add(t[2])
         locator.add_file(display, parsed.text)
         repo.model_files.append(display)
     return repo
@@ -203,9 +209,16 @@ def ontology_graph() -> Graph:
 
 # -- the fast path: straight into a pyoxigraph Store -------------------------------------------
 
-MODEL_SUBJECT_UPDATE = f"""
+# What the model files mention, marked before the ontology joins the store (derive.derive marks
+# the same for load()): subjects (afl:Modelemne), and predicates and classes as objects of
+# afl:kontekst (for MOD-1; as objects, so that they describe nothing for MOD-2).
+MODEL_MARKS_UPDATE = f"""
 INSERT {{ ?s a <{AFL.Modelemne}> }}
-WHERE {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) }} }}"""
+WHERE {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) }} }} ;
+INSERT {{ <{AFL.kontekst}> <{AFL.modelegenskab}> ?p }}
+WHERE {{ SELECT DISTINCT ?p WHERE {{ ?s ?p ?o }} }} ;
+INSERT {{ <{AFL.kontekst}> <{AFL.modelklasse}> ?c }}
+WHERE {{ SELECT DISTINCT ?c WHERE {{ ?s a ?c FILTER(isIRI(?c)) }} }}"""
 
 
 def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
@@ -215,8 +228,10 @@ def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
     but nothing becomes an rdflib triple: ``repo.model`` is a ``StoreGraph`` over the store's
     default graph, which afterwards holds models, ontology and reference data. Each model subject
     IRI is marked ``afl:Modelemne`` here – the definition ``derive`` uses ("written as a subject in
-    a model file") – because only before the ontology joins the graph can the store tell them
-    apart. Positions come from ``SubjectLocator``, which reads only what a finding needs.
+    a model file") –, and each predicate and class the model files use is listed as
+    ``afl:kontekst afl:modelegenskab``/``afl:modelklasse``, because only before the ontology joins
+    the graph can the store tell them apart. Positions come from ``SubjectLocator``, which reads
+    only what a finding needs.
 
     pyoxigraph parses with the GIL released, so a worker thread loads file *n* while this thread
     scans file *n+1* for positions. With ``wait=False`` the marking of model subjects and the
@@ -278,7 +293,7 @@ def _raise_first(loads: list) -> None:
 
 
 def _finish_store(store: ox.Store) -> None:
-    store.update(MODEL_SUBJECT_UPDATE)
+    store.update(MODEL_MARKS_UPDATE)
     for path in resources.ontology_files():
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
 
