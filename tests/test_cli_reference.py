@@ -15,8 +15,9 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
 
 
 def _commands(group: click.Group, prefix: list[str]):
-    for name in sorted(group.commands):
-        cmd = group.commands[name]
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
         yield prefix + [name]
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, prefix + [name])
@@ -41,7 +42,31 @@ def test_cli_reference_is_current():
     assert DOC.read_text(encoding="utf-8") == text, "kør: ARKITEKTUR_GOLDEN=1 pytest tests/test_cli_reference.py"
 
 
+def test_every_command_module_is_listed_and_registers_its_command():
+    from pkgutil import iter_modules
+
+    import arkitektur.cli as package
+    from arkitektur.cli.app import COMMAND_MODULES
+
+    modules = {m.name for m in iter_modules(package.__path__)} - {"app"}
+    assert set(COMMAND_MODULES.values()) == modules
+    ctx = click.Context(main)
+    for name in COMMAND_MODULES:
+        assert main.get_command(ctx, name).name == name
+
+
+def test_check_does_not_import_the_other_commands():
+    import subprocess
+    import sys
+
+    code = ("import sys; from arkitektur.cli import main; "
+            "main(['check', '--help'], standalone_mode=False); "
+            "print(sorted(m for m in sys.modules if m.startswith('arkitektur.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "['arkitektur.cli.app', 'arkitektur.cli.check']"
+
+
 def test_every_command_is_in_the_readme():
     readme = (DOC.parents[1] / "README.md").read_text(encoding="utf-8")
-    for name in main.commands:
+    for name in main.list_commands(click.Context(main)):
         assert f"arkitektur {name}" in readme, f"README nævner ikke 'arkitektur {name}'"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
 import click
@@ -18,8 +19,28 @@ def _version() -> str:
         return "0+unknown"
 
 
+# Command name -> the module of this package that registers it on ``main`` when imported. A
+# command's module is imported only when the command runs or help lists it, so ``arkitektur check``
+# does not pay for rendering, query or interchange imports (tests/test_cli_reference.py keeps this
+# table equal to the modules).
+COMMAND_MODULES = {
+    "check": "check", "diff": "diff", "divergence": "divergence", "export": "export", "fmt": "fmt",
+    "import": "import_", "new": "new", "ontology": "ontology", "query": "query", "render": "render",
+    "report": "report", "roadmap": "roadmap", "rules": "rules",
+}
+
+
 class Group(click.Group):
-    """Maps ArkitekturError to one Danish line on stderr and exit code 2."""
+    """Loads each command's module on first use; maps ArkitekturError to one Danish line on stderr
+    and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.commands) | set(COMMAND_MODULES))
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in COMMAND_MODULES:
+            import_module(f"{__package__}.{COMMAND_MODULES[name]}")
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context):
         try:
