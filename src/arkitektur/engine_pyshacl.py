@@ -164,7 +164,7 @@ def _chain(triples: list, conditions: list, scope: set) -> CompValue:
     seen: set = set()
     prefixes = []
     for t in triples:
-        seen |= {x for x in t if isinstance(x, (Variable, BNode))}
+        seen.update(_pattern_variables(t))
         prefixes.append(set(seen))
     at: dict = {}
     for c in conditions:
@@ -175,7 +175,7 @@ def _chain(triples: list, conditions: list, scope: set) -> CompValue:
     known: set = set()
 
     def unbound(t):
-        return sum(1 for x in t if isinstance(x, (Variable, BNode)) and x not in known)
+        return sum(1 for x in _pattern_variables(t) if x not in known)
 
     def close():
         nonlocal out, run
@@ -187,7 +187,7 @@ def _chain(triples: list, conditions: list, scope: set) -> CompValue:
             out = Join(out, part)
             out["lazy"] = True  # the right part once per row of the left (rdflib's own default)
         for t in run:
-            known.update(x for x in t if isinstance(x, (Variable, BNode)))
+            known.update(_pattern_variables(t))
         run = []
 
     for i, t in enumerate(triples):
@@ -210,6 +210,7 @@ class _Sizes:
         self.graph = graph
         self._per_predicate: dict = {}
         self._exact: dict = {}
+        self._size: int | None = None
 
     def predicate(self, p) -> tuple[int, int, int]:
         """(triples, distinct subjects, distinct objects) of predicate ``p``."""
@@ -223,6 +224,11 @@ class _Sizes:
             hit = self._per_predicate[p] = (n, len(subjects), len(objects))
         return hit
 
+    def size(self) -> int:
+        if self._size is None:
+            self._size = len(self.graph)
+        return self._size
+
     def exact(self, t: tuple) -> int:
         hit = self._exact.get(t)
         if hit is None:
@@ -235,8 +241,8 @@ class _Sizes:
             return isinstance(x, (Variable, BNode)) and x not in known
 
         s, p, o = t
-        if isinstance(p, (Variable, BNode)):
-            return float(len(self.graph)) / (1 if not free(s) or not free(o) else 1e-6)
+        if isinstance(p, (Variable, BNode)):  # any predicate: as bad as the whole graph, worse if nothing is bound
+            return self.size() * (1 if not free(s) or not free(o) else self.size())
         n, ns, no = self.predicate(p)
         if not free(s) and not free(o):
             return 1.0 if n else 0.0
@@ -249,20 +255,29 @@ class _Sizes:
 
 def _order_by_size(triples: list, sizes: _Sizes) -> list:
     """Greedy: the pattern that gives fewest rows next, among those joined to the ones before it."""
-    known: set = set()
+    def cost(t, known):
+        variables = _pattern_variables(t)
+        detached = bool(known) and bool(variables) and not any(x in known for x in variables)
+        return (detached, sizes.estimate(t, known))
+    return _greedy(triples, set(), cost)
+
+
+def _greedy(triples: list, known: set, cost) -> list:
+    """``triples`` ordered by repeatedly taking the cheapest by ``cost(t, known)`` (the first on a
+    tie), with ``known`` growing by each taken pattern's variables."""
+    known = set(known)
     rest = list(triples)
     out = []
     while rest:
-        def cost(i):
-            t = rest[i]
-            variables = [x for x in t if isinstance(x, (Variable, BNode))]
-            detached = bool(known) and bool(variables) and not any(x in known for x in variables)
-            return (detached, sizes.estimate(t, known), i)
-        best = min(range(len(rest)), key=cost)
+        best = min(range(len(rest)), key=lambda i: (cost(rest[i], known), i))
         t = rest.pop(best)
         out.append(t)
-        known.update(x for x in t if isinstance(x, (Variable, BNode)))
+        known.update(_pattern_variables(t))
     return out
+
+
+def _pattern_variables(t: tuple) -> list:
+    return [x for x in t if isinstance(x, (Variable, BNode))]
 
 
 def _conjuncts(expr) -> list:
@@ -367,21 +382,13 @@ def _order_bgp(triples: list, known: set) -> list:
     """rdflib's greedy order (fewest unknown variables first, then most shared), from ``known``."""
     counts: dict = {}
     for t in triples:
-        for term in t:
-            if isinstance(term, (Variable, BNode)):
-                counts[term] = counts.get(term, 0) + 1
-    known = set(known)
-    rest = list(triples)
-    out = []
-    while rest:
-        def cost(t):
-            unknown = sum(1 for x in t if isinstance(x, (Variable, BNode)) and x not in known)
-            return (unknown, -sum(counts.get(x, 0) for x in t))
-        best = min(range(len(rest)), key=lambda i: (cost(rest[i]), i))
-        t = rest.pop(best)
-        out.append(t)
-        known.update(x for x in t if isinstance(x, (Variable, BNode)))
-    return out
+        for term in _pattern_variables(t):
+            counts[term] = counts.get(term, 0) + 1
+
+    def cost(t, known):
+        unknown = sum(1 for x in _pattern_variables(t) if x not in known)
+        return (unknown, -sum(counts.get(x, 0) for x in t))
+    return _greedy(triples, known, cost)
 
 
 def _anchored(node) -> bool:

@@ -584,7 +584,7 @@ def inject_focus(text: str, focus: str, shape: Node) -> str:
 def _walks_all_triples(toks: list) -> bool:
     """A top-level ``$this ?p ?o``: the group reads every triple of its focus nodes anyway."""
     top = _top_level(toks)
-    return any(a[0] == "var" and a[1][1:] == "this" and b[0] == "var"
+    return any(_is_this(a) and b[0] == "var"
                for a, b in zip(top, top[1:]) if a[0] != "group" and b[0] != "group")
 
 
@@ -595,12 +595,7 @@ def _starts_elsewhere(toks: list) -> bool:
     if not top:
         return False
     if top[0][0] == "group":
-        branches = [top[0][1]]
-        j = 1
-        while j + 1 < len(top) and top[j][0] != "group" and top[j][1].upper() == "UNION" and top[j + 1][0] == "group":
-            branches.append(top[j + 1][1])
-            j += 2
-        return all(_starts_elsewhere(b) for b in branches)
+        return all(_starts_elsewhere(b) for b in _union_chain(top, 0)[0])
     first = []
     for tok in top:
         if tok[0] == "group" or tok[1] in (".", ";", ","):
@@ -608,7 +603,7 @@ def _starts_elsewhere(toks: list) -> bool:
         first.append(tok)
     if not first or first[0][0] not in ("var", "iri", "name") or first[0][1].upper() in _KEYWORDS:
         return False
-    return not any(tok[0] == "var" and tok[1][1:] == "this" for tok in first)
+    return not any(_is_this(tok) for tok in first)
 
 
 _KEYWORDS = {"FILTER", "BIND", "OPTIONAL", "MINUS", "VALUES", "SERVICE", "GRAPH", "UNION", "SELECT"}
@@ -678,7 +673,7 @@ def _binds_this(toks: list) -> bool:
     """Does every solution of this group bind ?this: a triple pattern at its top level, a nested
     group that does, or a UNION all of whose branches do (OPTIONAL, MINUS, EXISTS groups do not)?"""
     top = _top_level(toks)
-    if any(tok[0] == "var" and tok[1][1:] == "this" for tok in top):
+    if any(_is_this(tok) for tok in top):
         return True
     i = 0
     while i < len(top):
@@ -686,15 +681,25 @@ def _binds_this(toks: list) -> bool:
             i += 1
             continue
         prev = top[i - 1][1].upper() if i and top[i - 1][0] != "group" else ""
-        chain = [top[i][1]]
-        j = i + 1
-        while j + 1 < len(top) and top[j][0] != "group" and top[j][1].upper() == "UNION" and top[j + 1][0] == "group":
-            chain.append(top[j + 1][1])
-            j += 2
+        chain, j = _union_chain(top, i)
         if prev not in ("OPTIONAL", "MINUS", "EXISTS") and all(_binds_this(b) for b in chain):
             return True
         i = j
     return False
+
+
+def _union_chain(top: list, i: int) -> tuple[list, int]:
+    """The groups ``{…} UNION {…} …`` starting at ``top[i]`` (a group), and the index after them."""
+    chain = [top[i][1]]
+    j = i + 1
+    while j + 1 < len(top) and top[j][0] != "group" and top[j][1].upper() == "UNION" and top[j + 1][0] == "group":
+        chain.append(top[j + 1][1])
+        j += 2
+    return chain, j
+
+
+def _is_this(tok: tuple) -> bool:
+    return tok[0] == "var" and tok[1][1:] == "this"
 
 
 # -- comparisons as rdflib makes them ----------------------------------------------------------
