@@ -370,7 +370,7 @@ class _Compiler:
     def value_ok(self, shape: Node, p: Node, o: Node, v: str) -> str:
         """An expression: value node ``v`` satisfies constraint (``p``, ``o``) of ``shape``."""
         if p == SH["class"]:
-            return f"EXISTS {{ {v} <{RDF.type}>/<{RDFS.subClassOf}>* {term(o)} }}"
+            return f"EXISTS {{ {self.instances(v, o)} }}"
         if p == SH.datatype:
             return self.datatype_ok(o, v)
         if p == SH.nodeKind:
