@@ -109,6 +109,33 @@ def test_unreadable_input_gives_file_line_reason_and_exit_2(tmp_path, name, cont
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+@pytest.mark.parametrize(
+    "statement, marker",
+    [
+        ("ex:a ark:kommune ex:b ~ ex:r .", "~"),  # a reifier
+        ("ex:a ark:kommune ex:b {| rdfs:comment \"x\" |} .", "{"),  # an annotation
+        ("<< ex:a ark:kommune ex:b >> rdfs:comment \"x\" .", "<<"),  # a reified triple as subject
+        ("ex:x rdfs:seeAlso <<( ex:a ark:kommune ex:b )>> .", "<<"),  # a triple term
+    ],
+)
+def test_rdf12_syntax_is_refused_at_its_line_by_both_engines(tmp_path, engine, statement, marker):
+    """pyoxigraph reads RDF 1.2; the models are Turtle 1.1 (the reference path crashed on it)."""
+    path = write(tmp_path, "rdf12.ttl", CLEAN + statement + "\n")
+    before = path.read_bytes()
+    code, out, err = run(path, "--engine", engine)
+    assert code == 2 and out == "" and "Traceback" not in err
+    column = statement.index(marker) + 1
+    assert err.startswith(f"fejl: {path}:9:{column}: ARK-E02: RDF 1.2-syntaks"), err
+    assert path.read_bytes() == before
+
+
+def test_rdf12_characters_in_strings_iris_and_comments_are_fine(tmp_path):
+    write(tmp_path, "a.ttl", CLEAN + 'ex:silkeborg rdfs:comment "~ {| << |}" ; rdfs:seeAlso <https://x.dk/~a> . # ~ {|\n')
+    code, _, err = run(tmp_path, "--as-of", "2016-06-01")
+    assert code == 0, err
+
+
 def test_huge_parser_message_is_cut_to_one_short_line(tmp_path):
     path = write(tmp_path, "lang.ttl", PREFIXES + "ex:a ex:b \"" + "x" * 200_000 + "\n")
     code, _, err = run(path)

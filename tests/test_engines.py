@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 
 import pytest
+import pyoxigraph as ox
 from rdflib import Literal, URIRef
 
 from arkitektur import engine_oxigraph, engine_pyshacl, loader
@@ -185,15 +186,16 @@ def test_the_store_loader_skips_comment_only_files_with_a_note(tmp_path):
     assert fast.notes == slow.notes and fast.model_files == slow.model_files
 
 
-def _accepted_turtle():
-    import pyoxigraph as ox
+BASE = "http://example.org/base/"
 
+
+def _accepted_turtle():
     roots = [W3C_TURTLE, examples_dir(), Path(__file__).resolve().parents[1] / "models"]
     for root in roots:
         for path in sorted(root.rglob("*.ttl")) if root.is_dir() else []:
             data = path.read_bytes()
             try:
-                list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri="http://example.org/base/"))
+                list(ox.parse(data, format=ox.RdfFormat.TURTLE, base_iri=BASE))
                 yield path, data.decode("utf-8-sig")
             except (SyntaxError, UnicodeDecodeError):
                 continue
@@ -211,10 +213,22 @@ def test_the_fast_subject_scan_finds_what_the_locator_finds():
     assert len(cases) > 20
     for path, text in cases:
         full = Locator()
-        full.add_file(str(path), text)
+        full.add_file(str(path), text, base=BASE)
         fast: dict = {}
-        loader.scan_subjects(str(path), text, fast)
+        loader.scan_subjects(str(path), text, fast, base=BASE)
         assert fast == full.subjects, path
+        # … and exactly the IRIs the parser makes subjects: load_store marks them afl:Modelemne.
+        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=BASE)
+        assert set(fast) == {q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)}, path
+
+
+def test_relative_iris_resolve_as_the_parser_resolves_them():
+    """urllib's urljoin drops an empty fragment; the W3C suite's @base/<#> files showed it."""
+    from arkitektur.turtle_lexer import resolve_iri
+
+    assert resolve_iri("http://example.org/ex", "#") == "http://example.org/ex#"
+    assert resolve_iri("http://example.org/a/b", "../c") == "http://example.org/c"
+    assert resolve_iri(None, "http://example.org/x") == "http://example.org/x"
 
 
 # -- what the compiler does and refuses --------------------------------------------------------
@@ -341,3 +355,30 @@ def test_core_constraints_compile_to_the_results_pyshacl_gives(tmp_path):
     reference = norm(engine_pyshacl.validate(data, shapes))
     assert fast == reference
     assert len(reference) > 20
+
+
+def test_facts_go_into_the_store_exactly_as_rdflib_terms():
+    """StoreGraph += spells what it can as N-Triples, the rest as quads: the same triples either way."""
+    from rdflib import BNode
+
+    from arkitektur.storegraph import StoreGraph, nt_term, to_ox
+
+    ex = "https://example.org/"
+    b = BNode("kontrakt1")
+    facts = [
+        (URIRef(ex + "k"), URIRef(ex + "p"), Literal('citat " og \\ og\nny linje\r', lang="da")),
+        (URIRef(ex + "k"), URIRef(ex + "dato"), Literal("2016-06-01", datatype=XSD.date)),
+        (URIRef(ex + "k"), URIRef(ex + "ugyldig"), Literal("2016-13-45", datatype=XSD.date)),
+        (URIRef(ex + "k"), URIRef(ex + "tekst"), Literal("æøå")),
+        (URIRef(ex + "k"), URIRef(ex + "kontrakt"), b),
+        (b, URIRef(ex + "dato"), Literal("2016-06-01", datatype=XSD.date)),
+        (URIRef(ex + "k"), URIRef(ex + "p"), Literal("x", lang="da")),  # repeated: a set in the store
+        (URIRef(ex + "k"), URIRef(ex + "p"), Literal("x", lang="da")),
+    ]
+    assert nt_term(b) is None and nt_term(URIRef("https://example.org/a b")) is None
+    view = StoreGraph(ox.Store())
+    view += facts
+    expected = ox.Store()
+    expected.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in facts)
+    assert set(view.store) == set(expected)
+    assert len(view) == 7

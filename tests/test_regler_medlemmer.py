@@ -128,3 +128,13 @@ def test_member_that_has_not_joined_yet_is_not_held_to_the_target(tmp_path):
         ("HEL-2", "violation", EX + "skive-acadre"),
         ("HEL-3", "violation", EX + "skive-acadre-ny"),
     }
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_a_member_described_nowhere_is_a_mod2_finding(tmp_path, engine):
+    """The derived membership facts (afl:medlemAf …) about a typo'd member do not describe it."""
+    text = _samarbejde(KOMMUNER[:2]).replace("ark:medlem ex:silkeborg , ex:viborg", "ark:medlem ex:silkeborg , ex:viborg , ex:skiv")
+    (tmp_path / "m.ttl").write_text(text, encoding="utf-8")
+    result = run_check([tmp_path], as_of=AS_OF, engine=engine)
+    assert {(f.rule, f.severity.label, f.focus, f.value) for f in result.findings if f.rule == "MOD-2"} == {
+        ("MOD-2", "violation", EX + "samarbejde", EX + "skiv")}

@@ -73,7 +73,7 @@ def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = Non
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
-    graph += facts.graph
+    graph += facts.triples
     return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
 
 
@@ -87,7 +87,7 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
     repo.ready()
-    graph += facts.graph
+    graph += facts.triples
     return Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
 
 

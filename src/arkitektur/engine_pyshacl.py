@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from types import MethodType
+
 from rdflib import BNode, Graph, Variable
 from rdflib.term import Identifier
 from rdflib.query import Result
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.algebra import BGP, Filter, Join
-from rdflib.plugins.sparql.operators import and_
+from rdflib.plugins.sparql.operators import Builtin_EXISTS, and_
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from .engine_common import RawResult, message_templates
@@ -87,16 +89,82 @@ class _Prepared:
         self.batch_vars = list(self.plain.algebra.get("PV") or [])
         self.batch = None
         self._per_focus = None
+        _memoize_exists(self.plain.algebra)
         if _batchable(self.plain.algebra):
             self.batch = prepareQuery(text, initNs=namespaces)
             _plan_for_all(self.batch.algebra, sizes)
+            _memoize_exists(self.batch.algebra)
 
     @property
     def per_focus(self):
         if self._per_focus is None:
             self._per_focus = prepareQuery(self.text, initNs=self.namespaces)
             _start_from_this(self._per_focus.algebra)
+            _memoize_exists(self._per_focus.algebra)
         return self._per_focus
+
+
+# Builtins whose value is not a function of the solution: an EXISTS holding one is not memoized.
+_UNSTABLE = {"Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE", "Builtin_NOW", "Function"}
+
+
+def _memoize_exists(algebra) -> None:
+    """Let each ``(NOT) EXISTS { P }`` of the prepared algebra answer a repeated question from memory.
+
+    rdflib evaluates P again for every solution it filters (~150 µs each at 2×300: MOD-2 asks
+    whether each referenced IRI is described once per reference). The answer depends only on the
+    values the solution gives the variables and blank nodes that occur in P (a variable P does not
+    mention cannot change its evaluation) and on the active graph, so it is kept per such key, for
+    as long as the prepared query lives (one validation, over a graph that does not change). P with
+    a builtin whose value is not a function of its arguments (RAND, UUID, BNODE, NOW, or an
+    extension function) is evaluated every time. Only this query's own algebra is changed.
+    """
+    seen: set = set()
+    found: list = []
+
+    def walk(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        if isinstance(node, CompValue) and node.name in ("Builtin_EXISTS", "Builtin_NOTEXISTS") \
+                and isinstance(vars(node).get("graph"), CompValue):
+            found.append(node)
+        for child in _children(node):
+            walk(child)
+
+    walk(algebra)
+    for node in found:
+        pattern = vars(node)["graph"]  # the translated pattern (the parsed one is node["graph"])
+        if _names(pattern) & _UNSTABLE:
+            continue
+        keys = sorted(_terms(pattern), key=str)
+        memo: dict = {}
+
+        def evalfn(e, ctx, keys=keys, memo=memo):
+            key = (ctx.ctx.graph.identifier, tuple(ctx.get(k) for k in keys))
+            hit = memo.get(key)
+            if hit is None:
+                hit = memo[key] = Builtin_EXISTS(e, ctx)
+            return hit
+
+        node._evalfn = MethodType(evalfn, node)
+
+
+def _names(node) -> set:
+    out = {node.name} if isinstance(node, CompValue) else set()
+    for child in _children(node):
+        out |= _names(child)
+    return out
+
+
+def _terms(node) -> set:
+    """The variables and blank nodes in an algebra node (a blank node in a pattern is a variable)."""
+    if isinstance(node, (Variable, BNode)):
+        return {node}
+    out: set = set()
+    for value in _children(node):
+        out |= _terms(value)
+    return out
 
 
 def _plan_for_all(node, sizes: "_Sizes") -> None:

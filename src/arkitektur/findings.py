@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import IntEnum
 
 
@@ -49,14 +49,18 @@ class Finding:
         return (self.rule, self.file or "", self.line or 0, self.focus, self.path or "", self.value or "")
 
     def to_json(self) -> dict:
-        """The finding as SPEC §4 fixes it (keys and values are a contract)."""
-        d = asdict(self)
-        d.pop("message_en")
+        """The finding as SPEC §4 fixes it (keys and values are a contract): the fields in order,
+        without ``message_en``, severity as its label. (``asdict`` deep-copies each value – a third
+        of the JSON output's time at 98 municipalities, for fields that are all str, int or None.)"""
+        d = {name: getattr(self, name) for name in _JSON_FIELDS}
         d["severity"] = self.severity.label
         return d
 
     def with_(self, **changes) -> "Finding":
         return replace(self, **changes)
+
+
+_JSON_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "message_en")
 
 
 @dataclass

@@ -21,8 +21,8 @@ from . import resources
 from .errors import InputError
 from .locator import Locator
 from .namespaces import AFL, RDF, XSD
-from .storegraph import StoreGraph, from_ox
-from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, tokenize, unescape_iri
+from .storegraph import StoreGraph, from_ox, nt_iri
+from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, resolve_iri, tokenize, unescape_iri
 
 _XSD_STRING = str(XSD.string)
 _MAX_REASON = 200
@@ -137,14 +137,34 @@ def parse_file(path: Path, display: str | None = None) -> ParsedFile | None:
     if _only_comments(text):
         return None
     try:
-        quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
-        triples = [(_convert(q.subject), _convert(q.predicate), _convert(q.object)) for q in quads]
+        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
     except SyntaxError as exc:
         da, en = _reason(str(exc))
         raise InputError(
             da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset
         ) from None
+    if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
+        scan_subjects(display, text, {})  # raises at the first RDF 1.2 token
+        raise _rdf12(display, text, None)
+    triples = [(_convert(q.subject), _convert(q.predicate), _convert(q.object)) for q in quads]
     return ParsedFile(path=path, display=display, triples=triples, text=text)
+
+
+def _rdf12(display: str, text: str, at: int | None) -> InputError:
+    """The error for RDF 1.2 syntax (``<< >>``, ``<<( )>>``, ``~``, ``{| |}``), which pyoxigraph reads.
+
+    Reifiers and triple terms are not Turtle 1.1: no rule sees them, and an IRI after ``~`` becomes
+    a subject that no statement starts with.
+    """
+    line = column = None
+    if at is not None:
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return InputError(
+        "RDF 1.2-syntaks (<< >>, <<( )>>, ~ eller {| |}) understøttes ikke: modellerne skrives i Turtle 1.1.",
+        "RDF 1.2 syntax (<< >>, <<( )>>, ~ or {| |}) is not supported: models are written in Turtle 1.1.",
+        code="ARK-E02", file=display, line=line, column=column,
+    )
 
 
 def _only_comments(text: str) -> bool:
@@ -210,11 +230,9 @@ def ontology_graph() -> Graph:
 # -- the fast path: straight into a pyoxigraph Store -------------------------------------------
 
 # What the model files mention, marked before the ontology joins the store (derive.derive marks
-# the same for load()): subjects (afl:Modelemne), and predicates and classes as objects of
-# afl:kontekst (for MOD-1; as objects, so that they describe nothing for MOD-2).
+# the same for load()): predicates and classes as objects of afl:kontekst (for MOD-1; as objects,
+# so that they describe nothing for MOD-2). The subjects (afl:Modelemne) come from the scan.
 MODEL_MARKS_UPDATE = f"""
-INSERT {{ ?s a <{AFL.Modelemne}> }}
-WHERE {{ SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s)) }} }} ;
 INSERT {{ <{AFL.kontekst}> <{AFL.modelegenskab}> ?p }}
 WHERE {{ SELECT DISTINCT ?p WHERE {{ ?s ?p ?o }} }} ;
 INSERT {{ <{AFL.kontekst}> <{AFL.modelklasse}> ?c }}
@@ -234,9 +252,12 @@ def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
     only what a finding needs.
 
     pyoxigraph parses with the GIL released, so a worker thread loads file *n* while this thread
-    scans file *n+1* for positions. With ``wait=False`` the marking of model subjects and the
-    ontology are still loading on return (they touch no model triple, so ``derive`` may read
-    meanwhile); call ``repo.ready()`` before querying.
+    scans file *n+1* for positions. The scan finds every IRI written as a statement subject – in
+    Turtle 1.1 the only place an IRI can be a subject (RDF 1.2's ``~ reifier`` is refused) –, so
+    the ``afl:Modelemne`` marks are made from it while the last files load, rather than by a query
+    over every triple afterwards (tests/test_engines.py compares the two on the W3C suite). With
+    ``wait=False`` the marks and the ontology are still loading on return (they touch no model
+    triple, so ``derive`` may read meanwhile); call ``repo.ready()`` before querying.
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -264,8 +285,9 @@ def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
     except BaseException:
         _raise_first(loads)  # an earlier file's parse error comes first, as in load()
         raise
+    modelemne = _subject_marks(locator.subjects)
     _raise_first(loads)
-    finishing = pool.submit(_finish_store, store)
+    finishing = pool.submit(_finish_store, store, modelemne)
     pool.shutdown(wait=False)
     repo.ready = finishing.result
     if wait:
@@ -292,7 +314,25 @@ def _raise_first(loads: list) -> None:
             raise
 
 
-def _finish_store(store: ox.Store) -> None:
+def _subject_marks(subjects) -> tuple[bytes, list]:
+    """``?s a afl:Modelemne`` for each subject IRI the scan found in the model files: as one
+    N-Triples document (pyoxigraph reads text far faster than it builds quad objects), and as quads
+    for any IRI that N-Triples cannot spell as it is."""
+    tail = f" <{RDF.type}> <{AFL.Modelemne}> .\n"
+    lines, quads = [], []
+    for iri in subjects:
+        spelled = nt_iri(iri)
+        if spelled is None:
+            quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AFL.Modelemne))))
+        else:
+            lines.append(spelled + tail)
+    return "".join(lines).encode("utf-8"), quads
+
+
+def _finish_store(store: ox.Store, modelemne: tuple[bytes, list]) -> None:
+    text, quads = modelemne
+    store.load(text, format=ox.RdfFormat.N_TRIPLES)
+    store.extend(quads)
     store.update(MODEL_MARKS_UPDATE)
     for path in resources.ontology_files():
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
@@ -404,7 +444,7 @@ class SubjectLocator(Locator):
 # Only a few characters can change the statement structure of Turtle; everything between them is
 # skipped by one regex search. Strings, IRIs and comments are matched with turtle_lexer's own rules.
 _SPEC = dict(_TOKEN_SPEC)
-_SPECIAL = re.compile(r"""["'<#@\[\]()\\.]""")
+_SPECIAL = re.compile(r"""["'<#@\[\]()\\.~{|]""")
 _STRING_LANG = re.compile(f"(?:{_SPEC['STRING']})(?:{_SPEC['LANGTAG']})?")
 _IRI = re.compile(_SPEC["IRI"])
 _COMMENT = re.compile(_SPEC["COMMENT"])
@@ -417,7 +457,7 @@ _ONE = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC))
 # decided token by token below.
 _NAMECHAR = r"A-Za-z_\-\u00b7\u00c0-\uffff%"
 _RUN = re.compile(
-    r"""(?!\.)(?:[^."'#<\[\]()@\\]+"""
+    r"""(?!\.)(?:[^."'#<\[\]()@\\~{|]+"""
     rf"""|"(?!"")(?:[^"\\\n])*"(?>{_SPEC['LANGTAG']})?(?![.])|'(?!'')(?:[^'\\\n])*'(?>{_SPEC['LANGTAG']})?(?![.])"""
     rf"|{_SPEC['COMMENT']}|{_SPEC['IRI']}"
     r"|(?<=[0-9])\.(?=[0-9])"
@@ -425,6 +465,7 @@ _RUN = re.compile(
     r")+")
 
 
+_COMMENT_OR_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
 _NEXT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
     f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
 
@@ -457,8 +498,6 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
     ``<``, ``#``, ``@``, bracket, backslash, dot) and tokenizes only there; a dot followed by a
     name character is checked against the lexer's rules (``ex:a.b`` and ``1.5`` are one token).
     """
-    from urllib.parse import urljoin
-
     found: dict = {}
     prefixes: dict = {}
     depth = 0
@@ -470,6 +509,9 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
         if expect_subject and depth == 0:
             tok = _significant(text, pos)
             if tok is None:
+                rest = _COMMENT_OR_SPACE.match(text, pos).end()
+                if text.startswith("<<", rest):
+                    raise _rdf12(name, text, rest)
                 break
             kind, word, tok_start, tok_end = tok
             low = word.lower()
@@ -478,11 +520,11 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
                 t2 = _significant(text, t1[3]) if t1 is not None else None
                 if low.endswith("prefix") and t2 is not None:
                     iri = unescape_iri(t2[1][1:-1])
-                    prefixes[t1[1][:-1]] = urljoin(base, iri) if base else iri
+                    prefixes[t1[1][:-1]] = resolve_iri(base, iri)
                     pos = t2[3]
                 elif t1 is not None:
                     iri = unescape_iri(t1[1][1:-1])
-                    base = urljoin(base, iri) if base else iri
+                    base = resolve_iri(base, iri)
                     pos = t1[3]
                 else:
                     return prefixes, base
@@ -494,7 +536,7 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
             iri = None
             if kind == "IRI":
                 iri = unescape_iri(word[1:-1])
-                iri = urljoin(base, iri) if base else iri
+                iri = resolve_iri(base, iri)
             elif kind == "PNAME":
                 iri = _expand(word, prefixes)
             if iri is not None and iri not in found:
@@ -523,8 +565,12 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
         elif c == "<":
             im = _IRI.match(text, at)
             if im is None:
+                if text.startswith("<<", at):
+                    raise _rdf12(name, text, at)
                 return prefixes, base
             pos = boundary = im.end()
+        elif c in "~{|":  # outside strings, IRIs and comments only RDF 1.2 has these
+            raise _rdf12(name, text, at)
         elif c == "#":
             pos = boundary = _COMMENT.match(text, at).end()
         elif c == "@":

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
-from .turtle_lexer import LexError, Token, expand_pname, tokenize, unescape_iri
+from .turtle_lexer import LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
 
 
 @dataclass
@@ -40,7 +39,7 @@ class Locator:
 def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
     if tok.kind == "IRI":
         iri = unescape_iri(tok.text[1:-1])
-        return urljoin(base, iri) if base else iri
+        return resolve_iri(base, iri)
     if tok.kind == "PNAME":
         return expand_pname(tok.text, prefixes)
     return None
@@ -61,11 +60,11 @@ def _scan(name: str, text: str, base: str | None, loc: Locator) -> None:
             if low.endswith("prefix") and i + 2 < len(toks):
                 pfx = toks[i + 1].text[:-1]
                 iri = unescape_iri(toks[i + 2].text[1:-1])
-                prefixes[pfx] = urljoin(base, iri) if base else iri
+                prefixes[pfx] = resolve_iri(base, iri)
                 i += 3
             elif i + 1 < len(toks):
                 iri = unescape_iri(toks[i + 1].text[1:-1])
-                base = urljoin(base, iri) if base else iri
+                base = resolve_iri(base, iri)
                 i += 2
             if low.startswith("@") and i < len(toks) and toks[i].text == ".":
                 i += 1

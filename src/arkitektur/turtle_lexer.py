@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
+from urllib.parse import urljoin
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -92,6 +94,26 @@ def tokenize(text: str, *, keep_space: bool = False) -> Iterator[Token]:
 
 _LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
 _UCHAR_RX = re.compile(_UCHAR)
+
+
+@lru_cache(maxsize=4096)
+def resolve_iri(base: str | None, iri: str) -> str:
+    """``iri`` (unescaped) resolved against ``base`` as the parser resolves it (RFC 3986).
+
+    pyoxigraph itself resolves it: ``urllib.parse.urljoin`` drops an empty fragment (``<#>``
+    against ``<http://example.org/ex>`` gives ``…/ex``, not ``…/ex#``), so ``@prefix : <#>``
+    under a ``@base`` would name other IRIs than the triples have.
+    """
+    if not base:
+        return iri
+    import pyoxigraph as ox
+
+    try:
+        quad = next(iter(ox.parse(f"<{iri}> <urn:x> <urn:x> .".encode("utf-8"), format=ox.RdfFormat.TURTLE,
+                                  base_iri=base)))
+        return quad.subject.value
+    except (SyntaxError, ValueError, StopIteration):  # not an IRI the parser accepts: best effort
+        return urljoin(base, iri)
 
 
 def unescape_iri(iri_body: str) -> str:
