@@ -382,3 +382,23 @@ def test_facts_go_into_the_store_exactly_as_rdflib_terms():
     expected.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in facts)
     assert set(view.store) == set(expected)
     assert len(view) == 7
+
+
+def test_a_file_the_scan_cannot_read_still_gets_its_model_marks(monkeypatch):
+    """Should the fast scan ever stop inside a file the parser read, the afl:Modelemne marks come
+    from the store instead – the same findings, only slower."""
+    path = examples_dir() / "MOD-3" / "bad.ttl"
+    expected = run_check([path], as_of=dt.date(2016, 6, 1)).findings
+    real = loader.scan_subjects
+
+    def gap(name, text, subjects, base=None):
+        if name.endswith("bad.ttl"):
+            raise loader.ScanGap(name)
+        return real(name, text, subjects, base)
+
+    monkeypatch.setattr(loader, "scan_subjects", gap)
+    repo = loader.load_store([path])
+    assert repo.locator.gaps == [str(path)]
+    got = run_check([path], as_of=dt.date(2016, 6, 1)).findings
+    assert [(f.rule, f.focus, f.severity) for f in got] == [(f.rule, f.focus, f.severity) for f in expected]
+    assert any(f.rule == "MOD-3" for f in got)
