@@ -402,3 +402,28 @@ def test_a_file_the_scan_cannot_read_still_gets_its_model_marks(monkeypatch):
     got = run_check([path], as_of=dt.date(2016, 6, 1)).findings
     assert [(f.rule, f.focus, f.severity) for f in got] == [(f.rule, f.focus, f.severity) for f in expected]
     assert any(f.rule == "MOD-3" for f in got)
+
+
+def test_the_garbage_collector_pause_leaves_cycles_collectable():
+    """check pauses the cyclic collector and hands everything to the oldest generation afterwards
+    (so the next young collection does not walk millions of objects); cycles made meanwhile must
+    still be collected, and the collector must be on again."""
+    import gc
+    import weakref
+
+    from arkitektur.check import _cyclic_gc_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with _cyclic_gc_paused():
+        assert not gc.isenabled()
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        alive = weakref.ref(a)
+        del a, b
+    assert gc.isenabled()
+    assert alive() is not None  # a cycle: only the cyclic collector frees it
+    gc.collect()
+    assert alive() is None

@@ -131,6 +131,11 @@ def _cyclic_gc_paused():
     A check allocates millions of short-lived, acyclic objects (terms, rows, findings); each full
     collection walks all of them again. Paused, 98 municipalities check ~10 % faster with the same
     peak memory (docs/ydelse.md). Reference counting still frees everything as usual.
+
+    Everything allocated meanwhile is still in the youngest generation when the pause ends, so the
+    first young collection afterwards would walk it all (0.7 s at 98 municipalities). ``freeze`` +
+    ``unfreeze`` moves every tracked object to the oldest generation first (two list splices): the
+    objects stay collectable, by the rarer full collections.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -138,6 +143,8 @@ def _cyclic_gc_paused():
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
