@@ -633,18 +633,23 @@ def query_tokens(text: str) -> list[str] | None:
     return out
 
 
-def _tokens(text: str):
-    """SPARQL tokens (kind, text, offset), whitespace and comments left out; None if unreadable."""
+def _lex(text: str):
+    """Every SPARQL token (kind, text, offset), whitespace and comments ("ws") included; None if unreadable."""
     out = []
     pos = 0
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if m is None:
             return None
-        if m.lastgroup != "ws":
-            out.append((m.lastgroup, m.group(), pos))
+        out.append((m.lastgroup, m.group(), pos))
         pos = m.end()
     return out
+
+
+def _tokens(text: str):
+    """SPARQL tokens (kind, text, offset), whitespace and comments left out; None if unreadable."""
+    lexed = _lex(text)
+    return None if lexed is None else [t for t in lexed if t[0] != "ws"]
 
 
 def _top_level(toks: list) -> list:
@@ -738,16 +743,11 @@ class _Unparsable(Exception):
 
 def rdflib_comparisons(text: str) -> str:
     """``text`` with every relational expression wrapped as described above (unchanged if unsure)."""
-    toks = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None:
-            return text
-        toks.append((m.lastgroup, m.group()))
-        pos = m.end()
+    lexed = _lex(text)
+    if lexed is None:
+        return text
     try:
-        return _Rewriter(toks).all()
+        return _Rewriter([(kind, tok) for kind, tok, _ in lexed]).all()
     except (_Unparsable, IndexError):
         return text
 

@@ -90,6 +90,18 @@ def from_ox(term):
     raise TypeError(f"unsupported term {term!r}")  # quoted triples are not Turtle 1.1
 
 
+def _distinct(terms: Iterator, unique: bool) -> Iterator:
+    """``terms``, each once if ``unique`` (as rdflib's ``unique=True``)."""
+    if not unique:
+        yield from terms
+        return
+    seen: set = set()
+    for t in terms:
+        if t not in seen:
+            seen.add(t)
+            yield t
+
+
 class StoreGraph:
     """The default graph of ``store`` with the read API of ``rdflib.Graph`` that this package uses."""
 
@@ -118,24 +130,10 @@ class StoreGraph:
         return next(self._quads(*triple), None) is not None
 
     def objects(self, subject=None, predicate=None, unique: bool = False) -> Iterator:
-        seen = set()
-        for q in self._quads(subject, predicate, None):
-            o = from_ox(q.object)
-            if unique:
-                if o in seen:
-                    continue
-                seen.add(o)
-            yield o
+        return _distinct((from_ox(q.object) for q in self._quads(subject, predicate, None)), unique)
 
     def subjects(self, predicate=None, object=None, unique: bool = False) -> Iterator:  # noqa: A002
-        seen = set()
-        for q in self._quads(None, predicate, object):
-            s = from_ox(q.subject)
-            if unique:
-                if s in seen:
-                    continue
-                seen.add(s)
-            yield s
+        return _distinct((from_ox(q.subject) for q in self._quads(None, predicate, object)), unique)
 
     def predicates(self, subject=None, object=None, unique: bool = False) -> Iterator:  # noqa: A002
         for q in self._quads(subject, None, object):
