@@ -1,0 +1,84 @@
+"""Fælles redskaber til den fjendtlige inputsuite / helpers for the hostile-input tests (issue 13).
+
+Every hostile case runs the real console command in a child process (so exit codes, tracebacks,
+umask and signals are what a user gets) and asserts three things: the exit code, that stderr holds
+no Python traceback, and that no file changed that should not have (``snapshot`` before and after).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS = ROOT / "models"
+_ARKITEKTUR = Path(sys.executable).with_name("arkitektur")
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    def __str__(self) -> str:  # shown by pytest when an assertion fails
+        return f"exit {self.code}\n--- stdout ---\n{self.out[-3000:]}\n--- stderr ---\n{self.err[-3000:]}"
+
+
+def run(*args, cwd: Path | None = None, env: dict | None = None, timeout: float = 120,
+        stdin: str | None = None) -> Run:
+    """``arkitektur ARGS`` in a child process; never raises on a non-zero exit."""
+    full_env = {**os.environ, "COLUMNS": "100", **(env or {})}
+    proc = subprocess.run([str(_ARKITEKTUR), *map(str, args)], cwd=cwd, env=full_env, input=stdin,
+                          capture_output=True, text=True, timeout=timeout, errors="replace")
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def assert_no_traceback(r: Run) -> None:
+    assert "Traceback (most recent call last)" not in r.err, str(r)
+    assert "Traceback (most recent call last)" not in r.out, str(r)
+
+
+def assert_refused(r: Run, *needles: str, code: int = 2) -> None:
+    """Exit ``code`` (2: input that cannot be read), no traceback, every needle in stderr."""
+    assert r.code == code, str(r)
+    assert_no_traceback(r)
+    for needle in needles:
+        assert needle in r.err, f"{needle!r} not in stderr\n{r}"
+
+
+def snapshot(folder: Path) -> dict:
+    """path -> (kind, content or link target, mode) for everything under ``folder`` (links not followed)."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in sorted(dirnames + filenames):
+            p = Path(dirpath) / name
+            st = p.lstat()
+            rel = str(p.relative_to(folder))
+            if stat.S_ISLNK(st.st_mode):
+                out[rel] = ("link", os.readlink(p), None)
+            elif stat.S_ISDIR(st.st_mode):
+                out[rel] = ("dir", None, stat.S_IMODE(st.st_mode))
+            else:
+                try:
+                    data = p.read_bytes()
+                except OSError:
+                    data = None  # unreadable on purpose (chmod 000)
+                out[rel] = ("file", data, stat.S_IMODE(st.st_mode))
+    return out
+
+
+def copy_models(dest: Path) -> Path:
+    """A private copy of the example repository (models/) under ``dest``."""
+    target = dest / "models"
+    shutil.copytree(MODELS, target)
+    return target
+
+
+def is_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
