@@ -230,8 +230,9 @@ def test_write_leaves_nothing_half_written(pack, tmp_path, monkeypatch):
     if not any(d.raw for d in pack.diagrams):
         monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: broken(self, a))
     for target in (out, old):
-        with pytest.raises(OSError):
+        with pytest.raises(ArkitekturError) as exc:
             report.write_pack(pack, target)
+        assert exc.value.code == "ARK-E42"
     assert not out.exists()
     assert (old / "index.html").read_text(encoding="utf-8") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gammel"]   # no temporary folders left

@@ -1,0 +1,241 @@
+"""Én måde at skrive filer på / the one way arkitektur writes files: atomic, all or nothing, nothing lost.
+
+Every file the tool writes goes through ``write_all``: each new content goes to a temporary file
+in the target's own folder (``.NAME.xxxx.tmp``, which is not ``*.ttl`` and so never read as a
+model), is fsynced, gets the mode of the file it replaces (or ``0666 & ~umask`` for a new file),
+and is renamed over the target only after every destination has been checked and every temporary
+file written. A SIGKILL at any moment leaves each file either old or new. A symlink is followed:
+its target is rewritten and the link kept. With ``expected`` a file is replaced only if it still
+holds what the caller read, so an edit made while the command ran is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import ArkitekturError, InputError
+
+
+class WriteError(InputError):
+    """A file that cannot be written (exit 2); nothing has been written."""
+
+
+class WriteErrors(WriteError):
+    """Several files cannot be written; ``errors`` holds one ``WriteError`` per file."""
+
+    def __init__(self, errors: list[ArkitekturError]) -> None:
+        n = len(errors)
+        super().__init__(f"{n} filer kan ikke skrives; ingen filer er ændret.",
+                         f"{n} files cannot be written; no file was changed.", code=errors[0].code)
+        self.errors = errors
+
+
+def umask() -> int:
+    """The process umask (there is no way to read it without setting it)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _cannot(display: str, exc: OSError) -> WriteError:
+    reason = exc.strerror or str(exc)
+    return WriteError(f"kan ikke skrive filen: {reason}. Intet er ændret.",
+                      f"cannot write the file: {reason}. Nothing was changed.", code="ARK-E42", file=display)
+
+
+def _changed(display: str) -> WriteError:
+    return WriteError(
+        "filen er ændret, mens kommandoen kørte; den er ikke overskrevet, og intet er ændret. Kør igen.",
+        "the file changed while the command ran; it was not overwritten and nothing was changed. Run again.",
+        code="ARK-E110", file=display)
+
+
+def _is_folder(display: str) -> WriteError:
+    return WriteError("stien er en mappe, ikke en fil; angiv et filnavn.",
+                      "the path is a folder, not a file; give a file name.", code="ARK-E111", file=display)
+
+
+def _no_folder(display: str, folder: Path) -> WriteError:
+    return WriteError(f"mappen '{folder}' findes ikke; opret den først.",
+                      f"the folder '{folder}' does not exist; create it first.", code="ARK-E112", file=display)
+
+
+def _current(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+class _Plan:
+    """One destination: where the bytes really go and how."""
+
+    def __init__(self, path: Path, data: bytes, display: str, expected: bytes | None, make_dirs: bool) -> None:
+        self.display = display
+        self.data = data
+        self.expected = expected
+        self.make_dirs = make_dirs
+        self.old: os.stat_result | None = None
+        self.tmp: str | None = None
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        # A device or pipe (/dev/stdout, /dev/full) is written in place: renaming over it would
+        # replace the device node. Anything else: a symlink (even a chain, even a dangling one) is
+        # followed so the link itself survives.
+        self.direct = st is not None and not stat.S_ISREG(st.st_mode) and not stat.S_ISDIR(st.st_mode)
+        self.real = Path(path) if self.direct else Path(os.path.realpath(path))
+
+    def check(self) -> ArkitekturError | None:
+        folder = self.real.parent
+        try:
+            self.old = os.stat(self.real)
+        except FileNotFoundError:
+            self.old = None
+        except OSError as exc:
+            return _cannot(self.display, exc)
+        if self.direct:
+            return None
+        if self.old is not None and stat.S_ISDIR(self.old.st_mode):
+            return _is_folder(self.display)
+        if self.make_dirs:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                return _cannot(self.display, exc)
+        if not folder.is_dir():
+            return _no_folder(self.display, folder)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return _cannot(self.display, PermissionError(13, "Permission denied (mappen er skrivebeskyttet "
+                                                             "/ the folder is read-only)"))
+        if self.expected is not None:
+            try:
+                if _current(self.real) != self.expected:
+                    return _changed(self.display)
+            except OSError as exc:
+                return _cannot(self.display, exc)
+        return None
+
+    def write_temp(self, mask: int) -> None:
+        if self.direct:
+            return
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.real.name}.", suffix=".tmp", dir=self.real.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(self.data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if self.old is not None:
+            os.chmod(self.tmp, stat.S_IMODE(self.old.st_mode))
+            if (self.old.st_uid, self.old.st_gid) != (os.getuid(), os.getgid()):
+                try:  # root rewriting a colleague's file keeps it theirs
+                    os.chown(self.tmp, self.old.st_uid, self.old.st_gid)
+                except OSError:
+                    pass
+        else:
+            os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp gives 0600; a new file follows the umask
+
+    def still_expected(self) -> bool:
+        return self.expected is None or _current(self.real) == self.expected
+
+    def discard(self) -> None:
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = None
+
+
+def write_all(files: dict[Path, bytes], *, expected: dict[Path, bytes] | None = None,
+              displays: dict[Path, str] | None = None, make_dirs: bool = False) -> list[Path]:
+    """Write every file or none. Returns the real paths written (symlinks followed).
+
+    ``expected[path]`` is the content the caller read; the file is replaced only if it still
+    holds exactly that. Raises ``WriteError`` (one file) or ``WriteErrors`` (several) before
+    anything is replaced.
+    """
+    expected = expected or {}
+    displays = displays or {}
+    plans: dict[Path, _Plan] = {}
+    errors: list[ArkitekturError] = []
+    for path, data in files.items():
+        display = displays.get(path, str(path))
+        plan = _Plan(Path(path), data, display, expected.get(path), make_dirs)
+        same = plans.get(plan.real)
+        if same is not None:  # two names (links) for one file: written once, if they agree
+            if same.data != data:
+                errors.append(WriteError(
+                    f"to stier peger på samme fil ({same.display}) med forskelligt indhold.",
+                    f"two paths point at the same file ({same.display}) with different contents.",
+                    code="ARK-E113", file=display))
+            continue
+        plans[plan.real] = plan
+        err = plan.check()
+        if err is not None:
+            errors.append(err)
+    if errors:
+        raise errors[0] if len(errors) == 1 else WriteErrors(errors)
+    mask = umask()
+    todo = list(plans.values())
+    try:
+        for plan in todo:
+            try:
+                plan.write_temp(mask)
+            except OSError as exc:
+                raise _cannot(plan.display, exc) from None
+        # Last look before the first rename: an edit made while we formatted wins.
+        changed = [_changed(p.display) for p in todo if not p.still_expected()]
+        if changed:
+            raise changed[0] if len(changed) == 1 else WriteErrors(changed)
+        for plan in todo:
+            try:
+                if plan.direct:
+                    with open(plan.real, "wb") as fh:
+                        fh.write(plan.data)
+                else:
+                    os.replace(plan.tmp, plan.real)
+                    plan.tmp = None
+            except OSError as exc:
+                raise _cannot(plan.display, exc) from None
+    finally:
+        for plan in todo:
+            plan.discard()
+    for folder in {p.real.parent for p in todo if not p.direct}:
+        fsync_folder(folder)
+    return [p.real for p in todo]
+
+
+def write_atomic(path: Path, data: bytes, *, expected: bytes | None = None, display: str | None = None) -> Path:
+    """Replace (or create) one file so that a crash leaves either the old or the new content."""
+    exp = {Path(path): expected} if expected is not None else None
+    return write_all({Path(path): data}, expected=exp, displays={Path(path): display or str(path)})[0]
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable; not every platform can open a folder, so best effort."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def write_output(data: bytes | str, output: Path | None, *, stdout: BinaryIO) -> None:
+    """A command's result: to ``-o`` (atomically, see ``write_all``) or to ``stdout`` (a binary stream
+    the caller passes, since library code does not print)."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if output is None:
+        stdout.write(raw)
+        stdout.flush()
+        return
+    write_atomic(Path(output), raw)
