@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
+from arkitektur import files as files_mod
 from arkitektur import fmt as fmt_mod
 from arkitektur import fmt_render
 from arkitektur.cli import main
@@ -198,7 +199,7 @@ def test_atomic_write_keeps_the_original_when_replace_fails(repo, monkeypatch):
     def boom(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fmt_mod.os, "replace", boom)
+    monkeypatch.setattr(files_mod.os, "replace", boom)
     res = run("fmt", str(repo))
     assert res.exit_code == 2 and "ARK-E42" in res.stderr
     assert target.read_bytes() == before
@@ -211,8 +212,8 @@ def test_atomic_write_fsyncs_before_replacing(tmp_path, monkeypatch):
     os.chmod(target, 0o640)
     calls = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr(fmt_mod.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
-    monkeypatch.setattr(fmt_mod.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
+    monkeypatch.setattr(files_mod.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
+    monkeypatch.setattr(files_mod.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
     fmt_mod.write_atomic(target, b"new\n")
     assert target.read_bytes() == b"new\n" and calls[:2] == ["fsync", "replace"]
     assert os.stat(target).st_mode & 0o777 == 0o640

@@ -4,7 +4,7 @@
 (:mod:`arkitektur.fmt_syntax`, :mod:`arkitektur.fmt_render`), and proves the result: the output
 must parse to a graph isomorphic to the input, literal lexical forms included, or it raises and
 nothing is written. ``format_files`` formats every file in memory first and writes only when all
-of them succeeded; each write is atomic (temporary file in the same folder, fsync, ``os.replace``).
+of them succeeded, all or none, through :mod:`arkitektur.files` (never over an edit made meanwhile).
 
 Relative IRIs: the command line reads files like ``check`` does, without a base IRI, so a
 relative IRI needs an ``@base`` in the file (else exit 2). ``format_text(text, base_iri=…)``
@@ -14,14 +14,12 @@ takes a base for other callers (the W3C suite); relative IRIs are always kept as
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import fmt_render, fmt_syntax
+from . import files, fmt_render, fmt_syntax
 from .errors import ArkitekturError, InputError
 from .loader import _decode, _reason, discover
 from .turtle_lexer import LexError
@@ -103,8 +101,13 @@ def format_file(path: Path, display: str | None = None) -> FileResult:
 
 
 def format_files(paths: list[Path], *, check: bool = False) -> tuple[list[FileResult], list[ArkitekturError]]:
-    """Format every ``.ttl`` under ``paths``. Returns the results and the errors; files are
-    written (atomically) only when ``check`` is false and no file had an error."""
+    """Format every ``.ttl`` under ``paths``. Returns the results and the errors.
+
+    Files are written only when ``check`` is false and no file had an error, and then all or none
+    (``files.write_all``): every destination is checked before the first rename, a file edited
+    since it was read is never overwritten (ARK-E110), and a symlink's target is formatted while
+    the link is kept (two links to one file: formatted once).
+    """
     results: list[FileResult] = []
     errors: list[ArkitekturError] = []
     for path in discover(paths):
@@ -113,49 +116,19 @@ def format_files(paths: list[Path], *, check: bool = False) -> tuple[list[FileRe
         except ArkitekturError as exc:
             errors.append(exc)
     if not check and not errors:
-        for r in results:
-            if r.changed:
-                write_atomic(r.path, r.formatted.encode("utf-8"), display=r.display)
+        todo = [r for r in results if r.changed]
+        try:
+            files.write_all({r.path: r.formatted.encode("utf-8") for r in todo},
+                            expected={r.path: r.original for r in todo},
+                            displays={r.path: r.display for r in todo})
+        except files.WriteErrors as exc:
+            errors.extend(exc.errors)
+        except files.WriteError as exc:
+            errors.append(exc)
     return results, errors
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_atomic(path: Path, data: bytes, *, display: str | None = None) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
-        except FileNotFoundError:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise InputError(
-            f"kan ikke skrive filen: {exc.strerror or exc}. Den oprindelige fil er urørt.",
-            f"cannot write the file: {exc.strerror or exc}. The original file is untouched.",
-            code="ARK-E42", file=display or str(path),
-        ) from None
-    try:  # make the rename itself durable; not every platform can open a folder
-        dir_fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file
+    (``files.write_atomic``; kept here for its callers)."""
+    files.write_atomic(path, data, display=display)

@@ -24,7 +24,8 @@ def fmt_command(ctx, paths, check):
     afvises filen). Relative IRI'er kræver @base i filen, som ved 'check'.
 
     Exit 0: alt er (nu) kanonisk; 1: med --check, filer der ville blive ændret; 2: en fil kan ikke
-    læses eller formateres – så skrives ingen filer.
+    læses, formateres eller skrives, eller blev ændret under kørslen – så skrives ingen filer. Et
+    symlink bevares; filen, det peger på, formateres.
     """
     targets = list(paths) or [Path("models")]
     results, errors = format_files(targets, check=check)
@@ -32,8 +33,8 @@ def fmt_command(ctx, paths, check):
         for exc in errors:
             click.echo(f"fejl: {exc.message('da')}", err=True)
             click.echo(f"       ({exc.en})", err=True)
-        click.echo(f"{len(errors)} fil(er) kan ikke formateres; ingen filer er ændret. "
-                   f"/ {len(errors)} file(s) cannot be formatted; no file was changed.", err=True)
+        click.echo(f"{len(errors)} fil(er) kan ikke formateres eller skrives; ingen filer er ændret. "
+                   f"/ {len(errors)} file(s) cannot be formatted or written; no file was changed.", err=True)
         ctx.exit(2)
     changed = [r for r in results if r.changed]
     for r in changed:
