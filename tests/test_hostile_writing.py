@@ -134,3 +134,207 @@ def test_report_to_root_or_a_file_is_refused(tmp_path):
             report.write_pack(small_pack(), out)
         assert exc.value.code == "ARK-E108"
     assert snapshot(tmp_path) == before
+
+
+# --------------------------------------------------------------------------- fmt: 2. concurrent edits, 3. all or nothing, 4. links
+
+UGLY = "@prefix ex: <http://e/> .\nex:b ex:p ex:o . ex:a ex:p ex:o .\n"
+EDIT = "ex:c ex:p ex:ny .\n"
+_ARKITEKTUR = Path(sys.executable).with_name("arkitektur")
+
+
+def unprivileged(*args, cwd: Path | None = None):
+    """``arkitektur ARGS`` in a child that permission bits apply to. We run as root (CI too), and
+    root ignores chmod; the venv lives under /root, so instead of another user the child is root
+    without capabilities (setpriv), which obeys file modes like any user."""
+    from hostile import Run
+
+    cmd = [str(_ARKITEKTUR), *map(str, args)]
+    if is_root():
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("root, and setpriv (util-linux) is missing: no way to drop the privilege to ignore chmod")
+        cmd = [setpriv, "--inh-caps=-all", "--bounding-set=-all", "--", *cmd]
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=120, errors="replace",
+                          env={**os.environ, "COLUMNS": "100"})
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def ugly(tmp_path):
+    """Two folders of non-canonical files."""
+    for folder in ("a", "b"):
+        (tmp_path / "m" / folder).mkdir(parents=True)
+        for name in ("x.ttl", "y.ttl"):
+            (tmp_path / "m" / folder / name).write_text(UGLY, encoding="utf-8")
+    return tmp_path / "m"
+
+
+def test_fmt_never_overwrites_an_edit_made_while_it_runs(ugly, monkeypatch):
+    from click.testing import CliRunner
+
+    from arkitektur import fmt as fmt_mod
+    from arkitektur.cli import main
+
+    victim = ugly / "b" / "x.ttl"
+    real = fmt_mod.format_file
+
+    def format_then_someone_edits(path, display=None):
+        result = real(path, display)
+        if path == victim:  # the colleague saves between our read and our write
+            with open(victim, "a", encoding="utf-8") as fh:
+                fh.write(EDIT)
+        return result
+
+    monkeypatch.setattr(fmt_mod, "format_file", format_then_someone_edits)
+    res = CliRunner().invoke(main, ["fmt", str(ugly)])
+    assert res.exit_code == 2, res.output
+    assert "ARK-E110" in res.stderr and str(victim) in res.stderr and "Traceback" not in res.output
+    assert victim.read_text(encoding="utf-8") == UGLY + EDIT                 # the edit is kept
+    for other in ("a/x.ttl", "a/y.ttl", "b/y.ttl"):                          # all or nothing
+        assert (ugly / other).read_text(encoding="utf-8") == UGLY
+    assert sorted(p.name for p in (ugly / "b").iterdir()) == ["x.ttl", "y.ttl"]
+
+
+def test_fmt_edit_during_the_run_in_a_child_process(ugly):
+    """Same, in a child process: the edit lands after formatting, just before the renames."""
+    victim = ugly / "a" / "y.ttl"
+    script = (
+        "import sys\nfrom arkitektur import files\nreal = files._Plan.write_temp\n"
+        "def hook(self, mask):\n"
+        f"    if str(self.real).endswith('a/y.ttl'):\n"
+        f"        open(self.real, 'a', encoding='utf-8').write({EDIT!r})\n"
+        "    return real(self, mask)\n"
+        "files._Plan.write_temp = hook\n"
+        "from arkitektur.cli import main\nsys.argv = ['arkitektur', 'fmt', sys.argv[1]]\nmain()\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(ugly)], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and "ARK-E110" in proc.stderr and str(victim) in proc.stderr
+    assert victim.read_text(encoding="utf-8") == UGLY + EDIT
+    for other in ("a/x.ttl", "b/x.ttl", "b/y.ttl"):
+        assert (ugly / other).read_text(encoding="utf-8") == UGLY
+    assert not [p for p in ugly.rglob("*") if p.name.endswith(".tmp")]
+
+
+def test_fmt_with_a_read_only_folder_writes_nothing(ugly):
+    os.chmod(ugly / "b", 0o555)
+    try:
+        before = snapshot(ugly)
+        r = unprivileged("fmt", ugly)
+        assert_refused(r, "ARK-E42", str(ugly / "b" / "x.ttl"), str(ugly / "b" / "y.ttl"), "ingen filer er ændret")
+        assert snapshot(ugly) == before          # a/ is not rewritten either: all or nothing
+    finally:
+        os.chmod(ugly / "b", 0o755)
+
+
+def test_fmt_with_an_unwritable_file_in_a_writable_folder_keeps_going_atomically(ugly):
+    """A read-only *file* in a writable folder is replaced like any editor would (rename), keeping its mode."""
+    os.chmod(ugly / "a" / "x.ttl", 0o444)
+    r = unprivileged("fmt", ugly)
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert stat.S_IMODE((ugly / "a" / "x.ttl").stat().st_mode) == 0o444
+    assert (ugly / "a" / "x.ttl").read_text(encoding="utf-8") != UGLY
+
+
+def test_fmt_formats_a_links_target_once_and_keeps_the_links(tmp_path):
+    (tmp_path / "delt").mkdir()
+    (tmp_path / "m").mkdir()
+    target = tmp_path / "delt" / "fælles.ttl"
+    target.write_text(UGLY, encoding="utf-8")
+    os.chmod(target, 0o640)
+    (tmp_path / "m" / "link1.ttl").symlink_to("../delt/fælles.ttl")
+    (tmp_path / "m" / "link2.ttl").symlink_to(target)
+    r = run("fmt", tmp_path / "m")
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert os.readlink(tmp_path / "m" / "link1.ttl") == "../delt/fælles.ttl"
+    assert os.readlink(tmp_path / "m" / "link2.ttl") == str(target)
+    formatted = target.read_text(encoding="utf-8")
+    assert formatted != UGLY and formatted.index("ex:a") < formatted.index("ex:b")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert "1 fil(er) formateret" in r.out
+    assert sorted(p.name for p in (tmp_path / "delt").iterdir()) == ["fælles.ttl"]
+
+
+# --------------------------------------------------------------------------- 5. files.write_all / write_atomic
+
+
+def test_write_atomic_follows_the_umask_for_a_new_file_and_keeps_a_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        files.write_atomic(tmp_path / "ny.ttl", b"x")
+        (tmp_path / "gammel.ttl").write_bytes(b"a")
+        os.chmod(tmp_path / "gammel.ttl", 0o604)
+        files.write_atomic(tmp_path / "gammel.ttl", b"b")
+        os.umask(0o077)
+        files.write_atomic(tmp_path / "privat.ttl", b"x")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "ny.ttl").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "gammel.ttl").stat().st_mode) == 0o604
+    assert stat.S_IMODE((tmp_path / "privat.ttl").stat().st_mode) == 0o600
+
+
+def test_write_all_checks_everything_before_the_first_rename(tmp_path):
+    (tmp_path / "a.txt").write_bytes(b"gammel")
+    (tmp_path / "mappe").mkdir()
+    before = snapshot(tmp_path)
+    with pytest.raises(files.WriteErrors) as exc:
+        files.write_all({tmp_path / "a.txt": b"ny", tmp_path / "mappe": b"x", tmp_path / "findes-ikke" / "b": b"y"})
+    assert [e.code for e in exc.value.errors] == ["ARK-E111", "ARK-E112"]
+    assert snapshot(tmp_path) == before
+
+
+def test_write_all_refuses_a_changed_file_and_two_links_that_disagree(tmp_path):
+    f = tmp_path / "a.txt"
+    f.write_bytes(b"nu")
+    (tmp_path / "l.txt").symlink_to("a.txt")
+    with pytest.raises(files.WriteError) as exc:
+        files.write_atomic(f, b"ny", expected=b"dengang")
+    assert exc.value.code == "ARK-E110"
+    with pytest.raises(files.WriteError) as exc:
+        files.write_all({f: b"1", tmp_path / "l.txt": b"2"})
+    assert exc.value.code == "ARK-E113"
+    assert f.read_bytes() == b"nu" and (tmp_path / "l.txt").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "l.txt"]
+
+
+def test_write_to_a_full_device_is_a_clear_error():
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with pytest.raises(files.WriteError) as exc:
+        files.write_atomic(Path("/dev/full"), b"x" * 100_000)
+    assert exc.value.code == "ARK-E42"
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)                        # never renamed over
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "archimate", MODELS, "-o", "{d}/ud.xml"],
+    ["export", "xlsx", MODELS, "-o", "{d}/ud.xlsx"],
+    ["export", "csv", MODELS, "-o", "{d}/csv"],
+])
+def test_export_files_follow_the_umask(tmp_path, command):
+    args = [str(a).replace("{d}", str(tmp_path)) for a in command]
+    proc = subprocess.run(["sh", "-c", 'umask 022 && exec "$0" "$@"', str(_ARKITEKTUR), *args],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert written and all(stat.S_IMODE(p.stat().st_mode) == 0o644 for p in written), \
+        [(p.name, oct(p.stat().st_mode)) for p in written]
+
+
+def test_import_file_follows_the_umask_and_a_rewrite_keeps_its_mode(tmp_path):
+    def umask022(*args):
+        return subprocess.run(["sh", "-c", 'umask 022 && exec "$0" "$@"', str(_ARKITEKTUR), *map(str, args)],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    assert umask022("export", "archimate", MODELS, "-o", "ud.xml").returncode == 0
+    proc = umask022("import", "archimate", "ud.xml", "-o", "ind.ttl")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert stat.S_IMODE((tmp_path / "ind.ttl").stat().st_mode) == 0o644
+    os.chmod(tmp_path / "ind.ttl", 0o664)
+    proc = umask022("import", "archimate", "ud.xml", "-o", "ind.ttl", "--overskriv")
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert stat.S_IMODE((tmp_path / "ind.ttl").stat().st_mode) == 0o664

@@ -10,13 +10,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 from ..errors import InputError
+from ..files import write_all
 
 MAX_FILE = 64 * 1024 * 1024          # any input file
 MAX_UNZIPPED = 256 * 1024 * 1024     # total uncompressed size of an xlsx
@@ -132,21 +131,6 @@ def check_zip(path: Path, display: str | None = None) -> None:
 
 
 def write_atomic(files: dict[Path, bytes]) -> None:
-    """Write every file or none: temporary files first, renamed into place only when all are written."""
-    temps: list[tuple[str, Path]] = []
-    try:
-        for target, data in files.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-        for tmp, target in temps:
-            os.replace(tmp, target)
-        temps = []
-    finally:
-        for tmp, _ in temps:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    """Write every file or none (``arkitektur.files.write_all``: same-folder temporary files, fsync,
+    the umask for new files, a rewritten file keeps its mode); missing folders are created."""
+    write_all(files, make_dirs=True)
