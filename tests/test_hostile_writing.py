@@ -338,3 +338,75 @@ def test_import_file_follows_the_umask_and_a_rewrite_keeps_its_mode(tmp_path):
     proc = umask022("import", "archimate", "ud.xml", "-o", "ind.ttl", "--overskriv")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert stat.S_IMODE((tmp_path / "ind.ttl").stat().st_mode) == 0o664
+
+
+# --------------------------------------------------------------------------- 6. -o in every command
+
+
+def _first_query() -> str:
+    return run("query", "--list").out.split()[0]
+
+
+COMMANDS = {
+    "check": lambda: ["check", MODELS],
+    "render": lambda: ["render", "maal", MODELS, "--format", "dot"],
+    "query": lambda: ["query", _first_query(), MODELS],
+    "roadmap": lambda: ["roadmap", MODELS],
+    "divergence": lambda: ["divergence", MODELS],
+}
+
+
+@pytest.fixture(scope="module")
+def git_models(tmp_path_factory):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path_factory.mktemp("gitrepo")
+    shutil.copytree(MODELS, root / "models")
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "v1"]):
+        subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@e.org", *args], cwd=root, check=True)
+    return root / "models"
+
+
+def _command(name: str, git_models: Path) -> list:
+    if name == "diff":
+        return ["diff", "--base", "HEAD", "--skip-check", git_models]
+    return COMMANDS[name]()
+
+
+@pytest.mark.parametrize("name", [*COMMANDS, "diff"])
+def test_output_to_a_folder_a_missing_folder_or_a_full_disk_is_a_clear_error(name, tmp_path, git_models):
+    (tmp_path / "mappe").mkdir()
+    base = _command(name, git_models)
+    cases = [(tmp_path / "mappe", "ARK-E111"), (tmp_path / "findes-ikke" / "ud.txt", "ARK-E112")]
+    if Path("/dev/full").exists():
+        cases.append((Path("/dev/full"), "ARK-E42"))
+    before = snapshot(tmp_path)
+    for out, code in cases:
+        r = run(*base, "-o", out)
+        assert_refused(r, code, str(out))
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("name", [*COMMANDS, "diff"])
+def test_output_to_a_file_and_to_dev_stdout_still_work(name, tmp_path, git_models):
+    base = _command(name, git_models)
+    r = run(*base)
+    assert r.code in (0, 1) and r.out, str(r)
+    out = tmp_path / "ud.txt"
+    f = run(*base, "-o", out)
+    assert f.code == r.code and not f.out and out.read_text(encoding="utf-8") == r.out, str(f)
+    assert_no_traceback(f)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~files.umask()
+    s = run(*base, "-o", "/dev/stdout")
+    assert s.code == r.code and s.out == r.out, str(s)
+
+
+def test_rules_docs_into_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "fil").write_text("x", encoding="utf-8")
+    before = snapshot(tmp_path)
+    assert_refused(run("rules", "--docs", tmp_path / "fil"), "ARK-E114", str(tmp_path / "fil"))
+    assert snapshot(tmp_path) == before
+    r = run("rules", "--docs", tmp_path / "ny" / "regler")
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert len(list((tmp_path / "ny" / "regler").glob("*.md"))) > 5

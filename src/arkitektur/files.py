@@ -15,7 +15,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from .errors import ArkitekturError, InputError
 
@@ -230,12 +230,12 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_output(data: bytes | str, output: Path | None, *, stdout: BinaryIO) -> None:
-    """A command's result: to ``-o`` (atomically, see ``write_all``) or to ``stdout`` (a binary stream
-    the caller passes, since library code does not print)."""
-    raw = data.encode("utf-8") if isinstance(data, str) else data
+def write_output(data: bytes | str, output: Path | None, *, stdout: IO) -> None:
+    """A command's result: to ``-o`` (atomically, see ``write_all``; text as UTF-8) or to ``stdout``,
+    a stream the caller passes (text for ``str``, binary for ``bytes``), since library code does
+    not print."""
     if output is None:
-        stdout.write(raw)
+        stdout.write(data)
         stdout.flush()
         return
-    write_atomic(Path(output), raw)
+    write_atomic(Path(output), data.encode("utf-8") if isinstance(data, str) else data)

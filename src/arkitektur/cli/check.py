@@ -10,6 +10,7 @@ import click
 from .. import catalogue as catalogue_mod
 from ..check import DEFAULT_ENGINE, ENGINES, run_check
 from ..config import parse_date
+from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
 from .app import main
@@ -41,10 +42,7 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     targets = list(paths) or [Path("models")]
     result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
     text = render(fmt, result, lang=lang, catalogue=catalogue_mod.shipped())
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)
     worst = result.worst()
     threshold = Severity.parse(fail_on)
     ctx.exit(1 if worst is not None and worst >= threshold else 0)

@@ -9,6 +9,7 @@ import click
 
 from .. import semdiff
 from ..config import parse_date
+from ..files import write_output
 from .app import main
 
 
@@ -36,7 +37,4 @@ def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
     day = parse_date(as_of) if as_of else None
     result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
     text = semdiff.render(result, fmt, lang)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)

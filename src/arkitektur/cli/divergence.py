@@ -10,6 +10,7 @@ import click
 from .. import divergence
 from ..check import prepare, resolve_as_of
 from ..config import parse_date
+from ..files import write_output
 from .app import main
 
 
@@ -33,7 +34,4 @@ def divergence_command(ctx, paths, as_of, fmt, lang, output):
     day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
     matrix = divergence.build_matrix(prepare(targets, day), lang)
     text = divergence.render(matrix, fmt, lang)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)

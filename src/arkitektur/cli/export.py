@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, UsageError
+from ..files import write_output
 from .app import main
 
 
@@ -16,13 +17,7 @@ def _paths(paths) -> list[Path]:
 
 
 def _emit(data: bytes, output: Path | None) -> None:
-    from ..interchange.safety import write_atomic
-
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomic({output: data})
+    write_output(data, output, stdout=sys.stdout.buffer)
 
 
 def _report(report, to_stderr: bool) -> None:

@@ -10,6 +10,7 @@ import click
 from .. import query as query_mod
 from ..check import prepare, resolve_as_of
 from ..config import parse_date
+from ..files import write_output
 from ..namespaces import AFL, ARK, RDF, RDFS, SKOS, XSD
 from .app import main
 
@@ -63,8 +64,5 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
             pass
     prefixes = {**query_mod.prefixes_of(texts), **_STANDARD_PREFIXES}
     text = query_mod.render(result, fmt, prefixes)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)
     ctx.exit(0)

@@ -11,6 +11,7 @@ from .. import render as render_mod
 from .. import views
 from ..check import prepare, resolve_as_of
 from ..config import parse_date
+from ..files import write_output
 from .app import main
 
 
@@ -54,11 +55,8 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         click.echo(f"bemærk: {note}", err=True)
     if output is None and fmt in ("png", "pdf"):
         output = Path(f"{view}.{fmt}")
-    if output is None:
-        sys.stdout.buffer.write(result.data)
-        sys.stdout.flush()
-    else:
-        output.write_bytes(result.data)
+    write_output(result.data, output, stdout=sys.stdout.buffer)
+    if output is not None:
         nodes, edges = built.size
         what = ("rækker", "markeringer") if view == "roadmap" else ("knuder", "kanter")
         how = f", {result.engine} {result.seconds:.2f} s" if result.engine else ""

@@ -10,6 +10,7 @@ import click
 from .. import roadmap
 from ..check import prepare, resolve_as_of
 from ..config import parse_date
+from ..files import write_output
 from .app import main
 
 
@@ -35,7 +36,4 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
     plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
     text = roadmap.render(plan, fmt, lang)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)

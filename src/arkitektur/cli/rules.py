@@ -9,6 +9,7 @@ import click
 from .. import catalogue as catalogue_mod
 from .. import ruledocs
 from ..errors import UsageError
+from ..files import write_all
 from .app import main
 
 
@@ -21,9 +22,12 @@ def rules_command(rule, lang, docs_dir):
     """Regelkataloget, eller én regel forklaret med eksempler / the catalogue, or one rule explained."""
     cat = catalogue_mod.shipped()
     if docs_dir is not None:
-        docs_dir.mkdir(parents=True, exist_ok=True)
-        for name, text in ruledocs.pages(cat).items():
-            (docs_dir / name).write_text(text, encoding="utf-8")
+        if docs_dir.exists() and not docs_dir.is_dir():
+            raise UsageError(f"--docs: '{docs_dir}' er en fil; angiv en mappe (den oprettes, hvis den mangler).",
+                             f"--docs: '{docs_dir}' is a file; give a folder (it is created if missing).",
+                             code="ARK-E114", file=str(docs_dir))
+        write_all({docs_dir / name: text.encode("utf-8") for name, text in ruledocs.pages(cat).items()},
+                  make_dirs=True)
         click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}")
         return
     if rule:
