@@ -410,3 +410,130 @@ def test_rules_docs_into_a_file_is_a_clear_error(tmp_path):
     assert r.code == 0, str(r)
     assert_no_traceback(r)
     assert len(list((tmp_path / "ny" / "regler").glob("*.md"))) > 5
+
+
+# --------------------------------------------------------------------------- 7. the top-level crash guard
+
+
+def _boom(*args, **kwargs):
+    raise ValueError("bum\nanden linje")
+
+
+def test_an_unexpected_exception_is_exit_3_with_one_line_and_a_traceback_file(monkeypatch, tmp_path):
+    import re
+
+    from click.testing import CliRunner
+
+    from arkitektur.cli import check as check_cli
+    from arkitektur.cli import main
+
+    monkeypatch.setattr(check_cli, "run_check", _boom)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    res = CliRunner().invoke(main, ["check", str(MODELS)])
+    assert res.exit_code == 3, res.output
+    assert "Traceback" not in res.stderr
+    assert "intern fejl i arkitektur: ValueError: bum – " in res.stderr and "anden linje" not in res.stderr
+    assert "internal error in arkitektur" in res.stderr
+    saved = Path(re.search(r"fejlsporet er gemt i (\S+)\.", res.stderr).group(1))
+    assert saved.parent == tmp_path and "Traceback (most recent call last)" in saved.read_text(encoding="utf-8")
+    assert "anden linje" in saved.read_text(encoding="utf-8")
+
+    res = CliRunner().invoke(main, ["--debug", "check", str(MODELS)])
+    assert res.exit_code == 3 and "Traceback (most recent call last)" in res.stderr
+    assert "intern fejl i arkitektur: ValueError: bum" in res.stderr
+
+
+def test_keyboard_interrupt_is_exit_130_without_aborted(monkeypatch):
+    from click.testing import CliRunner
+
+    from arkitektur.cli import check as check_cli
+    from arkitektur.cli import main
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(check_cli, "run_check", interrupted)
+    res = CliRunner().invoke(main, ["check", str(MODELS)])
+    assert res.exit_code == 130 and res.output == "", res.output
+
+
+def test_a_crash_in_a_child_process_is_exit_3_not_1(tmp_path):
+    script = ("import sys\nfrom arkitektur.cli import check\n"
+              "def boom(*a, **k):\n    raise RuntimeError('uventet')\n"
+              "check.run_check = boom\nfrom arkitektur.cli import main\n"
+              "sys.argv = ['arkitektur', 'check', sys.argv[1]]\nmain()\n")
+    proc = subprocess.run([sys.executable, "-c", script, str(MODELS)], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert proc.returncode == 3, proc.stderr
+    assert "Traceback" not in proc.stderr and "intern fejl i arkitektur: RuntimeError: uventet" in proc.stderr
+    assert len(list(tmp_path.glob("arkitektur-fejl-*.txt"))) == 1
+
+
+def test_a_closed_pipe_is_quiet_and_not_a_finding():
+    """`arkitektur check | head`: the reader is gone before check writes (deterministic)."""
+    proc = subprocess.Popen([str(_ARKITEKTUR), "check", str(MODELS)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode("utf-8", "replace")
+    assert proc.wait(timeout=120) == 141, err
+    assert err == ""
+
+
+def test_ctrl_c_during_report_is_exit_130_and_leaves_nothing(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([str(_ARKITEKTUR), "report", str(MODELS), "-o", str(tmp_path / "pakke")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    err = proc.communicate(timeout=120)[1].decode("utf-8", "replace")
+    if proc.returncode == 0:
+        pytest.skip("report finished before the interrupt")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "Aborted" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- 8. SIGKILL mid-write
+
+
+def test_sigkill_during_fmt_leaves_every_file_old_or_new(tmp_path):
+    import random
+    import signal
+    import time
+
+    from arkitektur.fmt import format_text
+    from arkitektur.loader import discover
+
+    texts = {f"f{i:03}.ttl": f"@prefix ex: <http://e/> .\nex:b{i} ex:p ex:o . ex:a{i} ex:p ex:o{i} .\n"
+             for i in range(100)}
+    new = {name: format_text(text) for name, text in texts.items()}
+
+    def fresh(folder: Path) -> Path:
+        folder.mkdir()
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        return folder
+
+    start = time.monotonic()
+    assert run("fmt", fresh(tmp_path / "måling")).code == 0   # how long a whole run takes here
+    span = time.monotonic() - start
+    rng = random.Random(13)
+    for attempt in range(15):
+        folder = fresh(tmp_path / f"forsøg{attempt}")
+        proc = subprocess.Popen([str(_ARKITEKTUR), "fmt", str(folder)], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.1, span))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+        for name in texts:
+            content = (folder / name).read_text(encoding="utf-8")
+            assert content in (texts[name], new[name]), f"{name} is neither old nor new after SIGKILL"
+        # Stale temporary files (.NAME.xxxx.tmp) are never taken for model files ...
+        assert [p.name for p in discover([folder])] == sorted(texts)
+        if attempt % 5 == 0:  # ... and a new run finishes the job
+            r = run("fmt", folder)
+            assert r.code == 0, str(r)
+            assert_no_traceback(r)
+            assert all((folder / n).read_text(encoding="utf-8") == new[n] for n in texts)

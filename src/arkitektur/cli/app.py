@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import tempfile
+import traceback
 from importlib import import_module
 from importlib.metadata import PackageNotFoundError, version
 
@@ -30,9 +33,46 @@ COMMAND_MODULES = {
 }
 
 
+EXIT_INTERNAL = 3      # a bug in arkitektur: never 1, which CI reads as "findings"
+EXIT_INTERRUPTED = 130  # Ctrl-C, as the shell reports a SIGINT
+EXIT_BROKEN_PIPE = 141  # the reader went away (`check | head`), as the shell reports a SIGPIPE
+
+
+def _quiet_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so the interpreter's final flush is silent."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _internal_error(exc: BaseException, debug: bool) -> None:
+    """One line naming an internal error (Danish, English alongside); the traceback goes to a file
+    in the temp folder, or to stderr with --debug."""
+    text = traceback.format_exc()
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    what = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    if debug:
+        click.echo(text.rstrip(), err=True)
+        where_da, where_en = "fejlsporet står ovenfor", "the traceback is above"
+    else:
+        try:
+            fd, path = tempfile.mkstemp(prefix="arkitektur-fejl-", suffix=".txt")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(f"arkitektur {_version()}\n{' '.join(sys.argv)}\n\n{text}")
+            where_da, where_en = f"fejlsporet er gemt i {path}", f"the traceback is in {path}"
+        except OSError:
+            where_da, where_en = "kør igen med --debug for fejlsporet", "run again with --debug for the traceback"
+    click.echo(f"intern fejl i arkitektur: {what} – en fejl i værktøjet, ikke i dine filer; {where_da}. "
+               "Rapportér den med fejlsporet (arkitektur --debug …).", err=True)
+    click.echo(f"       (internal error in arkitektur: a bug in the tool, not in your files; {where_en}. "
+               "Report it with the traceback (arkitektur --debug …).)", err=True)
+
+
 class Group(click.Group):
     """Loads each command's module on first use; maps ArkitekturError to one Danish line on stderr
-    and exit code 2."""
+    and exit code 2, and any other exception to one line and exit code 3 (see ``_internal_error``)."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
@@ -51,11 +91,23 @@ class Group(click.Group):
             if lang == "da":
                 click.echo(f"       ({exc.en})", err=True)
             sys.exit(2)
+        except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
+            raise  # click's own exits and usage errors
+        except KeyboardInterrupt:
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            _quiet_stdout()
+            sys.exit(EXIT_BROKEN_PIPE)
+        except Exception as exc:  # the top-level guard: a crash is never a finding, never a traceback
+            _internal_error(exc, bool(ctx.params.get("debug")))
+            sys.exit(EXIT_INTERNAL)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), prog_name="arkitektur")
-def main() -> None:
+@click.option("--debug", is_flag=True,
+              help="Vis hele fejlsporet ved en intern fejl (exit 3) / show the traceback of an internal error.")
+def main(debug: bool) -> None:
     """arkitektur – arkitekturrepository og målarkitektur-tjek for kommuner i it-samarbejde.
 
     Architecture repository and target-architecture checker for collaborating municipalities.
