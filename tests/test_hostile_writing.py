@@ -216,6 +216,23 @@ def test_fmt_edit_during_the_run_in_a_child_process(ugly):
     assert not [p for p in ugly.rglob("*") if p.name.endswith(".tmp")]
 
 
+def test_two_fmt_runs_at_once_both_succeed(ugly):
+    """A file another fmt already formatted is not 'changed under us': it holds what we would write."""
+    from arkitektur.fmt import format_text
+
+    for i in range(60):
+        (ugly / "a" / f"n{i}.ttl").write_text(UGLY.replace("ex:o", f"ex:o{i}"), encoding="utf-8")
+    wanted = {p: format_text(p.read_text(encoding="utf-8")) for p in ugly.rglob("*.ttl")}
+    procs = [subprocess.Popen([str(_ARKITEKTUR), "fmt", str(ugly)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    for proc in procs:
+        out, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    assert all(p.read_text(encoding="utf-8") == text for p, text in wanted.items())
+    assert not [p for p in ugly.rglob("*") if p.name.endswith(".tmp")]
+
+
 def test_fmt_with_a_read_only_folder_writes_nothing(ugly):
     os.chmod(ugly / "b", 0o555)
     try:
@@ -284,6 +301,16 @@ def test_write_all_checks_everything_before_the_first_rename(tmp_path):
         files.write_all({tmp_path / "a.txt": b"ny", tmp_path / "mappe": b"x", tmp_path / "findes-ikke" / "b": b"y"})
     assert [e.code for e in exc.value.errors] == ["ARK-E111", "ARK-E112"]
     assert snapshot(tmp_path) == before
+
+
+def test_write_all_creates_missing_folders_only_when_everything_can_be_written(tmp_path):
+    (tmp_path / "mappe").mkdir()
+    before = snapshot(tmp_path)
+    with pytest.raises(files.WriteError) as exc:
+        files.write_all({tmp_path / "ny" / "dyb" / "a.csv": b"x", tmp_path / "mappe": b"y"}, make_dirs=True)
+    assert exc.value.code == "ARK-E111" and snapshot(tmp_path) == before
+    files.write_all({tmp_path / "ny" / "dyb" / "a.csv": b"x"}, make_dirs=True)
+    assert (tmp_path / "ny" / "dyb" / "a.csv").read_bytes() == b"x"
 
 
 def test_write_all_refuses_a_changed_file_and_two_links_that_disagree(tmp_path):

@@ -81,6 +81,7 @@ class _Plan:
         self.make_dirs = make_dirs
         self.old: os.stat_result | None = None
         self.tmp: str | None = None
+        self.skip = False
         try:
             st = os.stat(path)
         except OSError:
@@ -92,7 +93,6 @@ class _Plan:
         self.real = Path(path) if self.direct else Path(os.path.realpath(path))
 
     def check(self) -> ArkitekturError | None:
-        folder = self.real.parent
         try:
             self.old = os.stat(self.real)
         except FileNotFoundError:
@@ -103,27 +103,33 @@ class _Plan:
             return None
         if self.old is not None and stat.S_ISDIR(self.old.st_mode):
             return _is_folder(self.display)
+        # The folder that must take the new entry: the target's, or with make_dirs the nearest
+        # existing ancestor (missing folders are created only once every check has passed).
+        folder = self.real.parent
         if self.make_dirs:
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                return _cannot(self.display, exc)
+            while not os.path.lexists(folder) and folder.parent != folder:
+                folder = folder.parent
         if not folder.is_dir():
-            return _no_folder(self.display, folder)
+            return _no_folder(self.display, self.real.parent)
         if not os.access(folder, os.W_OK | os.X_OK):
-            return _cannot(self.display, PermissionError(13, "Permission denied (mappen er skrivebeskyttet "
-                                                             "/ the folder is read-only)"))
-        if self.expected is not None:
-            try:
-                if _current(self.real) != self.expected:
-                    return _changed(self.display)
-            except OSError as exc:
-                return _cannot(self.display, exc)
+            return WriteError(f"mappen '{folder}' er skrivebeskyttet; intet er ændret.",
+                              f"the folder '{folder}' is read-only; nothing was changed.",
+                              code="ARK-E42", file=self.display)
+        try:
+            current = _current(self.real) if self.old is not None else None
+        except OSError as exc:
+            return _cannot(self.display, exc)
+        if self.expected is not None and current != self.expected and current != self.data:
+            return _changed(self.display)
+        if current == self.data:  # already what we would write (e.g. a concurrent fmt got there first)
+            self.skip = True
         return None
 
     def write_temp(self, mask: int) -> None:
-        if self.direct:
+        if self.direct or self.skip:
             return
+        if self.make_dirs:
+            self.real.parent.mkdir(parents=True, exist_ok=True)
         fd, self.tmp = tempfile.mkstemp(prefix=f".{self.real.name}.", suffix=".tmp", dir=self.real.parent)
         with os.fdopen(fd, "wb") as fh:
             fh.write(self.data)
@@ -131,7 +137,7 @@ class _Plan:
             os.fsync(fh.fileno())
         if self.old is not None:
             os.chmod(self.tmp, stat.S_IMODE(self.old.st_mode))
-            if (self.old.st_uid, self.old.st_gid) != (os.getuid(), os.getgid()):
+            if hasattr(os, "chown") and (self.old.st_uid, self.old.st_gid) != (os.getuid(), os.getgid()):
                 try:  # root rewriting a colleague's file keeps it theirs
                     os.chown(self.tmp, self.old.st_uid, self.old.st_gid)
                 except OSError:
@@ -140,7 +146,9 @@ class _Plan:
             os.chmod(self.tmp, 0o666 & ~mask)  # mkstemp gives 0600; a new file follows the umask
 
     def still_expected(self) -> bool:
-        return self.expected is None or _current(self.real) == self.expected
+        if self.expected is None or self.skip:
+            return True
+        return _current(self.real) in (self.expected, self.data)
 
     def discard(self) -> None:
         if self.tmp is not None:
@@ -194,6 +202,8 @@ def write_all(files: dict[Path, bytes], *, expected: dict[Path, bytes] | None = 
             raise changed[0] if len(changed) == 1 else WriteErrors(changed)
         for plan in todo:
             try:
+                if plan.skip:
+                    continue
                 if plan.direct:
                     with open(plan.real, "wb") as fh:
                         fh.write(plan.data)
@@ -205,7 +215,7 @@ def write_all(files: dict[Path, bytes], *, expected: dict[Path, bytes] | None = 
     finally:
         for plan in todo:
             plan.discard()
-    for folder in {p.real.parent for p in todo if not p.direct}:
+    for folder in {p.real.parent for p in todo if not p.direct and not p.skip}:
         fsync_folder(folder)
     return [p.real for p in todo]
 
