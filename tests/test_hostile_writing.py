@@ -564,3 +564,40 @@ def test_sigkill_during_fmt_leaves_every_file_old_or_new(tmp_path):
             assert r.code == 0, str(r)
             assert_no_traceback(r)
             assert all((folder / n).read_text(encoding="utf-8") == new[n] for n in texts)
+
+
+# --------------------------------------------------------------------------- more hostile destinations
+
+
+def test_report_and_export_into_a_read_only_folder_name_each_file_and_write_nothing(tmp_path):
+    (tmp_path / "ro").mkdir()
+    os.chmod(tmp_path / "ro", 0o555)
+    try:
+        before = snapshot(tmp_path)
+        assert_refused(unprivileged("report", MODELS, "-o", tmp_path / "ro" / "pakke"), "ARK-E42", "ro/pakke")
+        r = unprivileged("export", "csv", MODELS, "-o", tmp_path / "ro" / "csv")
+        assert_refused(r, "ARK-E42", "kontrakter.csv", "systemanvendelser.csv", "skrivebeskyttet")
+        assert snapshot(tmp_path) == before
+    finally:
+        os.chmod(tmp_path / "ro", 0o755)
+
+
+def test_output_through_a_symlink_loop_is_a_clear_error(tmp_path):
+    (tmp_path / "løkke").symlink_to("løkke")
+    before = snapshot(tmp_path)
+    assert_refused(run("roadmap", MODELS, "-o", tmp_path / "løkke"), "ARK-E42", "løkke")
+    assert snapshot(tmp_path) == before
+
+
+def test_output_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path):
+    (tmp_path / "ud").mkdir()
+    (tmp_path / "ud" / "rapport.txt").write_text("gammel", encoding="utf-8")
+    os.chmod(tmp_path / "ud" / "rapport.txt", 0o640)
+    (tmp_path / "link.txt").symlink_to("ud/rapport.txt")
+    r = run("divergence", MODELS, "-o", tmp_path / "link.txt")
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert os.readlink(tmp_path / "link.txt") == "ud/rapport.txt"
+    assert (tmp_path / "ud" / "rapport.txt").read_text(encoding="utf-8") != "gammel"
+    assert stat.S_IMODE((tmp_path / "ud" / "rapport.txt").stat().st_mode) == 0o640
+    assert sorted(p.name for p in (tmp_path / "ud").iterdir()) == ["rapport.txt"]

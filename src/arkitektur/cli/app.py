@@ -87,9 +87,10 @@ class Group(click.Group):
             return super().invoke(ctx)
         except ArkitekturError as exc:
             lang = (ctx.meta.get("arkitektur.lang") or "da")
-            click.echo(f"fejl: {exc.message(lang)}", err=True)
-            if lang == "da":
-                click.echo(f"       ({exc.en})", err=True)
+            for each in [*getattr(exc, "errors", [])[:20], exc]:  # several files: each, then the sum
+                click.echo(f"fejl: {each.message(lang)}", err=True)
+                if lang == "da":
+                    click.echo(f"       ({each.en})", err=True)
             sys.exit(2)
         except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
             raise  # click's own exits and usage errors
