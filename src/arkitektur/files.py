@@ -164,8 +164,11 @@ def write_all(files: dict[Path, bytes], *, expected: dict[Path, bytes] | None = 
     """Write every file or none. Returns the real paths written (symlinks followed).
 
     ``expected[path]`` is the content the caller read; the file is replaced only if it still
-    holds exactly that. Raises ``WriteError`` (one file) or ``WriteErrors`` (several) before
-    anything is replaced.
+    holds exactly that (or already holds ``data``: then it is left alone). Raises ``WriteError``
+    (one file) or ``WriteErrors`` (several) before anything is replaced. Only a rename failing
+    after all checks passed and all temporary files were written (rename in one folder does not
+    fail for space or permission) could leave earlier files new and later ones old; each file is
+    still whole.
     """
     expected = expected or {}
     displays = displays or {}
