@@ -285,11 +285,11 @@ class FindingMaker:
         da = msgs.get("da") or rule.message.get("da") or rule.title.get("da") or rule.id
         en = msgs.get("en") or rule.message.get("en") or rule.title.get("en") or da
         da, en = (self._fill(t, focus, value, lang) for t in (da, en))
-        file, line = self.locator.locate(focus)
+        where = self.locator.position(focus, path, value)
         return Finding(
             rule=rule.id, severity=severity, focus=focus, message=da if lang == "da" else en,
             message_en=en, label=self.label(node, lang), kommune=self.kommune(node), path=path,
-            value=value, file=file, line=line,
+            value=value, file=where.file, line=where.line, column=where.column,
         )
 
 

@@ -37,6 +37,8 @@ def document(result, *, lang: str = "da", catalogue=None) -> dict:
     results = []
     for f in result.findings:
         region = {"startLine": f.line or 1}
+        if f.line and f.column:
+            region["startColumn"] = f.column
         res = {
             "ruleId": f.rule,
             "level": _LEVEL[f.severity.label],
