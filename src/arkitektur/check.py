@@ -14,12 +14,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import catalogue as catalogue_mod
-from . import dispensations, loader
+from . import dispensations, loader, suggest
 from .catalogue import Catalogue, Rule
 from .config import load_config
 from .derive import Facts, derive
-from .errors import UsageError
-from .findings import CheckResult, Finding, Severity
+from .errors import InputError, UsageError
+from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
 from .storegraph import StoreGraph
 from .namespaces import ARK, RDF, RDFS, SH
@@ -69,7 +69,8 @@ def parse_rule_list(text: str | None, catalogue: Catalogue, option: str) -> set[
 
 def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
     """Load the repository and derive the facts at ``as_of`` (shared with divergence, roadmap …)."""
-    repo = loader.load(paths)
+    with _proposing_prefixes(paths):
+        repo = loader.load(paths)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
@@ -82,7 +83,8 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
 
     ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
     """
-    repo = loader.load_store(paths, wait=False)
+    with _proposing_prefixes(paths):
+        repo = loader.load_store(paths, wait=False)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
@@ -122,6 +124,19 @@ def run_check(
     findings.sort(key=Finding.sort_key)
     return CheckResult(as_of=day.isoformat(), findings=findings, notes=list(ctx.repo.notes),
                        files=list(ctx.repo.model_files))
+
+
+@contextmanager
+def _proposing_prefixes(paths: list[Path]):
+    """An undeclared prefix (ARK-E02) also says which ``@prefix`` line the repository uses for it."""
+    try:
+        yield
+    except InputError as exc:
+        line = suggest.prefix_declaration(exc, paths)
+        if line is None:
+            raise
+        raise InputError(f"{exc.da}; tilføj: {line}", f"{exc.en}; add: {line}", code=exc.code,
+                         file=exc.file, line=exc.line, column=exc.column) from None
 
 
 @contextmanager
@@ -166,6 +181,7 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Find
                                ctx.catalogue, maker.make, lang)
 
 
+_SUGGESTING = ("MOD-1", "MOD-2")  # rules whose value is a typo'd term or reference (issue 16)
 _SLOT = re.compile(r"\{[?$](this|value|path)\}")
 
 
@@ -179,6 +195,7 @@ class FindingMaker:
         self._labels: dict | None = None   # node -> [(language, text)], when prefetched
         self._kommuner: dict | None = None  # node -> (own kommuner, kommuner of related usages)
         self._shapes: dict = {}
+        self._suggesters: dict = {}
 
     def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
         """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
@@ -286,11 +303,33 @@ class FindingMaker:
         en = msgs.get("en") or rule.message.get("en") or rule.title.get("en") or da
         da, en = (self._fill(t, focus, value, lang) for t in (da, en))
         where = self.locator.position(focus, path, value)
+        fix = None
+        if rule.id in _SUGGESTING and value is not None:
+            meant = self._suggester(rule.id, path, value).nearest(value)
+            if meant is not None:
+                text = suggest.written_as(meant, where.text if where.term else None, where.prefixes)
+                da, en = f"{da} Mente du {text}?", f"{en} Did you mean {text}?"
+                if where.term and where.end_line is not None:
+                    fix = Fix(text, where.line, where.column, where.end_line, where.end_column)
         return Finding(
             rule=rule.id, severity=severity, focus=focus, message=da if lang == "da" else en,
             message_en=en, label=self.label(node, lang), kommune=self.kommune(node), path=path,
-            value=value, file=where.file, line=where.line, column=where.column,
+            value=value, file=where.file, line=where.line, column=where.column, fix=fix,
         )
+
+    def _suggester(self, rule_id: str, path: str | None, value: str) -> suggest.Suggester:
+        """Candidates for "did you mean", gathered once per kind: MOD-1 an unknown class (via
+        rdf:type) or property of the ontology, MOD-2 the nodes described in the dangling IRI's
+        namespace."""
+        if rule_id == "MOD-1":
+            key = ("class",) if path == str(RDF.type) else ("property",)
+        else:
+            key = ("node", suggest.namespace_and_local(value)[0])
+        hit = self._suggesters.get(key)
+        if hit is None:
+            hit = self._suggesters[key] = (suggest.term_suggester(self.g, key == ("class",))
+                                           if rule_id == "MOD-1" else suggest.node_suggester(self.g, key[1], self.locator.subjects))
+        return hit
 
 
 def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:

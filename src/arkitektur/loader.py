@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from . import resources
 from .errors import InputError
-from .locator import Locator, Source
+from .locator import _SIGNIFICANT, Locator, Source
 from .namespaces import AFL, RDF, XSD
 from .storegraph import StoreGraph, from_ox, nt_iri
 from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, resolve_iri, tokenize, unescape_iri
@@ -501,8 +501,7 @@ _RUN = re.compile(
 
 
 _COMMENT_OR_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
-_NEXT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
-    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+_NEXT = _SIGNIFICANT  # one compiled copy: its character classes take long to compile
 
 
 def _significant(text: str, pos: int):

@@ -6,7 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .turtle_lexer import LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
+from .turtle_lexer import _TOKEN_SPEC, LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -98,6 +98,11 @@ class Source:
         self.base = base
         self.starts = starts
         self._blocks: dict = {}
+        self._iris: dict = {}
+
+    def iris_changed(self) -> None:
+        """A block redefined a prefix or the base: names read so far may mean other IRIs."""
+        self._iris = {}
 
     @classmethod
     def of(cls, text: str, base: str | None, starts: list[int]) -> "Source":
@@ -108,47 +113,112 @@ class Source:
             pass
         return cls(text.split("\n"), prefixes, base, starts)
 
-    def statements(self, line: int) -> list:
+    def statements(self, line: int) -> "_Block":
         """The statements of the block that starts at ``line`` (up to the next subject's line)."""
         hit = self._blocks.get(line)
         if hit is None:
             k = bisect.bisect_right(self.starts, line)
             nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
-            chunk = "\n".join(self.lines[line - 1:nxt - 1])
-            try:
-                toks = [t for t in tokenize(chunk) if t.kind != "COMMENT"]
-            except LexError:  # a block that starts inside a long string: no positions from here
-                toks = []
-            hit = self._blocks[line] = list(_statements(toks, dict(self.prefixes), self.base, line - 1))
+            hit = self._blocks[line] = _Block("\n".join(self.lines[line - 1:nxt - 1]), line, self)
+        return hit
+
+    def iri(self, tok: tuple) -> str | None:
+        """The IRI a token names, with the file's prefixes (cached: a block repeats its predicates)."""
+        key = tok[1]
+        hit = self._iris.get(key, self)
+        if hit is self:
+            hit = self._iris[key] = _resolve_text(tok[0], key, self.prefixes, self.base)
         return hit
 
     def position(self, line: int, focus: str, path: str | None, value: str | None, file: str) -> Where:
+        if path is None or value is None:  # no triple to find: the subject, from its line alone
+            toks = _lex(self.lines[line - 1]) if 0 < line <= len(self.lines) else []
+            for tok in toks:
+                if self.iri(tok) == focus:
+                    end = tok[2] + len(tok[1]) + 1
+                    return Where(file, line, tok[2] + 1, line, end, tok[1], False, self.prefixes)
+            return Where(file, line)
+        block = self.statements(line)
         subject_tok = None
-        for subject, stok, triples in self.statements(line):
-            if subject != focus:
+        for stok, triples in block.statements:
+            if self.iri(stok) != focus:
                 continue
             if subject_tok is None:
                 subject_tok = stok
             if path is None or value is None:
                 break
-            for pred, ptok, first, last, key in triples:
+            for ptok, first, last in triples:
+                pred = _RDF_TYPE if ptok[0] == "KEYWORD" and ptok[1] == "a" else self.iri(ptok)
                 if pred != path:
                     continue
                 if value == path:  # the predicate itself is the offending term
-                    return _where(file, ptok, ptok, True, self.prefixes)
-                if key is not None and key[1] == value:
-                    return _where(file, first, last, True, self.prefixes)
+                    return block.where(file, ptok, ptok, True)
+                if self._value(first) == value:
+                    return block.where(file, first, last, True)
         if subject_tok is not None:
-            return _where(file, subject_tok, subject_tok, False, self.prefixes)
+            return block.where(file, subject_tok, subject_tok, False)
         return Where(file, line, _column_in_line(self.lines, line, focus, self.prefixes, self.base))
 
+    def _value(self, tok: tuple) -> str | None:
+        """An object token as a finding's ``value`` shows it: an IRI, or a literal's lexical form."""
+        kind, text = tok[0], tok[1]
+        if kind == "STRING":
+            return _string_value(text)
+        if kind in ("NUMBER", "KEYWORD"):
+            return text
+        if kind in ("IRI", "PNAME"):
+            return self.iri(tok)
+        return None
 
-def _where(file: str, first: Token, last: Token, term: bool, prefixes: dict) -> Where:
-    end_line = last.line + last.text.count("\n")
-    end_column = (len(last.text) - last.text.rfind("\n") if "\n" in last.text
-                  else last.column + len(last.text))
-    text = first.text if first is last else None
-    return Where(file, first.line, first.column, end_line, end_column, text, term, prefixes)
+
+class _Block:
+    """One statement block, lexed: ``statements`` is ``[(subject token, [(predicate token, first
+    object token, last object token)])]``, a token being ``(kind, text, offset in the block)``."""
+
+    def __init__(self, chunk: str, line: int, source: Source) -> None:
+        self.line = line
+        self.source = source
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(chunk)]
+        self.statements = list(_statements(_lex(chunk), source))
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self._line_starts, offset) - 1
+        return self.line + k, offset - self._line_starts[k] + 1
+
+    def where(self, file: str, first: tuple, last: tuple, term: bool) -> Where:
+        line, column = self._line_col(first[2])
+        end_line, end_column = self._line_col(last[2] + len(last[1]))
+        text = first[1] if first is last else None
+        return Where(file, line, column, end_line, end_column, text, term, self.source.prefixes)
+
+
+_NEWLINE = re.compile("\n")
+
+
+# turtle_lexer's tokens, each with the whitespace and comments before it skipped in the same match
+# (loader's subject scan uses it too)
+_SIGNIFICANT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
+    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+
+
+def _lex(text: str) -> list[tuple]:
+    """``(kind, text, offset)`` of each significant token: turtle_lexer's rules without building a
+    Token per token (a finding's block is lexed on the check's path); stops where ``tokenize`` raises."""
+    out = []
+    prev = ""
+    pos, n = 0, len(text)
+    match = _SIGNIFICANT.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        if kind == "DIRECTIVE" and prev == "STRING":
+            kind = "LANGTAG"  # "x"@base is a language tag, not a directive
+        prev = kind
+        out.append((kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    return out
 
 
 def _column_in_line(lines: list[str], line: int, iri: str, prefixes: dict, base: str | None) -> int | None:
@@ -191,81 +261,88 @@ def _string_value(text: str) -> str:
     return _ECHAR.sub(one, body) if "\\" in body else body
 
 
-def _statements(toks: list[Token], prefixes: dict, base: str | None, line_offset: int):
-    """Yield ``(subject IRI, subject token, [(predicate IRI, predicate token, first object token,
-    last object token, ("iri"|"lit", value) or None)])`` for each top-level statement in ``toks``;
-    nested blank nodes and collections are stepped over. Token lines are moved by ``line_offset``.
-    Tolerant: the block may start in the tail of an earlier statement, which then yields nothing useful.
-    """
-    toks = [Token(t.kind, t.text, t.line + line_offset, t.column, t.offset) for t in toks]
+def _statements(toks: list[tuple], source: Source):
+    """Yield ``(subject token, [(predicate token, first object token, last object token)])`` for
+    each top-level statement in ``toks``; nested blank nodes and collections are stepped over, and
+    an ``@prefix`` in the block updates ``source``'s. Tolerant: a block may start in the tail of an
+    earlier statement, which then yields nothing useful."""
     n = len(toks)
     i = 0
+
+    def punct(i: int, chars: str) -> bool:
+        return i < n and toks[i][0] == "PUNCT" and toks[i][1] in chars
 
     def skip_group(i: int) -> int:  # toks[i] opens [ or (: the index after its match
         depth = 0
         while i < n:
-            t = toks[i].text if toks[i].kind == "PUNCT" else ""
-            if t in ("[", "("):
-                depth += 1
-            elif t in ("]", ")"):
-                depth -= 1
-                if depth == 0:
-                    return i + 1
+            if toks[i][0] == "PUNCT":
+                t = toks[i][1]
+                if t in "[(":
+                    depth += 1
+                elif t in "])":
+                    depth -= 1
+                    if depth == 0:
+                        return i + 1
             i += 1
         return n
 
     while i < n:
         tok = toks[i]
-        low = tok.text.lower()
-        if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
+        low = tok[1].lower()
+        if tok[0] in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
             step = 3 if low.endswith("prefix") else 2
-            base = _directives(toks[i:i + step], prefixes, base)
+            before = (dict(source.prefixes), source.base)
+            source.base = _directives([Token(t[0], t[1], 0, 0, t[2]) for t in toks[i:i + step]],
+                                      source.prefixes, source.base)
+            if (dict(source.prefixes), source.base) != before:
+                source.iris_changed()
             i += step
-            if low.startswith("@") and i < n and toks[i].text == ".":
+            if low.startswith("@") and punct(i, "."):
                 i += 1
             continue
         subject_tok = tok
-        subject = _resolve(tok, prefixes, base)
-        i = skip_group(i) if tok.kind == "PUNCT" and tok.text in "[(" else i + 1
+        i = skip_group(i) if tok[0] == "PUNCT" and tok[1] in "[(" else i + 1
         triples: list = []
-        while i < n and not (toks[i].kind == "PUNCT" and toks[i].text == "."):
+        while i < n and not punct(i, "."):
             ptok = toks[i]
-            if ptok.kind == "PUNCT":  # ; or a stray token: step on
+            if ptok[0] == "PUNCT":  # ; or a stray token: step on
                 i += 1
                 continue
-            pred = _RDF_TYPE if ptok.kind == "KEYWORD" and ptok.text == "a" else _resolve(ptok, prefixes, base)
             i += 1
             while i < n:
-                first = toks[i]
-                key = None
-                if first.kind == "PUNCT" and first.text in "[(":
+                kind = toks[i][0]
+                if kind == "PUNCT" and toks[i][1] in "[(":
                     j = skip_group(i)
-                elif first.kind == "STRING":
-                    key = ("lit", _string_value(first.text))
+                elif kind == "STRING":
                     j = i + 1
-                    if j < n and toks[j].kind == "LANGTAG":
+                    if j < n and toks[j][0] == "LANGTAG":
                         j += 1
-                    elif j + 1 < n and toks[j].kind == "DTYPE":
+                    elif j + 1 < n and toks[j][0] == "DTYPE":
                         j += 2
-                elif first.kind in ("NUMBER", "KEYWORD"):
-                    key, j = ("lit", first.text), i + 1
-                elif first.kind == "PUNCT":  # ; . , ] without an object: malformed here, stop
+                elif kind == "PUNCT":  # ; . , ] without an object: malformed here, stop
                     break
                 else:
-                    iri = _resolve(first, prefixes, base)
-                    key, j = (None if iri is None else ("iri", iri)), i + 1
-                triples.append((pred, ptok, first, toks[j - 1], key))
+                    j = i + 1
+                triples.append((ptok, toks[i], toks[j - 1]))
                 i = j
-                if i < n and toks[i].kind == "PUNCT" and toks[i].text == ",":
+                if punct(i, ","):
                     i += 1
                     continue
                 break
-            if i < n and toks[i].kind == "PUNCT" and toks[i].text == ";":
+            if punct(i, ";"):
                 i += 1
-            elif i < n and not (toks[i].kind == "PUNCT" and toks[i].text == "."):
+            elif i < n and not punct(i, "."):
                 i += 1  # something we do not follow: step on rather than loop
         i += 1
-        yield subject, subject_tok, triples
+        yield subject_tok, triples
+
+
+def _resolve_text(kind: str, text: str, prefixes: dict[str, str], base: str | None) -> str | None:
+    if kind == "IRI":
+        return resolve_iri(base, unescape_iri(text[1:-1]))
+    if kind == "PNAME":
+        return expand_pname(text, prefixes)
+    return None
 
 
 def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
