@@ -126,3 +126,24 @@ def test_an_undeclared_prefix_no_file_declares_proposes_nothing(tmp_path):
     r = run("check", models)
     assert_refused(r, "ARK-E02", "zz:")
     assert "tilføj" not in r.err
+
+
+def test_a_member_folder_alone_says_once_what_it_depends_on(tmp_path):
+    """Issue 16: 'check models/viborg' flooded with MOD-2 for the shared catalogue it references."""
+    models = copy_models(tmp_path)
+    _edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n",
+          "vi:Acadre\n    ark:kommune ark:Helt_Ukendt ;\n")
+    before = snapshot(models)
+    r = run("check", "viborg", "--format", "json", cwd=models)
+    assert_no_traceback(r)
+    mod2 = [f for f in json.loads(r.out)["findings"] if f["rule"] == "MOD-2"]
+    assert [f["value"] for f in mod2] == [ARK + "Helt_Ukendt"]  # a real dangling reference stays
+    notes = [line for line in r.err.splitlines() if line.startswith("note: ")]
+    assert len(notes) == 1 and "samarbejde/" in notes[0] and "arkitektur check viborg samarbejde" in notes[0]
+    text = run("check", "viborg", cwd=models)
+    assert text.out.startswith("note: ") and text.out.count("samarbejde/") == 2  # Danish and English
+    assert text.code == r.code
+    # the whole repository: nothing is outside, no note
+    whole = run("check", ".", cwd=models)
+    assert "note: " not in whole.out and "som ikke er med i tjekket" not in whole.err
+    assert snapshot(models) == before

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+from collections import Counter
 from contextlib import contextmanager
 from importlib import import_module
 from dataclasses import dataclass
@@ -16,9 +17,9 @@ from rdflib.term import Node
 from . import catalogue as catalogue_mod
 from . import dispensations, loader, suggest
 from .catalogue import Catalogue, Rule
-from .config import load_config
+from .config import find_config, load_config
 from .derive import Facts, derive
-from .errors import InputError, UsageError
+from .errors import ArkitekturError, InputError, UsageError
 from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
 from .storegraph import StoreGraph
@@ -122,8 +123,62 @@ def run_check(
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
-    return CheckResult(as_of=day.isoformat(), findings=findings, notes=list(ctx.repo.notes),
+    findings, depends = _described_outside(paths, findings, ctx.repo.model_files)
+    return CheckResult(as_of=day.isoformat(), findings=findings, notes=[*depends, *ctx.repo.notes],
                        files=list(ctx.repo.model_files))
+
+
+def _described_outside(paths: list[Path], findings: list[Finding], files: list[str]) -> tuple[list, list[str]]:
+    """MOD-2 findings whose node the repository does describe, in a folder not checked (a member's
+    folder checked alone, without the shared catalogue): one note per such folder instead of a
+    finding per reference (issue 16). The repository is the folder with ``arkitektur.toml``; its
+    other files are only scanned for subjects, never loaded."""
+    dangling = {f.value for f in findings if f.rule == "MOD-2" and f.value}
+    config = find_config(paths) if dangling else None
+    if config is None:
+        return findings, []
+    root = config.parent
+    checked = {Path(f).resolve() for f in files}
+    try:
+        others = [p for p in loader.discover([root]) if p.resolve() not in checked]
+    except ArkitekturError:
+        return findings, []
+    folder_of: dict[str, Path] = {}
+    for path in others:
+        try:
+            found: dict = {}
+            loader.scan_subjects(str(path), path.read_text(encoding="utf-8"), found)
+        except (OSError, UnicodeDecodeError, loader.ScanGap, ArkitekturError):
+            continue  # a file that cannot be read here is reported when it is checked itself
+        rel = path.relative_to(root)
+        folder = root / rel.parts[0] if len(rel.parts) > 1 else root
+        for iri in dangling.intersection(found):
+            folder_of.setdefault(iri, folder)
+    if not folder_of:
+        return findings, []
+    kept, moved = [], Counter()
+    for f in findings:
+        if f.rule == "MOD-2" and f.value in folder_of:
+            moved[folder_of[f.value]] += 1
+        else:
+            kept.append(f)
+    shown = " ".join(str(p) for p in paths)
+    notes = []
+    for folder, n in sorted(moved.items()):
+        where = _shown_path(folder)
+        notes.append(
+            f"{n} henvisninger (MOD-2) peger på elementer, der er beskrevet under {where}/, som ikke er med i "
+            f"tjekket: tjek dem sammen, fx 'arkitektur check {shown} {where}' / {n} references (MOD-2) point to "
+            f"elements described under {where}/, which is not checked: check them together")
+    return kept, notes
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working directory where it lies under it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 @contextmanager
