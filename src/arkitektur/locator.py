@@ -37,6 +37,7 @@ class Locator:
     subjects: dict[str, tuple[str, int]] = field(default_factory=dict)
     mentions: dict[str, tuple[str, int]] = field(default_factory=dict)
     fallback: "Locator | None" = None
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)  # file -> (text, base), for positions
 
     def locate(self, iri: str) -> tuple[str | None, int | None]:
         """Where ``iri`` is written as a subject; else where it is first mentioned."""
@@ -51,7 +52,6 @@ class Locator:
 
     def add_file(self, display_name: str, text: str, base: str | None = None) -> None:
         """Scan one Turtle document (already accepted by the strict parser)."""
-        self._texts = getattr(self, "_texts", {})
         self._texts[display_name] = (text, base)
         try:
             _scan(display_name, text, base, self)
@@ -65,7 +65,7 @@ class Locator:
         """``Source`` of a scanned file, or None (made on demand: only findings need it)."""
         cache = self.__dict__.setdefault("_sources", {})
         if file not in cache:
-            text, base = getattr(self, "_texts", {}).get(file, (None, None))
+            text, base = self._texts.get(file, (None, None))
             cache[file] = None if text is None else Source.of(text, base, self._starts_of(file))
         return cache[file]
 

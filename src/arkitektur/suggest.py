@@ -20,7 +20,7 @@ from .storegraph import StoreGraph
 
 _FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "é": "e", "ü": "ue", "ö": "oe", "ä": "ae"})
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_PN_LOCAL_SAFE = re.compile(r"[A-Za-z0-9_\u00c0-\uffff][A-Za-z0-9_\-\u00b7\u00c0-\uffff]*")
+_PN_LOCAL_SAFE = re.compile(r"\w[\w\-]*")  # a local name that needs no escape after "prefix:"
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
 
@@ -45,6 +45,7 @@ class Suggester:
 
     def __init__(self, names: dict[str, set[str]]) -> None:
         self._choices: list[str] = []
+        self._nearest: dict[str, str | None] = {}
         self._owners: list[str] = []
         for iri, texts in names.items():
             for text in texts:
@@ -54,6 +55,11 @@ class Suggester:
                     self._owners.append(iri)
 
     def nearest(self, wrong: str) -> str | None:
+        if wrong not in self._nearest:  # the same typo is often made in many places
+            self._nearest[wrong] = self._find(wrong)
+        return self._nearest[wrong]
+
+    def _find(self, wrong: str) -> str | None:
         query = fold(namespace_and_local(wrong)[1])
         if not query or not self._choices:
             return None
@@ -91,18 +97,21 @@ def _labels(graph, iris) -> dict[str, set[str]]:
     return names
 
 
-@lru_cache(maxsize=1)
-def shipped_subjects() -> frozenset[str]:
-    """The IRIs the shipped ontology and reference data describe (the fast subject scan, no parse)."""
+@lru_cache(maxsize=8)
+def shipped_subjects(namespace: str) -> frozenset[str]:
+    """The IRIs under ``namespace`` that the shipped ontology and reference data describe (the fast
+    subject scan, no parse; only files that name the namespace at all are scanned)."""
     from . import loader, resources
 
     found: dict = {}
     for path in resources.ontology_files():
         try:
-            loader.scan_subjects(str(path), path.read_text(encoding="utf-8"), found)
+            text = path.read_text(encoding="utf-8")
+            if namespace in text:
+                loader.scan_subjects(str(path), text, found)
         except (loader.ScanGap, OSError, UnicodeDecodeError):
             continue  # only proposals get fewer
-    return frozenset(found)
+    return frozenset(iri for iri in found if iri.startswith(namespace))
 
 
 def term_suggester(graph, classes: bool) -> Suggester:
@@ -120,7 +129,7 @@ def node_suggester(graph, namespace: str, described: Iterable[str] = ()) -> Sugg
     municipality's element, not the one meant.
     """
     iris = {iri for iri in described if iri.startswith(namespace)}
-    iris.update(iri for iri in shipped_subjects() if iri.startswith(namespace))
+    iris.update(shipped_subjects(namespace))
     return Suggester(_labels(graph, iris))
 
 
