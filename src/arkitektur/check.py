@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+from collections import Counter
 from contextlib import contextmanager
 from importlib import import_module
 from dataclasses import dataclass
@@ -14,12 +15,12 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from . import catalogue as catalogue_mod
-from . import dispensations, loader
+from . import dispensations, loader, suggest
 from .catalogue import Catalogue, Rule
-from .config import load_config
+from .config import find_config, load_config
 from .derive import Facts, derive
-from .errors import UsageError
-from .findings import CheckResult, Finding, Severity
+from .errors import ArkitekturError, InputError, UsageError
+from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
 from .storegraph import StoreGraph
 from .namespaces import ARK, RDF, RDFS, SH
@@ -69,7 +70,8 @@ def parse_rule_list(text: str | None, catalogue: Catalogue, option: str) -> set[
 
 def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
     """Load the repository and derive the facts at ``as_of`` (shared with divergence, roadmap …)."""
-    repo = loader.load(paths)
+    with _proposing_prefixes(paths):
+        repo = loader.load(paths)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
@@ -82,7 +84,8 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
 
     ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
     """
-    repo = loader.load_store(paths, wait=False)
+    with _proposing_prefixes(paths):
+        repo = loader.load_store(paths, wait=False)
     cat = catalogue or catalogue_mod.shipped()
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
@@ -120,8 +123,75 @@ def run_check(
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
-    return CheckResult(as_of=day.isoformat(), findings=findings, notes=list(ctx.repo.notes),
+    findings, depends = _described_outside(paths, findings, ctx.repo.model_files)
+    return CheckResult(as_of=day.isoformat(), findings=findings, notes=[*depends, *ctx.repo.notes],
                        files=list(ctx.repo.model_files))
+
+
+def _described_outside(paths: list[Path], findings: list[Finding], files: list[str]) -> tuple[list, list[str]]:
+    """MOD-2 findings whose node the repository does describe, in a folder not checked (a member's
+    folder checked alone, without the shared catalogue): one note per such folder instead of a
+    finding per reference (issue 16). The repository is the folder with ``arkitektur.toml``; its
+    other files are only scanned for subjects, never loaded."""
+    dangling = {f.value for f in findings if f.rule == "MOD-2" and f.value}
+    config = find_config(paths) if dangling else None
+    if config is None:
+        return findings, []
+    root = config.parent
+    checked = {Path(f).resolve() for f in files}
+    try:
+        others = [p for p in loader.discover([root]) if p.resolve() not in checked]
+    except ArkitekturError:
+        return findings, []
+    folder_of: dict[str, Path] = {}
+    for path in others:
+        try:
+            found: dict = {}
+            loader.scan_subjects(str(path), path.read_text(encoding="utf-8"), found)
+        except (OSError, UnicodeDecodeError, loader.ScanGap, ArkitekturError):
+            continue  # a file that cannot be read here is reported when it is checked itself
+        rel = path.relative_to(root)
+        folder = root / rel.parts[0] if len(rel.parts) > 1 else root
+        for iri in dangling.intersection(found):
+            folder_of.setdefault(iri, folder)
+    if not folder_of:
+        return findings, []
+    kept, moved = [], Counter()
+    for f in findings:
+        if f.rule == "MOD-2" and f.value in folder_of:
+            moved[folder_of[f.value]] += 1
+        else:
+            kept.append(f)
+    shown = " ".join(str(p) for p in paths)
+    notes = []
+    for folder, n in sorted(moved.items()):
+        where = _shown_path(folder)
+        notes.append(
+            f"{n} henvisninger (MOD-2) peger på elementer, der er beskrevet under {where}/, som ikke er med i "
+            f"tjekket: tjek dem sammen, fx 'arkitektur check {shown} {where}' / {n} references (MOD-2) point to "
+            f"elements described under {where}/, which is not checked: check them together")
+    return kept, notes
+
+
+def _shown_path(path: Path) -> str:
+    """``path`` relative to the working directory where it lies under it, else absolute."""
+    try:
+        return str(path.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+@contextmanager
+def _proposing_prefixes(paths: list[Path]):
+    """An undeclared prefix (ARK-E02) also says which ``@prefix`` line the repository uses for it."""
+    try:
+        yield
+    except InputError as exc:
+        line = suggest.prefix_declaration(exc, paths)
+        if line is None:
+            raise
+        raise InputError(f"{exc.da}; tilføj: {line}", f"{exc.en}; add: {line}", code=exc.code,
+                         file=exc.file, line=exc.line, column=exc.column) from None
 
 
 @contextmanager
@@ -166,6 +236,7 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Find
                                ctx.catalogue, maker.make, lang)
 
 
+_SUGGESTING = ("MOD-1", "MOD-2")  # rules whose value is a typo'd term or reference (issue 16)
 _SLOT = re.compile(r"\{[?$](this|value|path)\}")
 
 
@@ -179,6 +250,7 @@ class FindingMaker:
         self._labels: dict | None = None   # node -> [(language, text)], when prefetched
         self._kommuner: dict | None = None  # node -> (own kommuner, kommuner of related usages)
         self._shapes: dict = {}
+        self._suggesters: dict = {}
 
     def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
         """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
@@ -285,12 +357,34 @@ class FindingMaker:
         da = msgs.get("da") or rule.message.get("da") or rule.title.get("da") or rule.id
         en = msgs.get("en") or rule.message.get("en") or rule.title.get("en") or da
         da, en = (self._fill(t, focus, value, lang) for t in (da, en))
-        file, line = self.locator.locate(focus)
+        where = self.locator.position(focus, path, value)
+        fix = None
+        if rule.id in _SUGGESTING and value is not None:
+            meant = self._suggester(rule.id, path, value).nearest(value)
+            if meant is not None:
+                text = suggest.written_as(meant, where.text if where.term else None, where.prefixes)
+                da, en = f"{da} Mente du {text}?", f"{en} Did you mean {text}?"
+                if where.term and where.end_line is not None:
+                    fix = Fix(text, where.line, where.column, where.end_line, where.end_column)
         return Finding(
             rule=rule.id, severity=severity, focus=focus, message=da if lang == "da" else en,
             message_en=en, label=self.label(node, lang), kommune=self.kommune(node), path=path,
-            value=value, file=file, line=line,
+            value=value, file=where.file, line=where.line, column=where.column, fix=fix,
         )
+
+    def _suggester(self, rule_id: str, path: str | None, value: str) -> suggest.Suggester:
+        """Candidates for "did you mean", gathered once per kind: MOD-1 an unknown class (via
+        rdf:type) or property of the ontology, MOD-2 the nodes described in the dangling IRI's
+        namespace."""
+        if rule_id == "MOD-1":
+            key = ("class",) if path == str(RDF.type) else ("property",)
+        else:
+            key = ("node", suggest.namespace_and_local(value)[0])
+        hit = self._suggesters.get(key)
+        if hit is None:
+            hit = self._suggesters[key] = (suggest.term_suggester(self.g, key == ("class",))
+                                           if rule_id == "MOD-1" else suggest.node_suggester(self.g, key[1], self.locator.subjects))
+        return hit
 
 
 def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:

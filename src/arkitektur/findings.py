@@ -27,6 +27,23 @@ class Severity(IntEnum):
 
 
 @dataclass(frozen=True)
+class Fix:
+    """A proposed edit (SPEC §4 v1.1 ``fix``): put ``replacement`` in place of the text from
+    ``line``:``column`` up to ``end_line``:``end_column`` (1-based; the end column is the one after
+    the last replaced character, as SARIF and LSP count)."""
+
+    replacement: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def to_json(self) -> dict:
+        return {"replacement": self.replacement, "line": self.line, "column": self.column,
+                "end_line": self.end_line, "end_column": self.end_column}
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str
     severity: Severity
@@ -38,7 +55,9 @@ class Finding:
     value: str | None = None
     file: str | None = None
     line: int | None = None
+    column: int | None = None  # v1.1: with ``line``, the offending term (SPEC §4)
     dispensation: str | None = None
+    fix: Fix | None = None  # v1.1: a "did you mean" replacement, where one is clearly close
     message_en: str | None = field(default=None, compare=False)
 
     def key(self) -> tuple[str, str]:
@@ -54,6 +73,8 @@ class Finding:
         of the JSON output's time at 98 municipalities, for fields that are all str, int or None.)"""
         d = {name: getattr(self, name) for name in _JSON_FIELDS}
         d["severity"] = self.severity.label
+        if self.fix is not None:
+            d["fix"] = self.fix.to_json()
         return d
 
     def with_(self, **changes) -> "Finding":

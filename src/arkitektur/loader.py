@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from . import resources
 from .errors import InputError
-from .locator import Locator
+from .locator import _SIGNIFICANT, Locator, Source
 from .namespaces import AFL, RDF, XSD
 from .storegraph import StoreGraph, from_ox, nt_iri
 from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, resolve_iri, tokenize, unescape_iri
@@ -370,6 +370,9 @@ class _ShippedLocator:
     def mentions(self) -> dict:
         return shipped().locator.mentions
 
+    def source(self, file: str):
+        return shipped().locator.source(file)
+
 
 class SubjectLocator(Locator):
     """A ``Locator`` that scans model files fast for subjects, and for other mentions only on demand.
@@ -413,6 +416,28 @@ class SubjectLocator(Locator):
             hit = self.fallback.mentions.get(iri)
         return hit if hit else (None, None)
 
+    def source(self, file: str):
+        """``locator.Source`` of a model file, read again from disk (only findings need it)."""
+        cache = self.__dict__.setdefault("_sources", {})
+        if file not in cache:
+            meta = self._meta.get(file)
+            if meta is None:
+                cache[file] = None
+            else:
+                path, prefixes, base = meta
+                text = _decode(path, _read(path, file), file)
+                cache[file] = Source(text.split("\n"), prefixes, base, self._subject_starts().get(file, []))
+        return cache[file]
+
+    def _subject_starts(self) -> dict:
+        if self._starts is None:
+            self._starts = {}
+            for f, line in self.subjects.values():
+                self._starts.setdefault(f, []).append(line)
+            for lines in self._starts.values():
+                lines.sort()
+        return self._starts
+
     def lexical_forms(self, requests: list) -> list:
         """For each (subject, predicate or None): the objects as the subject's file spells them.
 
@@ -426,12 +451,8 @@ class SubjectLocator(Locator):
             hit = self.subjects.get(str(subject))
             if hit is not None and hit[0] in self._meta:
                 by_file.setdefault(hit[0], []).append((hit[1], i, subject, predicate))
-        if by_file and self._starts is None:
-            self._starts = {}
-            for f, line in self.subjects.values():
-                self._starts.setdefault(f, []).append(line)
-            for lines in self._starts.values():
-                lines.sort()
+        if by_file:
+            self._subject_starts()
         for file, wanted in by_file.items():
             path, prefixes, base = self._meta[file]
             data = _read(path, file)
@@ -480,8 +501,7 @@ _RUN = re.compile(
 
 
 _COMMENT_OR_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
-_NEXT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
-    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+_NEXT = _SIGNIFICANT  # one compiled copy: its character classes take long to compile
 
 
 def _significant(text: str, pos: int):

@@ -2,9 +2,32 @@
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass, field
 
-from .turtle_lexer import LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
+from .turtle_lexer import _TOKEN_SPEC, LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
+
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a finding points: its file, line and column (1-based), and the term written there.
+
+    ``end_line``/``end_column`` end the term (the column after its last character, as SARIF and
+    LSP count); ``text`` is the term as the file spells it and ``prefixes`` those in force, so a
+    proposed replacement can be written in the same style (suggest.py).
+    """
+
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+    text: str | None = None
+    term: bool = False  # True: the offending term itself; False: the focus's subject token
+    prefixes: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -14,6 +37,7 @@ class Locator:
     subjects: dict[str, tuple[str, int]] = field(default_factory=dict)
     mentions: dict[str, tuple[str, int]] = field(default_factory=dict)
     fallback: "Locator | None" = None
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)  # file -> (text, base), for positions
 
     def locate(self, iri: str) -> tuple[str | None, int | None]:
         """Where ``iri`` is written as a subject; else where it is first mentioned."""
@@ -28,12 +52,297 @@ class Locator:
 
     def add_file(self, display_name: str, text: str, base: str | None = None) -> None:
         """Scan one Turtle document (already accepted by the strict parser)."""
+        self._texts[display_name] = (text, base)
         try:
             _scan(display_name, text, base, self)
         except LexError:
             # The strict parser accepted the file, so this is a gap in our tokenizer: positions
             # are a convenience, never a reason to fail a check.
             pass
+
+
+    def source(self, file: str):
+        """``Source`` of a scanned file, or None (made on demand: only findings need it)."""
+        cache = self.__dict__.setdefault("_sources", {})
+        if file not in cache:
+            text, base = self._texts.get(file, (None, None))
+            cache[file] = None if text is None else Source.of(text, base, self._starts_of(file))
+        return cache[file]
+
+    def _starts_of(self, file: str) -> list[int]:
+        return sorted(line for f, line in self.subjects.values() if f == file)
+
+    def position(self, focus: str, path: str | None = None, value: str | None = None) -> Where:
+        """Where a finding on ``focus`` points (SPEC §4 v1.1): the offending term of the triple
+        (``focus`` ``path`` ``value``) – the predicate when ``value`` is ``path`` (an unknown
+        property, MOD-1), else the object – when that triple is written in the focus's statement
+        block; otherwise the focus where it is written as a subject."""
+        file, line = self.locate(focus)
+        if file is None or line is None:
+            return Where(file, line)
+        src = self.source(file)
+        if src is None and self.fallback is not None and hasattr(self.fallback, "source"):
+            src = self.fallback.source(file)
+        if src is None:
+            return Where(file, line)
+        return src.position(line, focus, path, value, file)
+
+
+class Source:
+    """One file's lines, the prefixes and base in force at its end, and where its subjects start:
+    enough to re-read one statement block with positions."""
+
+    def __init__(self, lines: list[str], prefixes: dict, base: str | None, starts: list[int]) -> None:
+        self.lines = lines
+        self.prefixes = prefixes
+        self.base = base
+        self.starts = starts
+        self._blocks: dict = {}
+        self._iris: dict = {}
+
+    def iris_changed(self) -> None:
+        """A block redefined a prefix or the base: names read so far may mean other IRIs."""
+        self._iris = {}
+
+    @classmethod
+    def of(cls, text: str, base: str | None, starts: list[int]) -> "Source":
+        prefixes: dict = {}
+        try:
+            _directives(list(tokenize(text)), prefixes, base)
+        except LexError:
+            pass
+        return cls(text.split("\n"), prefixes, base, starts)
+
+    def statements(self, line: int) -> "_Block":
+        """The statements of the block that starts at ``line`` (up to the next subject's line)."""
+        hit = self._blocks.get(line)
+        if hit is None:
+            k = bisect.bisect_right(self.starts, line)
+            nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
+            hit = self._blocks[line] = _Block("\n".join(self.lines[line - 1:nxt - 1]), line, self)
+        return hit
+
+    def iri(self, tok: tuple) -> str | None:
+        """The IRI a token names, with the file's prefixes (cached: a block repeats its predicates)."""
+        key = tok[1]
+        hit = self._iris.get(key, self)
+        if hit is self:
+            hit = self._iris[key] = _resolve_text(tok[0], key, self.prefixes, self.base)
+        return hit
+
+    def position(self, line: int, focus: str, path: str | None, value: str | None, file: str) -> Where:
+        if path is None or value is None:  # no triple to find: the subject, from its line alone
+            toks = _lex(self.lines[line - 1]) if 0 < line <= len(self.lines) else []
+            for tok in toks:
+                if self.iri(tok) == focus:
+                    end = tok[2] + len(tok[1]) + 1
+                    return Where(file, line, tok[2] + 1, line, end, tok[1], False, self.prefixes)
+            return Where(file, line)
+        block = self.statements(line)
+        subject_tok = None
+        for stok, triples in block.statements:
+            if self.iri(stok) != focus:
+                continue
+            if subject_tok is None:
+                subject_tok = stok
+            if path is None or value is None:
+                break
+            for ptok, first, last in triples:
+                pred = _RDF_TYPE if ptok[0] == "KEYWORD" and ptok[1] == "a" else self.iri(ptok)
+                if pred != path:
+                    continue
+                if value == path:  # the predicate itself is the offending term
+                    return block.where(file, ptok, ptok, True)
+                if self._value(first) == value:
+                    return block.where(file, first, last, True)
+        if subject_tok is not None:
+            return block.where(file, subject_tok, subject_tok, False)
+        return Where(file, line, _column_in_line(self.lines, line, focus, self.prefixes, self.base))
+
+    def _value(self, tok: tuple) -> str | None:
+        """An object token as a finding's ``value`` shows it: an IRI, or a literal's lexical form."""
+        kind, text = tok[0], tok[1]
+        if kind == "STRING":
+            return _string_value(text)
+        if kind in ("NUMBER", "KEYWORD"):
+            return text
+        if kind in ("IRI", "PNAME"):
+            return self.iri(tok)
+        return None
+
+
+class _Block:
+    """One statement block, lexed: ``statements`` is ``[(subject token, [(predicate token, first
+    object token, last object token)])]``, a token being ``(kind, text, offset in the block)``."""
+
+    def __init__(self, chunk: str, line: int, source: Source) -> None:
+        self.line = line
+        self.source = source
+        self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(chunk)]
+        self.statements = list(_statements(_lex(chunk), source))
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        k = bisect.bisect_right(self._line_starts, offset) - 1
+        return self.line + k, offset - self._line_starts[k] + 1
+
+    def where(self, file: str, first: tuple, last: tuple, term: bool) -> Where:
+        line, column = self._line_col(first[2])
+        end_line, end_column = self._line_col(last[2] + len(last[1]))
+        text = first[1] if first is last else None
+        return Where(file, line, column, end_line, end_column, text, term, self.source.prefixes)
+
+
+_NEWLINE = re.compile("\n")
+
+
+# turtle_lexer's tokens, each with the whitespace and comments before it skipped in the same match
+# (loader's subject scan uses it too)
+_SIGNIFICANT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
+    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+
+
+def _lex(text: str) -> list[tuple]:
+    """``(kind, text, offset)`` of each significant token: turtle_lexer's rules without building a
+    Token per token (a finding's block is lexed on the check's path); stops where ``tokenize`` raises."""
+    out = []
+    prev = ""
+    pos, n = 0, len(text)
+    match = _SIGNIFICANT.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        if kind == "DIRECTIVE" and prev == "STRING":
+            kind = "LANGTAG"  # "x"@base is a language tag, not a directive
+        prev = kind
+        out.append((kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    return out
+
+
+def _column_in_line(lines: list[str], line: int, iri: str, prefixes: dict, base: str | None) -> int | None:
+    """The column of the first mention of ``iri`` on ``line`` (a node only mentioned, never a subject)."""
+    if not 0 < line <= len(lines):
+        return None
+    try:
+        for tok in tokenize(lines[line - 1]):
+            if _resolve(tok, prefixes, base) == iri:
+                return tok.column
+    except LexError:
+        pass
+    return None
+
+
+def _directives(toks: list[Token], prefixes: dict, base: str | None) -> str | None:
+    """Collect the prefixes (into ``prefixes``) and return the base in force after ``toks``."""
+    for i, tok in enumerate(toks):
+        low = tok.text.lower()
+        if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix") and i + 2 < len(toks):
+            prefixes[toks[i + 1].text[:-1]] = resolve_iri(base, unescape_iri(toks[i + 2].text[1:-1]))
+        elif tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@base", "base") and i + 1 < len(toks):
+            base = resolve_iri(base, unescape_iri(toks[i + 1].text[1:-1]))
+    return base
+
+
+_ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def _string_value(text: str) -> str:
+    q = 3 if text[:3] in ('"""', "'''") else 1
+    body = text[q:-q]
+
+    def one(m):
+        if m.group(1) or m.group(2):
+            return chr(int(m.group(1) or m.group(2), 16))
+        return _ECHARS.get(m.group(3), m.group(3))
+
+    return _ECHAR.sub(one, body) if "\\" in body else body
+
+
+def _statements(toks: list[tuple], source: Source):
+    """Yield ``(subject token, [(predicate token, first object token, last object token)])`` for
+    each top-level statement in ``toks``; nested blank nodes and collections are stepped over, and
+    an ``@prefix`` in the block updates ``source``'s. Tolerant: a block may start in the tail of an
+    earlier statement, which then yields nothing useful."""
+    n = len(toks)
+    i = 0
+
+    def punct(i: int, chars: str) -> bool:
+        return i < n and toks[i][0] == "PUNCT" and toks[i][1] in chars
+
+    def skip_group(i: int) -> int:  # toks[i] opens [ or (: the index after its match
+        depth = 0
+        while i < n:
+            if toks[i][0] == "PUNCT":
+                t = toks[i][1]
+                if t in "[(":
+                    depth += 1
+                elif t in "])":
+                    depth -= 1
+                    if depth == 0:
+                        return i + 1
+            i += 1
+        return n
+
+    while i < n:
+        tok = toks[i]
+        low = tok[1].lower()
+        if tok[0] in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
+            step = 3 if low.endswith("prefix") else 2
+            before = (dict(source.prefixes), source.base)
+            source.base = _directives([Token(t[0], t[1], 0, 0, t[2]) for t in toks[i:i + step]],
+                                      source.prefixes, source.base)
+            if (dict(source.prefixes), source.base) != before:
+                source.iris_changed()
+            i += step
+            if low.startswith("@") and punct(i, "."):
+                i += 1
+            continue
+        subject_tok = tok
+        i = skip_group(i) if tok[0] == "PUNCT" and tok[1] in "[(" else i + 1
+        triples: list = []
+        while i < n and not punct(i, "."):
+            ptok = toks[i]
+            if ptok[0] == "PUNCT":  # ; or a stray token: step on
+                i += 1
+                continue
+            i += 1
+            while i < n:
+                kind = toks[i][0]
+                if kind == "PUNCT" and toks[i][1] in "[(":
+                    j = skip_group(i)
+                elif kind == "STRING":
+                    j = i + 1
+                    if j < n and toks[j][0] == "LANGTAG":
+                        j += 1
+                    elif j + 1 < n and toks[j][0] == "DTYPE":
+                        j += 2
+                elif kind == "PUNCT":  # ; . , ] without an object: malformed here, stop
+                    break
+                else:
+                    j = i + 1
+                triples.append((ptok, toks[i], toks[j - 1]))
+                i = j
+                if punct(i, ","):
+                    i += 1
+                    continue
+                break
+            if punct(i, ";"):
+                i += 1
+            elif i < n and not punct(i, "."):
+                i += 1  # something we do not follow: step on rather than loop
+        i += 1
+        yield subject_tok, triples
+
+
+def _resolve_text(kind: str, text: str, prefixes: dict[str, str], base: str | None) -> str | None:
+    if kind == "IRI":
+        return resolve_iri(base, unescape_iri(text[1:-1]))
+    if kind == "PNAME":
+        return expand_pname(text, prefixes)
+    return None
 
 
 def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:

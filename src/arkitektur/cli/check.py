@@ -42,6 +42,9 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     targets = list(paths) or [Path("models")]
     result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
     text = render(fmt, result, lang=lang, catalogue=catalogue_mod.shipped())
+    if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
+        for note in result.notes:
+            click.echo(f"bemærk / note: {note}", err=True)
     write_output(text, output, stdout=sys.stdout)
     worst = result.worst()
     threshold = Severity.parse(fail_on)

@@ -13,10 +13,11 @@ def tool_version() -> str:
         return "0+unknown"
 
 
-def where(f) -> str:
+def where(f, unknown: str = "?") -> str:
+    """``file:line:column`` as far as known (the column is SPEC §4 v1.1's)."""
     if f.file and f.line:
-        return f"{f.file}:{f.line}"
-    return f.file or "?"
+        return f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}"
+    return f.file or unknown
 
 
 def title(catalogue, rule_id: str, lang: str) -> str:

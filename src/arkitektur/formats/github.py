@@ -25,6 +25,8 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
             props.append(f"file={_prop(f.file)}")
         if f.line:
             props.append(f"line={f.line}")
+            if f.column:
+                props.append(f"col={f.column}")
         props.append(f"title={_prop(f.rule + ' ' + (f.label or f.focus))}")
         lines.append(f"::{_COMMAND[f.severity.label]} {','.join(props)}::{_data(f.message)}")
     s = result.summary

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from itertools import groupby
 
-from ._common import title
+from ._common import title, where
 
 _WORDS = {
     "da": {"head": "Arkitekturtjek", "asof": "pr.", "rule": "Regel", "sev": "Alvor", "count": "Fund",
@@ -43,7 +43,7 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
                 f"({len(group)})</summary>", "",
                 f"| {w['sev']} | {w['elem']} | {w['where']} | {w['msg']} |", "|---|---|---|---|"]
         for f in group:
-            loc = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
+            loc = where(f, "")
             out.append(f"| {w[f.severity.label]} | {cell(f.label or f.focus)} | `{cell(loc)}` | {cell(f.message)} |")
         out += ["", "</details>", ""]
     return "\n".join(out) + "\n"

@@ -37,6 +37,8 @@ def document(result, *, lang: str = "da", catalogue=None) -> dict:
     results = []
     for f in result.findings:
         region = {"startLine": f.line or 1}
+        if f.line and f.column:
+            region["startColumn"] = f.column
         res = {
             "ruleId": f.rule,
             "level": _LEVEL[f.severity.label],
@@ -47,6 +49,19 @@ def document(result, *, lang: str = "da", catalogue=None) -> dict:
             }],
             "properties": {"focus": f.focus, "kommune": f.kommune, "path": f.path, "value": f.value},
         }
+        if f.fix is not None:  # SARIF 2.1.0 §3.55 fix: replace the typo'd term in the file
+            x = f.fix
+            res["fixes"] = [{
+                "description": {"text": x.replacement},
+                "artifactChanges": [{
+                    "artifactLocation": {"uri": file_uri(f.file or fallback)},
+                    "replacements": [{
+                        "deletedRegion": {"startLine": x.line, "startColumn": x.column,
+                                          "endLine": x.end_line, "endColumn": x.end_column},
+                        "insertedContent": {"text": x.replacement},
+                    }],
+                }],
+            }]
         if f.rule in index:
             res["ruleIndex"] = index[f.rule]
         if f.dispensation:

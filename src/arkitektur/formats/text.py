@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from ._common import where as position
+
 _WORDS = {
     "da": {"violation": "overtrædelse", "warning": "advarsel", "info": "info",
            "summary": "{v} overtrædelser, {w} advarsler, {i} info – {files} filer tjekket pr. {as_of}",
@@ -26,7 +28,7 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
             title = catalogue.rules[rule_id].title.get(lang) or catalogue.rules[rule_id].title.get("da", "")
         lines.append(f"{rule_id} {title} ({len(group)})".rstrip())
         for f in group:
-            where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "?")
+            where = position(f)
             name = f.label or f.focus
             extra = f" [{w['disp']}: {f.dispensation}]" if f.dispensation else ""
             # IRIs are named by label inside the message already; literals (e.g. an ill-typed date) are not.
