@@ -140,3 +140,22 @@ def test_cli_reports_overdue_benefits_as_warnings_and_writes_nothing(tmp_path):
     assert_no_traceback(r)
     assert "GEV-4" in r.out and "2015-12-31" in r.out
     assert snapshot(repo) == before
+
+
+def test_named_query_lists_what_gev4_finds_oldest_first():
+    """``arkitektur query gevinster-forfaldne`` and GEV-4 name the same benefits (one condition)."""
+    from arkitektur import query as query_mod
+    from arkitektur.check import prepare
+    from arkitektur.resources import examples_dir
+
+    bad = examples_dir() / "GEV-4" / "bad.ttl"
+    as_of = dt.date(2016, 6, 1)
+    result = query_mod.run(prepare([bad], as_of).graph, query_mod.find("gevinster-forfaldne"))
+    rows = [dict(zip(result.variables, (None if t is None else str(t) for t in row))) for row in result.rows]
+    expected = {f.focus for f in run_check([bad], as_of=as_of, select="GEV-4").findings}
+    assert {r["gevinst"] for r in rows} == expected and len(rows) == len(expected) == 4
+    assert [r["forfaldt"] for r in rows] == sorted(r["forfaldt"] for r in rows)
+    first = next(r for r in rows if r["gevinst"] == EX + "gevinst-repraesentation")
+    assert (first["modtager"], first["realiseres"], first["forfaldt"], first["status"]) == (
+        "Alle", "2015", "2015-12-31", "Ikke realiseret (ingen status)")
+    assert first["projekt"] == "Fælles digitaliseringsenhed og styringsmodel"
