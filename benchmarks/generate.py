@@ -460,7 +460,8 @@ def _project(w: World, file: str, node: str, name: str, members: list[Kommune], 
         w.add(file, gnode, ("a", "ark:Gevinst"), ("rdfs:label", labels(f"{name}: gevinst {g + 1}")),
               ("ark:gevinsttype", GEVINSTTYPER[(g + len(w.projects)) % 4]), ("ark:modtager", lit(rng.choice(MODTAGERE))),
               ("ark:realiseres", f'"{2016 + g}"^^xsd:gYear' if g == 0 else lit("2017-2018")),
-              ("ark:bidragerTil", goals[0]), ("ark:forudsaetning", lit("Fælles arbejdsgange er aftalt")))
+              ("ark:bidragerTil", goals[0]), ("ark:forudsaetning", lit("Fælles arbejdsgange er aftalt")),
+              *_realisation(status, g))
     props += [("ark:gevinst", g) for g in gains]
     for le in range(2):
         lnode = f"{node}-leverance-{le}"
@@ -475,6 +476,18 @@ def _project(w: World, file: str, node: str, name: str, members: list[Kommune], 
             _decision(w, file, f"{node}-godkendt-{k.kode}", f"{k.name}: godkendelse af {name}", f"{k.pfx}:forum",
                       dt.date(2015, 10, 1) + dt.timedelta(days=rng.randrange(0, 200)), "ark:Godkendt", node)
     w.projects.append((node, members, status))
+
+
+def _realisation(status: str, g: int) -> list:
+    """Realistic follow-up at as-of, none of it due yet (GEV-4 is planted apart): a finished
+    project's first benefit is realised, a running one's under way, the rest not begun or unset.
+    Derived from the status, not drawn, so the random stream (and every other defect) stays put."""
+    if g == 0 and status == "ark:Afsluttet":
+        return [("ark:realiseringsstatus", "ark:Realiseret"), ("ark:realiseretDato", date(dt.date(2016, 3, 31))),
+                ("ark:realiseringsnote", lit("Målt ved projektets afslutning", "da"))]
+    if g == 0 and status == "ark:Igang":
+        return [("ark:realiseringsstatus", "ark:Undervejs")]
+    return [("ark:realiseringsstatus", "ark:IkkeRealiseret")] if status == "ark:Igang" else []
 
 
 def _joint_projects(w: World) -> None:
@@ -591,6 +604,23 @@ def plant_gev_2(w: World) -> None:
 def plant_gev_3(w: World) -> None:
     for g in w.pick(_of_type(w, "ark:Gevinst"), "GEV-3"):
         w.e(g).remove("ark:bidragerTil")
+
+
+# Overdue the three ways SPEC §3 names: a past year without status, a past date under way, a past
+# range not begun. Undone by nothing else: the benefits keep their type, receiver and goal.
+_OVERDUE = [('"2015"^^xsd:gYear', None), (date(dt.date(2016, 3, 31)), "ark:Undervejs"),
+            (lit("2014-2015"), "ark:IkkeRealiseret")]
+
+
+def plant_gev_4(w: World) -> None:
+    for n, g in enumerate(w.pick(_of_type(w, "ark:Gevinst"), "GEV-4")):
+        when, status = _OVERDUE[n % len(_OVERDUE)]
+        e = w.e(g)
+        e.set("ark:realiseres", when)
+        for p in ("ark:realiseringsstatus", "ark:realiseretDato", "ark:realiseringsnote"):
+            e.remove(p)
+        if status:
+            e.props.append(("ark:realiseringsstatus", status))
 
 
 def plant_sma_1(w: World) -> None:
@@ -760,7 +790,7 @@ def plant_disp_3(w: World) -> None:
 PLANTERS = {
     "MOD-1": plant_mod_1, "MOD-2": plant_mod_2, "MOD-3": plant_mod_3, "MOD-4": plant_mod_4,
     "STY-1": plant_sty_1, "STY-2": plant_sty_2, "STY-3": plant_sty_3,
-    "GEV-1": plant_gev_1, "GEV-2": plant_gev_2, "GEV-3": plant_gev_3,
+    "GEV-1": plant_gev_1, "GEV-2": plant_gev_2, "GEV-3": plant_gev_3, "GEV-4": plant_gev_4,
     "SMA-1": plant_sma_1, "SMA-2": plant_sma_2, "SMA-3": plant_sma_3,
     "HEL-1": plant_hel_1, "HEL-2": plant_hel_2, "HEL-3": plant_hel_3, "HEL-4": plant_hel_4,
     "FDA-2.1": plant_fda_2_1, "FDA-3.1": plant_fda_3_1, "FDA-4.1": plant_fda_4_1, "FDA-6.1": plant_fda_6_1,

@@ -20,10 +20,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "regler"
 # SPEC §3: the default rule set is exactly this table.
 SPEC_RULES = [
     "MOD-1", "MOD-2", "MOD-3", "MOD-4", "STY-1", "STY-2", "STY-3", "GEV-1", "GEV-2", "GEV-3",
-    "SMA-1", "SMA-2", "SMA-3", "HEL-1", "HEL-2", "HEL-3", "HEL-4", "FDA-2.1", "FDA-3.1", "FDA-4.1",
+    "GEV-4", "SMA-1", "SMA-2", "SMA-3", "HEL-1", "HEL-2", "HEL-3", "HEL-4", "FDA-2.1", "FDA-3.1", "FDA-4.1",
     "FDA-6.1", "FDA-7.1", "KON-1", "KON-2", "KON-3", "DISP-1", "DISP-2", "DISP-3",
 ]
-SPEC_SEVERITY = {"GEV-3": "W", "SMA-1": "W", "SMA-2": "W", "SMA-3": "W", "HEL-2": "V/W", "HEL-4": "W",
+SPEC_SEVERITY = {"GEV-3": "W", "GEV-4": "W", "SMA-1": "W", "SMA-2": "W", "SMA-3": "W", "HEL-2": "V/W", "HEL-4": "W",
                  "FDA-4.1": "W", "FDA-7.1": "W", "KON-1": "W", "KON-3": "W", "DISP-3": "I"}
 
 

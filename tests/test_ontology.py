@@ -26,11 +26,11 @@ OBJECT_PROPERTIES = """medlem samarbejde kommune besluttetAf udfald vedroerer be
 leverandoer system livscyklus understoetterOpgave kontrakt personoplysninger grunddatatype
 autoritativKilde fra til via moenster overfoerer realiseresAf kontraktpart deltager omfatter
 erstatter gevinst leverance bidragerTil implementerer status gevinsttype forandring maalloesning
-opgave maalsystem gaelder besluttetVed""".split()
+opgave maalsystem gaelder besluttetVed realiseringsstatus""".split()
 
 DATATYPE_PROPERTIES = """kommunekode medlemFra dato startdato slutdato cvr risikovurderet
 udloebsdato opsigelsesfrist forlaengelseTil aarligPris databehandleraftale planlagtDato realiseres
-forudsaetning gaelderFra senest regel begrundelse udloeber""".split()
+forudsaetning gaelderFra senest regel begrundelse udloeber realiseretDato realiseringsnote""".split()
 
 # "a literal or an IRI" in SPEC §2: plain rdf:Property, neither object nor datatype property.
 LITERAL_OR_IRI_PROPERTIES = ["systemejer", "systemansvarlig", "retsgrundlag", "modtager"]
@@ -47,6 +47,7 @@ CODE_LISTS = {
     "Grunddatatype": ["Person", "Virksomhed", "Adresse", "Ejendom"],
     "Gevinsttype": ["Strategisk", "Oekonomisk", "Organisatorisk", "Teknologisk"],
     "Projektstatus": ["Ide", "Igang", "Afsluttet"],
+    "Realiseringsstatus": ["IkkeRealiseret", "Undervejs", "Realiseret", "Opgivet"],
 }
 
 INDIVIDUALS = {
@@ -59,7 +60,7 @@ INDIVIDUALS = {
 }
 
 DATE_PROPERTIES = """medlemFra dato startdato slutdato risikovurderet udloebsdato forlaengelseTil
-planlagtDato gaelderFra senest udloeber""".split()
+planlagtDato gaelderFra senest udloeber realiseretDato""".split()
 
 # property -> the classes its rdfs:domain must cover (SPEC §2 and the brief)
 UNION_DOMAINS = {
@@ -329,6 +330,7 @@ def test_code_list_range_of_its_property(g: Graph):
         "livscyklus": "Livscyklus", "udfald": "Udfald", "moenster": "Integrationsmoenster",
         "personoplysninger": "Personoplysningskategori", "grunddatatype": "Grunddatatype",
         "gevinsttype": "Gevinsttype", "status": "Projektstatus",
+        "realiseringsstatus": "Realiseringsstatus",
     }
     for prop, cls in ranges.items():
         assert g.value(ARK[prop], RDFS.range) == ARK[cls], prop

@@ -100,7 +100,7 @@ def rows(graph, name, *params):
 
 def test_library_headers():
     names = [q.name for q in query_mod.library()]
-    assert names == ["foelsomme-data", "forskellige-loesninger", "kontrakter-udloeber",
+    assert names == ["foelsomme-data", "forskellige-loesninger", "gevinster-forfaldne", "kontrakter-udloeber",
                      "projekter-uden-gevinst", "uden-om-infrastruktur"]
     for q in query_mod.library():
         assert q.title_da and q.title_en, q.name

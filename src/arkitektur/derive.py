@@ -9,6 +9,7 @@ ontology does not define them, and the MOD rules ignore them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ AFL_TERMS = frozenset(AFL[n] for n in (
     "gaeldende", "godkendt",
     "opsigelsesdato", "startPlus6M", "medlemAf", "medlemFra", "aktivtMedlemAf",
     "GaeldendeMaalloesning", "samarbejde", "planlagtAf", "gyldig", "udloebet",
+    "realiseresSenest",
 ))
 TRUE = Literal(True)
 _APPROVED = (ARK.Go, ARK.Godkendt)
@@ -74,6 +76,7 @@ class Facts:
     plans: dict = field(default_factory=lambda: defaultdict(list))  # (maalloesning, kommune) -> [Udbud|projekt]
     valid_dispensations: set = field(default_factory=set)
     expired_dispensations: set = field(default_factory=set)
+    realisation_due: dict = field(default_factory=dict)  # Gevinst -> last day of its ark:realiseres
     # The facts in the order derived (a triple may repeat): read once, into the data graph or store.
     triples: list = field(default_factory=list)
 
@@ -223,4 +226,46 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
         if complete and expiry is not None and decision in f.approved:
             f.valid_dispensations.add(d)
             out.append((d, AFL.gyldig, TRUE))
+
+    _realisation_due(g, f)
     return f
+
+
+# A four-digit year standing alone ("2016-2017", "Q3 2016"), not part of a longer number.
+_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
+_GYEAR = re.compile(r"([0-9]{4,})(Z|[+-][0-9]{2}:[0-9]{2})?")  # a BCE year ("-0044") is never due
+
+
+def realisation_last_day(value: Node) -> dt.date | None:
+    """The last day of an ``ark:realiseres`` value (SPEC §3, GEV-4); ``None``: not evaluated.
+
+    xsd:gYear → 31 December of that year; xsd:date → that date; any other literal → 31 December
+    of the last four-digit year written in it ("2016-2017" → 2017-12-31); a literal without one
+    ("fra første projekt"), an IRI or an ill-typed year or date (MOD-4's business) → ``None``.
+    """
+    if not isinstance(value, Literal):
+        return None
+    if value.datatype == XSD.date:
+        return as_date(value)
+    if value.datatype == XSD.gYear:
+        m = _GYEAR.fullmatch(str(value))
+        year = int(m.group(1)) if m else 0
+    else:
+        years = _YEAR.findall(str(value))
+        year = int(years[-1]) if years else 0
+    return dt.date(year, 12, 31) if dt.MINYEAR <= year <= dt.MAXYEAR else None
+
+
+def _realisation_due(g: Graph, f: Facts) -> None:
+    """``?gevinst afl:realiseresSenest ?d``: the last day of its realiseres, computed once here so
+    that GEV-4 (both engines) and the reports compare the same date with as-of. With several
+    realiseres values the latest last day counts (the benefit is not due before its last part)."""
+    for gevinst, value in g.subject_objects(ARK.realiseres):
+        day = realisation_last_day(value)
+        if day is None:
+            continue
+        prev = f.realisation_due.get(gevinst)
+        if prev is None or day > prev:
+            f.realisation_due[gevinst] = day
+    for gevinst, day in f.realisation_due.items():
+        f.triples.append((gevinst, AFL.realiseresSenest, _lit(day)))
