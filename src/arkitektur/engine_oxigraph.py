@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from dataclasses import replace
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -134,7 +135,7 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
             elif not property_shape:
                 value = focus
         out.append(RawResult(shape=q.shape, focus=focus, path=path, value=value,
-                             severity=q.severity, messages=messages))
+                             severity=q.severity, messages=messages, component=q.component))
     return out
 
 
@@ -275,9 +276,7 @@ class _Restorer:
                     break
         if not restored:
             return results
-        return [r if id(r.value) not in restored else RawResult(
-            shape=r.shape, focus=r.focus, path=r.path, value=restored[id(r.value)], severity=r.severity,
-            messages=r.messages) for r in results]
+        return [r if id(r.value) not in restored else replace(r, value=restored[id(r.value)]) for r in results]
 
 
 def canonical(lit: Literal) -> ox.Literal:

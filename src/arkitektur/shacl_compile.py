@@ -68,6 +68,7 @@ class Query:
     kind: str                  # "value": ?value is the value node; "focus": value = focus; "none"
     constraint: Node | None = None   # the sh:sparql node, for its messages
     compare: str | None = None       # "lt" / "le": Python decides on (?value, ?other)
+    component: Node | None = None    # the result's sh:sourceConstraintComponent
 
 
 @dataclass
@@ -109,6 +110,12 @@ def term(node: Node) -> str:
         return f'"{body}"'
     raise ShapesError("blank knude hvor en IRI eller literal var ventet i en form.",
                       "blank node where a shape expects an IRI or a literal.", code="ARK-E36")
+
+
+def component_of(parameter: Node) -> URIRef:
+    """The SHACL constraint component a core parameter belongs to (sh:minCount → sh:MinCountConstraintComponent)."""
+    local = str(parameter)[len(str(SH)):]
+    return SH[local[0].upper() + local[1:] + "ConstraintComponent"]
 
 
 def _string(text: str) -> str:
@@ -252,7 +259,8 @@ class _Compiler:
                          SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
                     raise _fail(shape, f"{p.n3()} på en knudeform / on a node shape")
                 ok = self.value_ok(shape, p, o, "?this")
-                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None, "focus")
+                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None, "focus",
+                         component=component_of(p))
 
     def emit_closed(self, shape: Node, focus: str) -> None:
         allowed = {p for prop in self.g.objects(shape, SH.property) for p in self.g.objects(prop, SH.path)
@@ -263,7 +271,7 @@ class _Compiler:
         cond = " && ".join(f"!sameTerm(?ark_p, {term(a)})" for a in sorted(allowed, key=str)) or "true"
         text = (f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?ark_p ?value . "
                 f"FILTER({cond}) BIND(?ark_p AS ?path) }}")
-        self.add(text, shape, None, "closed")
+        self.add(text, shape, None, "closed", component=SH.ClosedConstraintComponent)
 
     # ---- property shapes ---------------------------------------------------------------------
     def emit_property(self, shape: Node, path_node: Node, focus: str) -> None:
@@ -280,27 +288,37 @@ class _Compiler:
             if p in (SH.lessThan, SH.lessThanOrEquals):
                 text = (f"{head} ?value ?other WHERE {{ {focus} {f} {path} ?value . "
                         f"{f} {self.path(o)} ?other . }}")
-                self.add(text, shape, path_node, "value", compare="lt" if p == SH.lessThan else "le")
+                self.add(text, shape, path_node, "value", compare="lt" if p == SH.lessThan else "le",
+                         component=component_of(p))
                 continue
             if p == SH.equals:
                 other = self.path(o)
                 text = (f"{head} ?value WHERE {{ {focus} {{ {f} {path} ?value . "
                         f"FILTER NOT EXISTS {{ {f} {other} ?value }} }} UNION {{ {f} {other} ?value . "
                         f"FILTER NOT EXISTS {{ {f} {path} ?value }} }} }}")
-                self.add(text, shape, path_node, "value")
+                self.add(text, shape, path_node, "value", component=component_of(p))
                 continue
             if p == SH.disjoint:
                 text = f"{head} ?value WHERE {{ {focus} {f} {path} ?value . {f} {self.path(o)} ?value . }}"
-                self.add(text, shape, path_node, "value")
+                self.add(text, shape, path_node, "value", component=component_of(p))
+                continue
+            if p == SH.qualifiedValueShape:  # one result per count (W3C: two components)
+                for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+                    if self.one(shape, which) is not None:
+                        violation = self.qualified_violation(shape, o, f, path, which)
+                        if violation != "false":
+                            self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none",
+                                     component=component_of(which))
                 continue
             violation = self.count_violation(shape, p, o, f, path)
             if violation is not None:
                 if violation != "false":
-                    self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none")
+                    self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none",
+                             component=component_of(p))
                 continue
             ok = self.value_ok(shape, p, o, "?value")
             text = f"{head} ?value WHERE {{ {focus} {f} {path} ?value . FILTER(!({ok})) }}"
-            self.add(text, shape, path_node, "value")
+            self.add(text, shape, path_node, "value", component=component_of(p))
 
     def count_violation(self, shape: Node, p: Node, o: Node, f: str, path: str) -> str | None:
         """A focus-level violation expression, or None when ``p`` is judged per value node."""
@@ -317,25 +335,26 @@ class _Compiler:
             return (f"EXISTS {{ {f} {path} {a} . {f} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
                     f"LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")
         if p == SH.qualifiedValueShape:
-            qmin = self.one(shape, SH.qualifiedMinCount)
-            qmax = self.one(shape, SH.qualifiedMaxCount)
-            parts = []
-
-            def conforms(v: str) -> str:
-                cond = self.conforms(o, v)
-                if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
-                    for sibling in self.siblings(shape):
-                        cond = f"({cond}) && !({self.conforms(sibling, v)})"
-                return cond
-
-            if qmin is not None:
-                parts.append(self.too_few(shape, f, path, int(qmin), conforms))
-            if qmax is not None:
-                parts.append(self.too_many(shape, f, path, int(qmax), conforms))
-            # pySHACL reports one result per focus node for the two counts together.
+            parts = [self.qualified_violation(shape, o, f, path, which)
+                     for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount) if self.one(shape, which) is not None]
             parts = [x for x in parts if x != "false"]
             return " || ".join(f"({x})" for x in parts) if parts else "false"
         return None
+
+    def qualified_violation(self, shape: Node, o: Node, f: str, path: str, which: Node) -> str:
+        """sh:qualifiedMinCount or sh:qualifiedMaxCount (``which``) of a sh:qualifiedValueShape ``o``."""
+
+        def conforms(v: str) -> str:
+            cond = self.conforms(o, v)
+            if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
+                for sibling in self.siblings(shape):
+                    cond = f"({cond}) && !({self.conforms(sibling, v)})"
+            return cond
+
+        n = int(self.one(shape, which))
+        if which == SH.qualifiedMinCount:
+            return self.too_few(shape, f, path, n, conforms)
+        return self.too_many(shape, f, path, n, conforms)
 
     def siblings(self, shape: Node) -> list:
         out = []
@@ -503,7 +522,8 @@ class _Compiler:
             text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
         text = inject_focus(rdflib_comparisons(text), focus, shape)
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint).items())
-        self.add(prologue + text, shape, path_node, "sparql", constraint=constraint)
+        self.add(prologue + text, shape, path_node, "sparql", constraint=constraint,
+                 component=SH.SPARQLConstraintComponent)
 
     def prefixes(self, constraint: Node) -> dict:
         # As pySHACL runs the query: rdflib's default namespaces of the data graph (initNs), then
