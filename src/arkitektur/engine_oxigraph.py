@@ -97,11 +97,28 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[R
     return restore.apply(results)
 
 
+class _Row(dict):
+    """A solution of a query run per focus node: ``?this`` is the focus, unbound variables None."""
+
+    def __missing__(self, key):
+        return None
+
+
 def _rows(store: ox.Store, q) -> list:
     try:
-        if q.kind == "sparql":  # a data graph has no named graphs (ours holds the marks of ill-typed literals)
-            return list(store.query(q.text, custom_functions=_comparisons(), named_graphs=[]))
-        return list(store.query(q.text))
+        if q.kind != "sparql":
+            return list(store.query(q.text))
+        # A data graph has no named graphs (ours holds the marks of ill-typed literals).
+        options = {"custom_functions": _comparisons(), "named_graphs": []}
+        if q.focus_query is None:
+            return list(store.query(q.text, **options))
+        rows = []  # SHACL pre-binding: $this substituted by each focus node in turn
+        this = ox.Variable("this")
+        for (focus,) in store.query(q.focus_query):
+            solutions = store.query(q.text, substitutions={this: focus}, **options)
+            names = [v.value for v in solutions.variables]
+            rows.extend(_Row({**{n: s[n] for n in names}, "this": focus}) for s in solutions)
+        return rows
     except (SyntaxError, OSError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:300]
         raise ShapesError(f"en oversat form kunne ikke køres: {reason}",

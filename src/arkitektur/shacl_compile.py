@@ -69,6 +69,9 @@ class Query:
     constraint: Node | None = None   # the sh:sparql node, for its messages
     compare: str | None = None       # "lt" / "le": Python decides on (?value, ?other)
     component: Node | None = None    # the result's sh:sourceConstraintComponent
+    # Set when ``text`` must run once per focus node with $this substituted (SHACL pre-binding):
+    # the query giving the focus nodes. Else ``text`` is already joined with the targets.
+    focus_query: str | None = None
 
 
 @dataclass
@@ -110,6 +113,144 @@ def term(node: Node) -> str:
         return f'"{body}"'
     raise ShapesError("blank knude hvor en IRI eller literal var ventet i en form.",
                       "blank node where a shape expects an IRI or a literal.", code="ARK-E36")
+
+
+# Variables SHACL pre-binds in a SPARQL constraint (SHACL §5.2.1); PATH is substituted as text.
+_PRE_BOUND = {"this", "shapesGraph", "currentShape"}
+
+
+_BOUND_THIS = re.compile(r"\bBOUND\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
+
+
+def inspect_sparql(text: str) -> tuple[str | None, bool]:
+    """(what SHACL §5.2.1 forbids in this SPARQL constraint's query, or None; whether ``$this`` must
+    be pre-bound by substitution rather than by a join with the targets).
+
+    Forbidden: MINUS, VALUES, SERVICE, a nested SELECT that does not project ``$this`` (``SELECT *``
+    included), and ``AS`` re-binding a pre-bound variable. Such a query is refused, never run
+    (SERVICE would reach the network).
+
+    Joining the outermost group with the targets gives the rows SHACL's pre-binding gives as long as
+    every FILTER or BIND that mentions ``$this`` sits in a group that itself binds ``$this`` by a
+    triple pattern (an EXISTS inside a FILTER substitutes the group's solution anyway) and no
+    LIMIT/OFFSET or GROUP BY without ``$this`` spans the focus nodes. Elsewhere – a FILTER in a
+    nested group or UNION branch with no pattern on ``$this``, a sub-SELECT that only filters –
+    bottom-up evaluation sees ``$this`` unbound, so the query runs once per focus node.
+
+    Read from the query's tokens (``_tokens``): rdflib's SPARQL parser would take ~70 ms per query,
+    more than the whole check of two municipalities. Where the structure is not understood, the
+    answer is "substitute" – exact, only slower.
+    """
+    toks = _tokens(text)
+    if toks is None:
+        return None, False  # the shapes lint reports text that does not parse (ARK-E33)
+    for i, (kind, t, _) in enumerate(toks):
+        word = t.upper() if kind == "name" else ""
+        if word in ("MINUS", "VALUES", "SERVICE"):
+            return f"{word} (forbudt i SHACL-SPARQL / not allowed in SHACL-SPARQL)", False
+        if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var" and toks[i + 1][1][1:] in _PRE_BOUND:
+            return f"AS, der binder {toks[i + 1][1]} igen / AS re-binding {toks[i + 1][1]}", False
+        if word == "SELECT" and i > 0:
+            j = i + 1
+            projection = []
+            while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
+                projection.append(toks[j])
+                j += 1
+            if any(p[1] == "*" for p in projection):
+                return "SELECT * i en indlejret SELECT / SELECT * in a nested SELECT", False
+            if not any(_is_this(p) for p in projection):
+                return "en indlejret SELECT uden $this / a nested SELECT that does not project $this", False
+    try:
+        return None, _needs_substitution(toks)
+    except (_Unparsable, IndexError):
+        return None, True
+
+
+def _needs_substitution(toks: list) -> bool:
+    """See ``inspect_sparql``: walks the group structure of a SELECT's tokens."""
+    i = 0
+    while toks[i][1] != "{":  # the projection (and WHERE)
+        i += 1
+    end, sub = _group(toks, i, bound_outside=True)
+    tail = {t.upper() for _, t, _ in toks[end:]}
+    if tail & {"LIMIT", "OFFSET"}:
+        return True
+    if "GROUP" in tail and not any(_is_this(tok) for tok in toks[end:]):
+        return True
+    return sub[1]
+
+
+def _balanced(toks: list, i: int, open_: str, close: str) -> int:
+    """Index after the ``close`` matching the ``open_`` at ``i``."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j][1] == open_:
+            depth += 1
+        elif toks[j][1] == close:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise _Unparsable(close)
+
+
+def _group(toks: list, i: int, bound_outside: bool) -> tuple[int, tuple[bool, bool]]:
+    """The group ``{ … }`` at ``i``: (index after it, (binds $this, needs substitution))."""
+    if toks[i][1] != "{":
+        raise _Unparsable("{")
+    j = i + 1
+    if j < len(toks) and toks[j][1].upper() == "SELECT":  # a sub-SELECT: its WHERE group decides
+        while toks[j][1] != "{":
+            j += 1
+        j, result = _group(toks, j, False)
+        return _balanced(toks, i, "{", "}"), result
+    binds, substitute = bound_outside, False
+    filters = []  # (start, end) of each FILTER's expression: it applies to the whole group
+    while toks[j][1] != "}":
+        t = toks[j][1].upper() if toks[j][0] == "name" else toks[j][1]
+        if t in ("FILTER", "BIND"):
+            k = j + 1
+            if toks[k][1].upper() == "NOT":
+                k += 1
+            if toks[k][1].upper() == "EXISTS":
+                k = _balanced(toks, k + 1, "{", "}")
+            else:
+                if toks[k][0] == "name":  # a function call: FILTER regex(…)
+                    k += 1
+                k = _balanced(toks, k, "(", ")")
+            if t == "FILTER":
+                filters.append((j + 1, k))
+            elif any(_is_this(tok) for tok in toks[j + 1:k]) and not binds:
+                substitute = True  # BIND sees only what the group bound before it
+            j = k
+        elif t in ("OPTIONAL", "GRAPH") or t == "{":
+            if t == "GRAPH":
+                j += 2
+            elif t == "OPTIONAL":
+                j += 1
+            branches = []
+            j, result = _group(toks, j, False)
+            branches.append(result)
+            while j < len(toks) and toks[j][1].upper() == "UNION":
+                j, result = _group(toks, j + 1, False)
+                branches.append(result)
+            substitute = substitute or any(sub for _, sub in branches)
+            if t == "{":  # a plain group or UNION chain binds what all its branches bind
+                binds = binds or all(b for b, _ in branches)
+        else:
+            if _is_this(toks[j]):
+                binds = True  # a triple pattern on $this (expressions are consumed above)
+            j += 1
+    for start, stop in filters:
+        k = start
+        while k < stop:
+            if toks[k][1] == "{":  # EXISTS: substitutes the group's solution, so sees its bindings
+                k, result = _group(toks, k, binds)
+                substitute = substitute or result[1]
+                continue
+            if _is_this(toks[k]) and not binds:
+                substitute = True
+            k += 1
+    return j + 1, (binds, substitute)
 
 
 def component_of(parameter: Node) -> URIRef:
@@ -204,6 +345,9 @@ class _Compiler:
 
     # ---- the whole plan --------------------------------------------------------------------
     def run(self) -> Plan:
+        for component in sorted(set(self.g.subjects(SH.parameter, None)), key=str):  # not silently ignored
+            raise _fail(component, "en SPARQL-baseret constraint component (sh:ConstraintComponent) / "
+                                   "a SPARQL-based constraint component")
         shapes = set()
         for t in _TARGETS:
             shapes.update(self.g.subjects(t, None))
@@ -518,12 +662,23 @@ class _Compiler:
         for var in ("shapesGraph", "currentShape"):
             if re.search(r"[?$]" + var + r"\b", text):
                 raise _fail(shape, f"${var}")
+        forbidden, substitute = inspect_sparql(text)
+        if forbidden is not None:
+            raise _fail(shape, forbidden)
         if path_node is not None:
             text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
-        text = inject_focus(rdflib_comparisons(text), focus, shape)
+        text = rdflib_comparisons(text)
+        focus_query = None
+        if substitute:
+            focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
+            # $this is always bound under pre-binding; pyoxigraph's substitution answers BOUND of a
+            # substituted variable with false, so the test is decided here.
+            text = _BOUND_THIS.sub("(true)", text)
+        else:
+            text = inject_focus(text, focus, shape)
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint).items())
         self.add(prologue + text, shape, path_node, "sparql", constraint=constraint,
-                 component=SH.SPARQLConstraintComponent)
+                 component=SH.SPARQLConstraintComponent, focus_query=focus_query)
 
     def prefixes(self, constraint: Node) -> dict:
         # As pySHACL runs the query: rdflib's default namespaces of the data graph (initNs), then
