@@ -56,7 +56,7 @@ def test_data_and_shapes_apart_json_and_exit_0(tmp_path):
 
 
 def test_shapes_the_engine_cannot_run_exactly_are_refused_with_exit_2():
-    r = run("shacl", SUITE / "core" / "node" / "equals-001.ttl")
+    r = run("shacl", SUITE / "sparql" / "component" / "validator-001.ttl")
     assert_refused(r, "ARK-E36")
 
 

@@ -128,8 +128,9 @@ def _rows(store: ox.Store, q) -> list:
 def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
     out = []
     property_shape = q.path is not None
+    written = {canonical(t): t for t in q.literal_targets}  # literal focus nodes as the shapes wrote them
     for row in rows:
-        focus = from_ox(row["this"])
+        focus = written.get(row["this"]) or from_ox(row["this"])
         path = q.path
         value = None
         if q.kind == "value":

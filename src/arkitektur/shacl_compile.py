@@ -72,6 +72,8 @@ class Query:
     # Set when ``text`` must run once per focus node with $this substituted (SHACL pre-binding):
     # the query giving the focus nodes. Else ``text`` is already joined with the targets.
     focus_query: str | None = None
+    # Literal focus nodes as the shapes graph writes them (the store hands back canonical forms).
+    literal_targets: tuple = ()
 
 
 @dataclass
@@ -270,6 +272,8 @@ class _Compiler:
         self.value_predicate: Node | None = None  # the path the current value nodes came by
         self.plan = Plan()
         self.prefixes_cache: dict = {}
+        self.literal_targets: tuple = ()  # of the top-level shape being compiled
+        self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
 
     # ---- helpers ---------------------------------------------------------------------------
     def var(self, stem: str = "v") -> str:
@@ -339,7 +343,10 @@ class _Compiler:
         return f"{var} <{RDF.type}> {k} . {k} <{RDFS.subClassOf}>* {term(c)} ."
 
     def check_parameters(self, shape: Node) -> None:
+        own_constraint = (shape, SH.sparql, shape) in self.g  # a shape that is its own SPARQL constraint
         for p in set(self.g.predicates(shape, None)):
+            if own_constraint and p == SH.select:
+                continue
             if str(p).startswith(str(SH)) and p not in _KNOWN_CONSTRAINTS and p not in _NON_CONSTRAINTS:
                 raise _fail(shape, p.n3())
 
@@ -359,12 +366,20 @@ class _Compiler:
         for shape in sorted(shapes, key=str):
             if self.deactivated(shape) or self.targets(shape) is None:
                 continue
+            self.literal_targets = tuple(sorted((n for n in self.g.objects(shape, SH.targetNode)
+                                                 if isinstance(n, Literal)), key=str))
             self.emit(shape, lambda var, shape=shape: self.targets(shape, var))
         return self.plan
 
-    def emit(self, shape: Node, focus_of) -> None:
-        """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus."""
+    def emit(self, shape: Node, focus_of, context: tuple = ()) -> None:
+        """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus.
+
+        ``context``: the focus variables of the property shapes around this one. SHACL validates a
+        nested property shape once per value node of each outer focus node, so one value reached
+        from two outer focus nodes gives two results; projecting the outer variables keeps them apart.
+        """
         self.check_parameters(shape)
+        self.context = context
         path_node = self.one(shape, SH.path)
         if path_node is not None:
             self.emit_property(shape, path_node, focus_of("?this"))
@@ -376,18 +391,20 @@ class _Compiler:
             if self.one(prop, SH.path) is None:
                 raise _fail(prop, "sh:property uden sh:path / sh:property without sh:path")
             if path_node is None:
-                self.emit(prop, focus_of)
+                self.emit(prop, focus_of, context)
             else:  # the property shapes of a property shape see its value nodes as focus nodes
                 outer = self.var("f")
 
                 def inner(var, outer=outer, path=self.path(path_node)):
                     return f"{{ {focus_of(outer)} }} {outer} {path} {var} ."
 
-                self.emit(prop, inner)
+                self.emit(prop, inner, context + (outer,))
 
     def add(self, text: str, shape: Node, path: Node | None, kind: str, **extra) -> None:
+        if self.context and kind != "sparql":
+            text = text.replace("SELECT DISTINCT ?this", "SELECT DISTINCT ?this " + " ".join(self.context), 1)
         self.plan.queries.append(Query(text=text, shape=shape, severity=self.severity(shape), path=path,
-                                       kind=kind, **extra))
+                                       kind=kind, literal_targets=self.literal_targets, **extra))
 
     # ---- node shapes -------------------------------------------------------------------------
     def emit_node(self, shape: Node, focus: str) -> None:
@@ -398,13 +415,23 @@ class _Compiler:
             elif p == SH.closed:
                 if o == Literal(True):
                     self.emit_closed(shape, focus)
+            elif p == SH.equals:  # the focus node is the one value node (SHACL §4.5.1)
+                other = self.path(o)
+                text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {other} ?value . FILTER(!sameTerm(?value, ?this)) }}"
+                self.add(text, shape, None, "value", component=component_of(p))
+                text = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {other} ?this }} }}"
+                self.add(text, shape, None, "focus", component=component_of(p))
+            elif p == SH.disjoint:
+                text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {self.path(o)} ?this . BIND(?this AS ?value) }}"
+                self.add(text, shape, None, "value", component=component_of(p))
             elif p in _KNOWN_CONSTRAINTS:
-                if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang, SH.equals,
-                         SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+                if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang,
+                         SH.lessThan, SH.lessThanOrEquals):
                     raise _fail(shape, f"{p.n3()} på en knudeform / on a node shape")
                 ok = self.value_ok(shape, p, o, "?this")
-                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None, "focus",
-                         component=component_of(p))
+                # sh:hasValue reports no value: what is wrong is the value that is missing.
+                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None,
+                         "none" if p == SH.hasValue else "focus", component=component_of(p))
 
     def emit_closed(self, shape: Node, focus: str) -> None:
         allowed = {p for prop in self.g.objects(shape, SH.property) for p in self.g.objects(prop, SH.path)
@@ -445,6 +472,13 @@ class _Compiler:
             if p == SH.disjoint:
                 text = f"{head} ?value WHERE {{ {focus} {f} {path} ?value . {f} {self.path(o)} ?value . }}"
                 self.add(text, shape, path_node, "value", component=component_of(p))
+                continue
+            if p == SH.uniqueLang:  # one result per duplicated language (SHACL §4.4.2)
+                if o == Literal(True):
+                    text = (f"{head} ?ark_lang WHERE {{ {focus} {f} {path} ?ark_a . {f} {path} ?ark_b . "
+                            f"FILTER(!sameTerm(?ark_a, ?ark_b) && LANG(?ark_a) != \"\" && "
+                            f"LCASE(LANG(?ark_a)) = LCASE(LANG(?ark_b))) BIND(LCASE(LANG(?ark_a)) AS ?ark_lang) }}")
+                    self.add(text, shape, path_node, "none", component=component_of(p))
                 continue
             if p == SH.qualifiedValueShape:  # one result per count (W3C: two components)
                 for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
@@ -685,7 +719,15 @@ class _Compiler:
         # rdf/rdfs/owl and the constraint's sh:prefixes as PREFIX lines.
         out = dict(_default_namespaces())
         out.update({"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)})
-        for holder in self.g.objects(constraint, SH.prefixes):
+        # sh:prefixes, and what their owl:imports declare in the shapes graph (SHACL §5.2.1) –
+        # followed inside the graph only: nothing is ever fetched.
+        holders, todo = [], list(self.g.objects(constraint, SH.prefixes))
+        while todo:
+            holder = todo.pop()
+            if holder not in holders:
+                holders.append(holder)
+                todo.extend(self.g.objects(holder, OWL.imports))
+        for holder in holders:
             for decl in self.g.objects(holder, SH.declare):
                 pfx, ns = self.one(decl, SH.prefix), self.one(decl, SH.namespace)
                 if pfx is not None and ns is not None:
