@@ -20,6 +20,7 @@ class RawResult:
     value: Node | None
     severity: Node
     messages: tuple[Literal, ...]
+    component: Node | None = None  # sh:sourceConstraintComponent, for a W3C validation report
 
 
 def message_templates(shapes: Graph, shape: Node, constraint: Node | None = None) -> tuple[Literal, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import weakref
+from dataclasses import replace
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -96,11 +97,28 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[R
     return restore.apply(results)
 
 
+class _Row(dict):
+    """A solution of a query run per focus node: ``?this`` is the focus, unbound variables None."""
+
+    def __missing__(self, key):
+        return None
+
+
 def _rows(store: ox.Store, q) -> list:
     try:
-        if q.kind == "sparql":  # a data graph has no named graphs (ours holds the marks of ill-typed literals)
-            return list(store.query(q.text, custom_functions=_comparisons(), named_graphs=[]))
-        return list(store.query(q.text))
+        if q.kind != "sparql":
+            return list(store.query(q.text))
+        # A data graph has no named graphs (ours holds the marks of ill-typed literals).
+        options = {"custom_functions": _comparisons(), "named_graphs": []}
+        if q.focus_query is None:
+            return list(store.query(q.text, **options))
+        rows = []  # SHACL pre-binding: $this substituted by each focus node in turn
+        this = ox.Variable("this")
+        for (focus,) in store.query(q.focus_query):
+            solutions = store.query(q.text, substitutions={this: focus}, **options)
+            names = [v.value for v in solutions.variables]
+            rows.extend(_Row({**{n: s[n] for n in names}, "this": focus}) for s in solutions)
+        return rows
     except (SyntaxError, OSError, ValueError) as exc:
         reason = " ".join(str(exc).split())[:300]
         raise ShapesError(f"en oversat form kunne ikke køres: {reason}",
@@ -110,8 +128,9 @@ def _rows(store: ox.Store, q) -> list:
 def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
     out = []
     property_shape = q.path is not None
+    written = {canonical(t): t for t in q.literal_targets}  # literal focus nodes as the shapes wrote them
     for row in rows:
-        focus = from_ox(row["this"])
+        focus = written.get(row["this"]) or from_ox(row["this"])
         path = q.path
         value = None
         if q.kind == "value":
@@ -134,7 +153,7 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
             elif not property_shape:
                 value = focus
         out.append(RawResult(shape=q.shape, focus=focus, path=path, value=value,
-                             severity=q.severity, messages=messages))
+                             severity=q.severity, messages=messages, component=q.component))
     return out
 
 
@@ -275,9 +294,7 @@ class _Restorer:
                     break
         if not restored:
             return results
-        return [r if id(r.value) not in restored else RawResult(
-            shape=r.shape, focus=r.focus, path=r.path, value=restored[id(r.value)], severity=r.severity,
-            messages=r.messages) for r in results]
+        return [r if id(r.value) not in restored else replace(r, value=restored[id(r.value)]) for r in results]
 
 
 def canonical(lit: Literal) -> ox.Literal:

@@ -526,6 +526,7 @@ def validate(data: Graph, shapes: Graph, *, prepared: bool = True) -> list[RawRe
                 value=report.value(r, SH.value),
                 severity=report.value(r, SH.resultSeverity),
                 messages=messages or tuple(report.objects(r, SH.resultMessage)),
+                component=report.value(r, SH.sourceConstraintComponent),
             )
         )
     return results

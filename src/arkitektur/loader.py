@@ -130,14 +130,17 @@ def _convert(term):
     return from_ox(term)
 
 
-def parse_file(path: Path, display: str | None = None) -> ParsedFile | None:
-    """Parse one file strictly; ``None`` when it is empty or holds only comments."""
+def parse_file(path: Path, display: str | None = None, *, base: str | None = None) -> ParsedFile | None:
+    """Parse one file strictly; ``None`` when it is empty or holds only comments.
+
+    ``base`` resolves relative IRIs (``arkitektur shacl`` passes the file's URI, as RDF tools do
+    for a document they read); the models have none, so a relative IRI there is an error."""
     display = display or str(path)
     text = _decode(path, _read(path, display), display)
     if _only_comments(text):
         return None
     try:
-        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+        quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
         da, en = _reason(str(exc))
         raise InputError(

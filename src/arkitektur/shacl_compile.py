@@ -68,6 +68,12 @@ class Query:
     kind: str                  # "value": ?value is the value node; "focus": value = focus; "none"
     constraint: Node | None = None   # the sh:sparql node, for its messages
     compare: str | None = None       # "lt" / "le": Python decides on (?value, ?other)
+    component: Node | None = None    # the result's sh:sourceConstraintComponent
+    # Set when ``text`` must run once per focus node with $this substituted (SHACL pre-binding):
+    # the query giving the focus nodes. Else ``text`` is already joined with the targets.
+    focus_query: str | None = None
+    # Literal focus nodes as the shapes graph writes them (the store hands back canonical forms).
+    literal_targets: tuple = ()
 
 
 @dataclass
@@ -111,6 +117,150 @@ def term(node: Node) -> str:
                       "blank node where a shape expects an IRI or a literal.", code="ARK-E36")
 
 
+# Variables SHACL pre-binds in a SPARQL constraint (SHACL §5.2.1); PATH is substituted as text.
+_PRE_BOUND = {"this", "shapesGraph", "currentShape"}
+
+
+_BOUND_THIS = re.compile(r"\bBOUND\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
+
+
+def inspect_sparql(text: str) -> tuple[str | None, bool]:
+    """(what SHACL §5.2.1 forbids in this SPARQL constraint's query, or None; whether ``$this`` must
+    be pre-bound by substitution rather than by a join with the targets).
+
+    Forbidden: MINUS, VALUES, SERVICE, a nested SELECT that does not project ``$this`` (``SELECT *``
+    included), and ``AS`` re-binding a pre-bound variable. Such a query is refused, never run
+    (SERVICE would reach the network).
+
+    Joining the outermost group with the targets gives the rows SHACL's pre-binding gives as long as
+    every FILTER or BIND that mentions ``$this`` sits in a group that itself binds ``$this`` by a
+    triple pattern (an EXISTS inside a FILTER substitutes the group's solution anyway) and no
+    LIMIT/OFFSET or GROUP BY without ``$this`` spans the focus nodes. Elsewhere – a FILTER in a
+    nested group or UNION branch with no pattern on ``$this``, a sub-SELECT that only filters –
+    bottom-up evaluation sees ``$this`` unbound, so the query runs once per focus node.
+
+    Read from the query's tokens (``_tokens``): rdflib's SPARQL parser would take ~70 ms per query,
+    more than the whole check of two municipalities. Where the structure is not understood, the
+    answer is "substitute" – exact, only slower.
+    """
+    toks = _tokens(text)
+    if toks is None:
+        return None, False  # the shapes lint reports text that does not parse (ARK-E33)
+    for i, (kind, t, _) in enumerate(toks):
+        word = t.upper() if kind == "name" else ""
+        if word in ("MINUS", "VALUES", "SERVICE"):
+            return f"{word} (forbudt i SHACL-SPARQL / not allowed in SHACL-SPARQL)", False
+        if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var" and toks[i + 1][1][1:] in _PRE_BOUND:
+            return f"AS, der binder {toks[i + 1][1]} igen / AS re-binding {toks[i + 1][1]}", False
+        if word == "SELECT" and i > 0:
+            j = i + 1
+            projection = []
+            while j < len(toks) and toks[j][1] != "{" and toks[j][1].upper() != "WHERE":
+                projection.append(toks[j])
+                j += 1
+            if any(p[1] == "*" for p in projection):
+                return "SELECT * i en indlejret SELECT / SELECT * in a nested SELECT", False
+            if not any(_is_this(p) for p in projection):
+                return "en indlejret SELECT uden $this / a nested SELECT that does not project $this", False
+    try:
+        return None, _needs_substitution(toks)
+    except (_Unparsable, IndexError):
+        return None, True
+
+
+def _needs_substitution(toks: list) -> bool:
+    """See ``inspect_sparql``: walks the group structure of a SELECT's tokens."""
+    i = 0
+    while toks[i][1] != "{":  # the projection (and WHERE)
+        i += 1
+    end, sub = _group(toks, i, bound_outside=True)
+    tail = {t.upper() for _, t, _ in toks[end:]}
+    if tail & {"LIMIT", "OFFSET"}:
+        return True
+    if "GROUP" in tail and not any(_is_this(tok) for tok in toks[end:]):
+        return True
+    return sub[1]
+
+
+def _balanced(toks: list, i: int, open_: str, close: str) -> int:
+    """Index after the ``close`` matching the ``open_`` at ``i``."""
+    depth = 0
+    for j in range(i, len(toks)):
+        if toks[j][1] == open_:
+            depth += 1
+        elif toks[j][1] == close:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    raise _Unparsable(close)
+
+
+def _group(toks: list, i: int, bound_outside: bool) -> tuple[int, tuple[bool, bool]]:
+    """The group ``{ … }`` at ``i``: (index after it, (binds $this, needs substitution))."""
+    if toks[i][1] != "{":
+        raise _Unparsable("{")
+    j = i + 1
+    if j < len(toks) and toks[j][1].upper() == "SELECT":  # a sub-SELECT: its WHERE group decides
+        while toks[j][1] != "{":
+            j += 1
+        j, result = _group(toks, j, False)
+        return _balanced(toks, i, "{", "}"), result
+    binds, substitute = bound_outside, False
+    filters = []  # (start, end) of each FILTER's expression: it applies to the whole group
+    while toks[j][1] != "}":
+        t = toks[j][1].upper() if toks[j][0] == "name" else toks[j][1]
+        if t in ("FILTER", "BIND"):
+            k = j + 1
+            if toks[k][1].upper() == "NOT":
+                k += 1
+            if toks[k][1].upper() == "EXISTS":
+                k = _balanced(toks, k + 1, "{", "}")
+            else:
+                if toks[k][0] == "name":  # a function call: FILTER regex(…)
+                    k += 1
+                k = _balanced(toks, k, "(", ")")
+            if t == "FILTER":
+                filters.append((j + 1, k))
+            elif any(_is_this(tok) for tok in toks[j + 1:k]) and not binds:
+                substitute = True  # BIND sees only what the group bound before it
+            j = k
+        elif t in ("OPTIONAL", "GRAPH") or t == "{":
+            if t == "GRAPH":
+                j += 2
+            elif t == "OPTIONAL":
+                j += 1
+            branches = []
+            j, result = _group(toks, j, False)
+            branches.append(result)
+            while j < len(toks) and toks[j][1].upper() == "UNION":
+                j, result = _group(toks, j + 1, False)
+                branches.append(result)
+            substitute = substitute or any(sub for _, sub in branches)
+            if t == "{":  # a plain group or UNION chain binds what all its branches bind
+                binds = binds or all(b for b, _ in branches)
+        else:
+            if _is_this(toks[j]):
+                binds = True  # a triple pattern on $this (expressions are consumed above)
+            j += 1
+    for start, stop in filters:
+        k = start
+        while k < stop:
+            if toks[k][1] == "{":  # EXISTS: substitutes the group's solution, so sees its bindings
+                k, result = _group(toks, k, binds)
+                substitute = substitute or result[1]
+                continue
+            if _is_this(toks[k]) and not binds:
+                substitute = True
+            k += 1
+    return j + 1, (binds, substitute)
+
+
+def component_of(parameter: Node) -> URIRef:
+    """The SHACL constraint component a core parameter belongs to (sh:minCount → sh:MinCountConstraintComponent)."""
+    local = str(parameter)[len(str(SH)):]
+    return SH[local[0].upper() + local[1:] + "ConstraintComponent"]
+
+
 def _string(text: str) -> str:
     return term(Literal(text))
 
@@ -122,6 +272,8 @@ class _Compiler:
         self.value_predicate: Node | None = None  # the path the current value nodes came by
         self.plan = Plan()
         self.prefixes_cache: dict = {}
+        self.literal_targets: tuple = ()  # of the top-level shape being compiled
+        self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
 
     # ---- helpers ---------------------------------------------------------------------------
     def var(self, stem: str = "v") -> str:
@@ -191,12 +343,18 @@ class _Compiler:
         return f"{var} <{RDF.type}> {k} . {k} <{RDFS.subClassOf}>* {term(c)} ."
 
     def check_parameters(self, shape: Node) -> None:
+        own_constraint = (shape, SH.sparql, shape) in self.g  # a shape that is its own SPARQL constraint
         for p in set(self.g.predicates(shape, None)):
+            if own_constraint and p == SH.select:
+                continue
             if str(p).startswith(str(SH)) and p not in _KNOWN_CONSTRAINTS and p not in _NON_CONSTRAINTS:
                 raise _fail(shape, p.n3())
 
     # ---- the whole plan --------------------------------------------------------------------
     def run(self) -> Plan:
+        for component in sorted(set(self.g.subjects(SH.parameter, None)), key=str):  # not silently ignored
+            raise _fail(component, "en SPARQL-baseret constraint component (sh:ConstraintComponent) / "
+                                   "a SPARQL-based constraint component")
         shapes = set()
         for t in _TARGETS:
             shapes.update(self.g.subjects(t, None))
@@ -208,12 +366,20 @@ class _Compiler:
         for shape in sorted(shapes, key=str):
             if self.deactivated(shape) or self.targets(shape) is None:
                 continue
+            self.literal_targets = tuple(sorted((n for n in self.g.objects(shape, SH.targetNode)
+                                                 if isinstance(n, Literal)), key=str))
             self.emit(shape, lambda var, shape=shape: self.targets(shape, var))
         return self.plan
 
-    def emit(self, shape: Node, focus_of) -> None:
-        """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus."""
+    def emit(self, shape: Node, focus_of, context: tuple = ()) -> None:
+        """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus.
+
+        ``context``: the focus variables of the property shapes around this one. SHACL validates a
+        nested property shape once per value node of each outer focus node, so one value reached
+        from two outer focus nodes gives two results; projecting the outer variables keeps them apart.
+        """
         self.check_parameters(shape)
+        self.context = context
         path_node = self.one(shape, SH.path)
         if path_node is not None:
             self.emit_property(shape, path_node, focus_of("?this"))
@@ -225,18 +391,20 @@ class _Compiler:
             if self.one(prop, SH.path) is None:
                 raise _fail(prop, "sh:property uden sh:path / sh:property without sh:path")
             if path_node is None:
-                self.emit(prop, focus_of)
+                self.emit(prop, focus_of, context)
             else:  # the property shapes of a property shape see its value nodes as focus nodes
                 outer = self.var("f")
 
                 def inner(var, outer=outer, path=self.path(path_node)):
                     return f"{{ {focus_of(outer)} }} {outer} {path} {var} ."
 
-                self.emit(prop, inner)
+                self.emit(prop, inner, context + (outer,))
 
     def add(self, text: str, shape: Node, path: Node | None, kind: str, **extra) -> None:
+        if self.context and kind != "sparql":
+            text = text.replace("SELECT DISTINCT ?this", "SELECT DISTINCT ?this " + " ".join(self.context), 1)
         self.plan.queries.append(Query(text=text, shape=shape, severity=self.severity(shape), path=path,
-                                       kind=kind, **extra))
+                                       kind=kind, literal_targets=self.literal_targets, **extra))
 
     # ---- node shapes -------------------------------------------------------------------------
     def emit_node(self, shape: Node, focus: str) -> None:
@@ -247,12 +415,23 @@ class _Compiler:
             elif p == SH.closed:
                 if o == Literal(True):
                     self.emit_closed(shape, focus)
+            elif p == SH.equals:  # the focus node is the one value node (SHACL §4.5.1)
+                other = self.path(o)
+                text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {other} ?value . FILTER(!sameTerm(?value, ?this)) }}"
+                self.add(text, shape, None, "value", component=component_of(p))
+                text = f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ ?this {other} ?this }} }}"
+                self.add(text, shape, None, "focus", component=component_of(p))
+            elif p == SH.disjoint:
+                text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {self.path(o)} ?this . BIND(?this AS ?value) }}"
+                self.add(text, shape, None, "value", component=component_of(p))
             elif p in _KNOWN_CONSTRAINTS:
-                if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang, SH.equals,
-                         SH.disjoint, SH.lessThan, SH.lessThanOrEquals):
+                if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang,
+                         SH.lessThan, SH.lessThanOrEquals):
                     raise _fail(shape, f"{p.n3()} på en knudeform / on a node shape")
                 ok = self.value_ok(shape, p, o, "?this")
-                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None, "focus")
+                # sh:hasValue reports no value: what is wrong is the value that is missing.
+                self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None,
+                         "none" if p == SH.hasValue else "focus", component=component_of(p))
 
     def emit_closed(self, shape: Node, focus: str) -> None:
         allowed = {p for prop in self.g.objects(shape, SH.property) for p in self.g.objects(prop, SH.path)
@@ -263,7 +442,7 @@ class _Compiler:
         cond = " && ".join(f"!sameTerm(?ark_p, {term(a)})" for a in sorted(allowed, key=str)) or "true"
         text = (f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?ark_p ?value . "
                 f"FILTER({cond}) BIND(?ark_p AS ?path) }}")
-        self.add(text, shape, None, "closed")
+        self.add(text, shape, None, "closed", component=SH.ClosedConstraintComponent)
 
     # ---- property shapes ---------------------------------------------------------------------
     def emit_property(self, shape: Node, path_node: Node, focus: str) -> None:
@@ -280,27 +459,44 @@ class _Compiler:
             if p in (SH.lessThan, SH.lessThanOrEquals):
                 text = (f"{head} ?value ?other WHERE {{ {focus} {f} {path} ?value . "
                         f"{f} {self.path(o)} ?other . }}")
-                self.add(text, shape, path_node, "value", compare="lt" if p == SH.lessThan else "le")
+                self.add(text, shape, path_node, "value", compare="lt" if p == SH.lessThan else "le",
+                         component=component_of(p))
                 continue
             if p == SH.equals:
                 other = self.path(o)
                 text = (f"{head} ?value WHERE {{ {focus} {{ {f} {path} ?value . "
                         f"FILTER NOT EXISTS {{ {f} {other} ?value }} }} UNION {{ {f} {other} ?value . "
                         f"FILTER NOT EXISTS {{ {f} {path} ?value }} }} }}")
-                self.add(text, shape, path_node, "value")
+                self.add(text, shape, path_node, "value", component=component_of(p))
                 continue
             if p == SH.disjoint:
                 text = f"{head} ?value WHERE {{ {focus} {f} {path} ?value . {f} {self.path(o)} ?value . }}"
-                self.add(text, shape, path_node, "value")
+                self.add(text, shape, path_node, "value", component=component_of(p))
+                continue
+            if p == SH.uniqueLang:  # one result per duplicated language (SHACL §4.4.2)
+                if o == Literal(True):
+                    text = (f"{head} ?ark_lang WHERE {{ {focus} {f} {path} ?ark_a . {f} {path} ?ark_b . "
+                            f"FILTER(!sameTerm(?ark_a, ?ark_b) && LANG(?ark_a) != \"\" && "
+                            f"LCASE(LANG(?ark_a)) = LCASE(LANG(?ark_b))) BIND(LCASE(LANG(?ark_a)) AS ?ark_lang) }}")
+                    self.add(text, shape, path_node, "none", component=component_of(p))
+                continue
+            if p == SH.qualifiedValueShape:  # one result per count (W3C: two components)
+                for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
+                    if self.one(shape, which) is not None:
+                        violation = self.qualified_violation(shape, o, f, path, which)
+                        if violation != "false":
+                            self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none",
+                                     component=component_of(which))
                 continue
             violation = self.count_violation(shape, p, o, f, path)
             if violation is not None:
                 if violation != "false":
-                    self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none")
+                    self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none",
+                             component=component_of(p))
                 continue
             ok = self.value_ok(shape, p, o, "?value")
             text = f"{head} ?value WHERE {{ {focus} {f} {path} ?value . FILTER(!({ok})) }}"
-            self.add(text, shape, path_node, "value")
+            self.add(text, shape, path_node, "value", component=component_of(p))
 
     def count_violation(self, shape: Node, p: Node, o: Node, f: str, path: str) -> str | None:
         """A focus-level violation expression, or None when ``p`` is judged per value node."""
@@ -317,25 +513,26 @@ class _Compiler:
             return (f"EXISTS {{ {f} {path} {a} . {f} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
                     f"LANG({a}) != \"\" && LCASE(LANG({a})) = LCASE(LANG({b}))) }}")
         if p == SH.qualifiedValueShape:
-            qmin = self.one(shape, SH.qualifiedMinCount)
-            qmax = self.one(shape, SH.qualifiedMaxCount)
-            parts = []
-
-            def conforms(v: str) -> str:
-                cond = self.conforms(o, v)
-                if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
-                    for sibling in self.siblings(shape):
-                        cond = f"({cond}) && !({self.conforms(sibling, v)})"
-                return cond
-
-            if qmin is not None:
-                parts.append(self.too_few(shape, f, path, int(qmin), conforms))
-            if qmax is not None:
-                parts.append(self.too_many(shape, f, path, int(qmax), conforms))
-            # pySHACL reports one result per focus node for the two counts together.
+            parts = [self.qualified_violation(shape, o, f, path, which)
+                     for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount) if self.one(shape, which) is not None]
             parts = [x for x in parts if x != "false"]
             return " || ".join(f"({x})" for x in parts) if parts else "false"
         return None
+
+    def qualified_violation(self, shape: Node, o: Node, f: str, path: str, which: Node) -> str:
+        """sh:qualifiedMinCount or sh:qualifiedMaxCount (``which``) of a sh:qualifiedValueShape ``o``."""
+
+        def conforms(v: str) -> str:
+            cond = self.conforms(o, v)
+            if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
+                for sibling in self.siblings(shape):
+                    cond = f"({cond}) && !({self.conforms(sibling, v)})"
+            return cond
+
+        n = int(self.one(shape, which))
+        if which == SH.qualifiedMinCount:
+            return self.too_few(shape, f, path, n, conforms)
+        return self.too_many(shape, f, path, n, conforms)
 
     def siblings(self, shape: Node) -> list:
         out = []
@@ -499,18 +696,38 @@ class _Compiler:
         for var in ("shapesGraph", "currentShape"):
             if re.search(r"[?$]" + var + r"\b", text):
                 raise _fail(shape, f"${var}")
+        forbidden, substitute = inspect_sparql(text)
+        if forbidden is not None:
+            raise _fail(shape, forbidden)
         if path_node is not None:
             text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
-        text = inject_focus(rdflib_comparisons(text), focus, shape)
+        text = rdflib_comparisons(text)
+        focus_query = None
+        if substitute:
+            focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
+            # $this is always bound under pre-binding; pyoxigraph's substitution answers BOUND of a
+            # substituted variable with false, so the test is decided here.
+            text = _BOUND_THIS.sub("(true)", text)
+        else:
+            text = inject_focus(text, focus, shape)
         prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint).items())
-        self.add(prologue + text, shape, path_node, "sparql", constraint=constraint)
+        self.add(prologue + text, shape, path_node, "sparql", constraint=constraint,
+                 component=SH.SPARQLConstraintComponent, focus_query=focus_query)
 
     def prefixes(self, constraint: Node) -> dict:
         # As pySHACL runs the query: rdflib's default namespaces of the data graph (initNs), then
         # rdf/rdfs/owl and the constraint's sh:prefixes as PREFIX lines.
         out = dict(_default_namespaces())
         out.update({"rdf": str(RDF), "rdfs": str(RDFS), "owl": str(OWL)})
-        for holder in self.g.objects(constraint, SH.prefixes):
+        # sh:prefixes, and what their owl:imports declare in the shapes graph (SHACL §5.2.1) –
+        # followed inside the graph only: nothing is ever fetched.
+        holders, todo = [], list(self.g.objects(constraint, SH.prefixes))
+        while todo:
+            holder = todo.pop()
+            if holder not in holders:
+                holders.append(holder)
+                todo.extend(self.g.objects(holder, OWL.imports))
+        for holder in holders:
             for decl in self.g.objects(holder, SH.declare):
                 pfx, ns = self.one(decl, SH.prefix), self.one(decl, SH.namespace)
                 if pfx is not None and ns is not None:

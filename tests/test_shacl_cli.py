@@ -1,0 +1,68 @@
+"""``arkitektur shacl``: any data against any shapes, a W3C validation report, exit 0 / 1 / 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Graph, Literal
+
+from arkitektur.namespaces import RDF, SH
+from hostile import assert_no_traceback, assert_refused, run
+from w3c_shacl import SUITE
+
+pytestmark = pytest.mark.skipif(not SUITE.is_dir(), reason="W3C SHACL suite not found beside the clone")
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:PersonShape a sh:NodeShape ; sh:targetClass ex:Person ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ; sh:message "navn mangler"@da ] .
+"""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_a_failing_graph_gives_a_w3c_report_and_exit_1(engine):
+    r = run("shacl", SUITE / "core" / "property" / "uniqueLang-001.ttl", "--engine", engine)
+    assert r.code == 1, str(r)
+    assert_no_traceback(r)
+    g = Graph().parse(data=r.out, format="turtle")
+    reports = list(g.subjects(RDF.type, SH.ValidationReport))
+    assert len(reports) == 1
+    assert g.value(reports[0], SH.conforms) == Literal(False)
+    components = {g.value(res, SH.sourceConstraintComponent) for res in g.objects(reports[0], SH.result)}
+    assert components == {SH.UniqueLangConstraintComponent}
+
+
+def test_data_and_shapes_apart_json_and_exit_0(tmp_path):
+    (tmp_path / "shapes.ttl").write_text(SHAPES, encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix ex: <https://example.org/> .\nex:anna a ex:Person ; ex:name "Anna" .\n', encoding="utf-8")
+    r = run("shacl", data, tmp_path / "shapes.ttl", "--format", "json")
+    assert r.code == 0, str(r)
+    assert json.loads(r.out) == {"conforms": True, "results": []}
+    data.write_text('@prefix ex: <https://example.org/> .\nex:bo a ex:Person .\n', encoding="utf-8")
+    r = run("shacl", data, tmp_path / "shapes.ttl", "--format", "json")
+    assert r.code == 1, str(r)
+    doc = json.loads(r.out)
+    assert doc["conforms"] is False
+    [result] = doc["results"]
+    assert result["focusNode"] == "<https://example.org/bo>"
+    assert result["resultPath"] == "<https://example.org/name>"
+    assert result["sourceConstraintComponent"] == "<http://www.w3.org/ns/shacl#MinCountConstraintComponent>"
+    assert result["resultSeverity"] == "<http://www.w3.org/ns/shacl#Violation>"
+    assert result["resultMessage"] == ["navn mangler"]
+    r = run("shacl", data, tmp_path / "shapes.ttl", "--format", "text")
+    assert r.code == 1 and "MinCountConstraintComponent" in r.out and "navn mangler" in r.out, str(r)
+
+
+def test_shapes_the_engine_cannot_run_exactly_are_refused_with_exit_2():
+    r = run("shacl", SUITE / "sparql" / "component" / "validator-001.ttl")
+    assert_refused(r, "ARK-E36")
+
+
+def test_unreadable_input_is_exit_2_with_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b \"open .\n", encoding="utf-8")
+    r = run("shacl", bad)
+    assert_refused(r, "ARK-E02", f"{bad}:2")
+    assert_refused(run("shacl", tmp_path / "nope.ttl"), "ARK-E01")
