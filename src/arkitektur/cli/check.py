@@ -44,7 +44,7 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     text = render(fmt, result, lang=lang, catalogue=catalogue_mod.shipped())
     if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
         for note in result.notes:
-            click.echo(f"bemærk / note: {note}", err=True)
+            click.echo(f"note: {note}", err=True)
     write_output(text, output, stdout=sys.stdout)
     worst = result.worst()
     threshold = Severity.parse(fail_on)

@@ -9,6 +9,7 @@ import click
 
 from .. import shacl_validate
 from ..check import DEFAULT_ENGINE, ENGINES
+from ..files import write_output
 from .app import main
 
 
@@ -41,8 +42,5 @@ def shacl_command(ctx, data, shapes, fmt, engine, output):
         click.echo(f"bemærk: {note}", err=True)
     result = shacl_validate.validate(data_graph, shapes_graph, engine)
     text = shacl_validate.render(result, fmt)
-    if output:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_output(text, output, stdout=sys.stdout)
     ctx.exit(0 if result.conforms else 1)
