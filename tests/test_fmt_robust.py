@@ -163,3 +163,17 @@ def test_cli_check_reads_very_deep_nesting(tmp_path, make):
     assert r.code == 0, str(r)
     assert_no_traceback(r)
     assert snapshot(tmp_path) == before
+
+
+def test_a_changed_graph_without_blank_nodes_is_refused(monkeypatch):
+    # Without blank nodes the check is a plain set comparison; it must still see a lost or
+    # changed triple (here a literal's lexical form, "01" → "1").
+    text = PREFIX + 'ex:a ex:p "01"^^<http://www.w3.org/2001/XMLSchema#integer> ; ex:q ex:o .\n'
+    real = fmt_render.render
+    monkeypatch.setattr(fmt_render, "render", lambda doc: real(doc).replace('"01"', '"1"'))
+    with pytest.raises(FormatError) as exc:
+        format_text(text, display="x.ttl")
+    assert exc.value.code == "ARK-E40"
+    monkeypatch.setattr(fmt_render, "render", lambda doc: real(doc).replace(" ;\n    ex:q ex:o", ""))
+    with pytest.raises(FormatError):
+        format_text(text, display="x.ttl")

@@ -165,6 +165,7 @@ class Document:
     header: list[Comment] = field(default_factory=list)
     footer: list[Comment] = field(default_factory=list)
     depth: int = 0  # deepest nesting of [ … ] and ( … )
+    blank_nodes: bool = False  # any _:label, [ … ] or ( … ): the graph may hold blank nodes
 
 
 class _Opener:
@@ -531,6 +532,7 @@ def read(text: str, base: str | None = None) -> Document:
     with recursion_room(depth):
         doc = reader.document()
     doc.depth = depth
+    doc.blank_nodes = any(t.kind in ("BNODE", "ANON") or t.kind == "PUNCT" and t.text in "[(" for t in reader.toks)
     return doc
 
 
