@@ -17,7 +17,7 @@ Layout (so that two architects editing different elements touch different lines)
 
 from __future__ import annotations
 
-from .fmt_syntax import Comment, Directive, Document, Node, PredicateList, Statement
+from .fmt_syntax import Comment, Directive, Document, Node, PredicateList, Statement, recursion_room
 
 IND = 4
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -48,34 +48,71 @@ def _comment_lines(comments: list[str], indent: int) -> list[str]:
 
 
 def has_comments(node: Node) -> bool:
-    if node.before or node.trailing or node.opener or node.end:
-        return True
-    if node.kind == "list":
-        return any(has_comments(i) for i in node.items)
+    """Comments on or inside ``node`` (inside: cached by ``prepare``)."""
+    return bool(node.before or node.trailing) or node.commented
+
+
+def _children(node: Node) -> list[Node]:
     if node.kind == "bnlist" and node.pol:
-        for entry in node.pol.entries.values():
-            if entry.verb.before or entry.verb.trailing or any(has_comments(o) for o in entry.objects):
-                return True
-    return False
-
-
-def flat(node: Node) -> str:
-    """One line without comments: the sort key of ``[ … ]`` and ``( … )`` objects."""
-    if node.kind == "bnlist":
-        if not node.pol:
-            return "[]"
-        parts = []
-        for entry in sorted_entries(node.pol):
-            parts.append(entry.verb.text + " " + " , ".join(flat(o) for o in sorted_objects(entry.objects)))
-        return "[ " + " ; ".join(parts) + " ]"
+        return [o for entry in node.pol.entries.values() for o in entry.objects]
     if node.kind == "list":
-        return "( " + " ".join(flat(i) for i in node.items) + " )" if node.items else "()"
-    return node.text
+        return node.items
+    return []
+
+
+def prepare(roots: list[Node]) -> None:
+    """Sort and de-duplicate the objects under ``roots`` and cache each node's sort key and
+    one-line form, children before parents and each node once (an explicit stack: no recursion,
+    and linear time however deep the nesting)."""
+    stack: list[tuple[Node, bool]] = [(n, False) for n in roots]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            _finish(node)
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node))
+
+
+def _finish(node: Node) -> None:
+    if node.kind == "bnlist":
+        if node.pol:
+            normalise(node.pol)
+        entries = list(node.pol.entries.values()) if node.pol else []
+        node.flat = "[ " + " ; ".join(
+            e.verb.text + " " + " , ".join(o.flat for o in e.objects) for e in entries) + " ]" if entries else "[]"
+        node.commented = bool(node.opener or node.end) or any(
+            e.verb.before or e.verb.trailing or any(has_comments(o) for o in e.objects) for e in entries)
+        if not entries and not node.opener and not node.end:
+            node.line = "[]"
+        elif not has_comments(node) and len(entries) == 1 and len(entries[0].objects) == 1 \
+                and entries[0].objects[0].line is not None:
+            node.line = f"[ {entries[0].verb.text} {entries[0].objects[0].line} ]"
+        else:
+            node.line = None
+    elif node.kind == "list":
+        node.flat = "( " + " ".join(i.flat for i in node.items) + " )" if node.items else "()"
+        node.commented = bool(node.opener or node.end) or any(has_comments(i) for i in node.items)
+        if not has_comments(node) and all(i.line is not None for i in node.items):
+            node.line = "( " + " ".join(i.line for i in node.items) + " )" if node.items else "()"
+        else:
+            node.line = None
+    else:
+        node.flat = node.line = node.text
+
+
+def normalise(pol: PredicateList) -> None:
+    """Predicates in canonical order, each one's objects sorted and de-duplicated (the objects
+    must be prepared already)."""
+    entries = sorted_entries(pol)
+    for entry in entries:
+        entry.objects = sorted_objects(entry.objects)
+    pol.entries = {entry.verb.iri: entry for entry in entries}
 
 
 def object_key(node: Node) -> tuple:
     if node.kind in ("bnlist", "list"):
-        return (3, flat(node), "", "", node.text)
+        return (3, node.flat, "", "", node.text)
     return tuple(node.key) + ("",) * (4 - len(node.key)) + (node.text,)
 
 
@@ -102,49 +139,37 @@ def sorted_objects(objects: list[Node]) -> list[Node]:
 
 def render_node(node: Node, base: int) -> list[str]:
     """The node's lines: the first is a fragment to append to the current line; ``base`` is the
-    indentation of that line (closing brackets go there, contents one level deeper)."""
+    indentation of that line (closing brackets go there, contents one level deeper). The node
+    must be prepared (``prepare``)."""
+    if node.line is not None:
+        return [node.line]
     if node.kind == "bnlist":
-        if not node.pol and not node.opener and not node.end:
-            return ["[]"]
-        if not has_comments(node) and len(node.pol.entries) == 1:
-            entry = next(iter(node.pol.entries.values()))
-            objs = sorted_objects(entry.objects)
-            if len(objs) == 1:
-                inner = render_node(objs[0], base)
-                if len(inner) == 1:
-                    return [f"[ {entry.verb.text} {inner[0]} ]"]
         lines = ["["]
         _trail(lines, node.opener)
         lines += render_pol(node.pol, base + IND, "")
         lines += _comment_lines(node.end, base + IND)
         lines.append(" " * base + "]")
         return lines
-    if node.kind == "list":
-        if not has_comments(node):
-            parts = [render_node(i, base) for i in node.items]
-            if all(len(p) == 1 for p in parts):
-                return ["( " + " ".join(p[0] for p in parts) + " )" if parts else "()"]
-        lines = ["("]
-        _trail(lines, node.opener)
-        for item in node.items:
-            lines += _comment_lines(item.before, base + IND)
-            part = render_node(item, base + IND)
-            part[0] = " " * (base + IND) + part[0]
-            _trail(part, item.trailing)
-            lines += part
-        lines += _comment_lines(node.end, base + IND)
-        lines.append(" " * base + ")")
-        return lines
-    return [node.text]
+    lines = ["("]
+    _trail(lines, node.opener)
+    for item in node.items:
+        lines += _comment_lines(item.before, base + IND)
+        part = render_node(item, base + IND)
+        part[0] = " " * (base + IND) + part[0]
+        _trail(part, item.trailing)
+        lines += part
+    lines += _comment_lines(node.end, base + IND)
+    lines.append(" " * base + ")")
+    return lines
 
 
 def render_pol(pol: PredicateList, indent: int, last_punct: str) -> list[str]:
     """Predicate lines at ``indent``; " ;" between predicates and ``last_punct`` after the last."""
     lines: list[str] = []
-    entries = sorted_entries(pol)
+    entries = list(pol.entries.values())  # normalised by prepare
     for n, entry in enumerate(entries):
         verb = entry.verb
-        objs = sorted_objects(entry.objects)
+        objs = entry.objects
         lines += _comment_lines(verb.before, indent)
         head = [" " * indent + verb.text]
         inline_first = not verb.trailing and objs and not objs[0].before
@@ -186,11 +211,11 @@ def subject_key(st: Statement) -> tuple:
     node = st.subject
     if node.kind in ("iri", "bnode"):
         return node.key + ("", node.text)
-    return (3, flat(node), "")
+    return (3, node.flat, "")
 
 
 def merge_statements(statements: list[Statement]) -> list[Statement]:
-    """One statement per subject (IRI or labelled blank node), sorted."""
+    """One statement per subject (IRI or labelled blank node), prepared and sorted."""
     by_key: dict[tuple, Statement] = {}
     out: list[Statement] = []
     for st in statements:
@@ -206,6 +231,9 @@ def merge_statements(statements: list[Statement]) -> list[Statement]:
                 continue
             by_key[key] = st
         out.append(st)
+    for st in out:
+        prepare([st.subject, *(o for entry in st.pol.entries.values() for o in entry.objects)])
+        normalise(st.pol)
     return sorted(out, key=subject_key)
 
 
@@ -294,6 +322,11 @@ def _group_lines(comments: list[Comment]) -> list[str]:
 
 
 def render(doc: Document) -> str:
+    with recursion_room(doc.depth):
+        return _render(doc)
+
+
+def _render(doc: Document) -> str:
     sections: list[list[str]] = []
     segs = segments(doc)
     header_comments = list(doc.header)

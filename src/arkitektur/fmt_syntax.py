@@ -19,6 +19,8 @@ Comment attachment (documented in ``docs/onboarding.md`` and the ``fmt`` help):
 from __future__ import annotations
 
 import re
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .turtle_lexer import Token, expand_pname, tokenize, unescape_iri
@@ -26,6 +28,32 @@ from .turtle_lexer import Token, expand_pname, tokenize, unescape_iri
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _NUMBER_TYPES = (("e", _XSD + "double"), (".", _XSD + "decimal"))
+
+
+MAX_NESTING = 1000  # levels of [ … ] and ( … ) inside each other; models use a handful
+
+
+class TooDeep(ValueError):
+    """``[ … ]`` and ``( … )`` nested deeper than ``MAX_NESTING``."""
+
+    def __init__(self, token: Token) -> None:
+        super().__init__(f"nested deeper than {MAX_NESTING} levels at line {token.line}, column {token.column}")
+        self.line = token.line
+        self.column = token.column
+
+
+def nesting(toks: list[Token]) -> int:
+    """The deepest nesting of ``[ … ]`` and ``( … )``; ``TooDeep`` at the bracket that passes the limit."""
+    depth = deepest = 0
+    for tok in toks:
+        if tok.kind == "PUNCT" and tok.text in ("[", "("):
+            depth += 1
+            if depth > MAX_NESTING:
+                raise TooDeep(tok)
+            deepest = max(deepest, depth)
+        elif tok.kind == "PUNCT" and tok.text in ("]", ")"):
+            depth -= 1
+    return deepest
 
 
 class SyntaxGap(ValueError):
@@ -58,6 +86,11 @@ class Node:
     items: list["Node"] = field(default_factory=list)  # list
     opener: list[str] = field(default_factory=list)  # comment after "[" or "("
     end: list[str] = field(default_factory=list)  # comments before "]" or ")"
+    # Filled once, bottom-up, by fmt_render.prepare: recomputing them per comparison made
+    # nested ``[ … ]`` take time doubling per level (issue 13).
+    flat: str = field(default="", compare=False, repr=False)  # one line without comments
+    line: str | None = field(default=None, compare=False, repr=False)  # one-line rendering, if any
+    commented: bool = field(default=False, compare=False, repr=False)  # comments inside
 
     @property
     def mergeable(self) -> bool:
@@ -131,6 +164,8 @@ class Document:
     items: list  # Directive | Statement, in file order
     header: list[Comment] = field(default_factory=list)
     footer: list[Comment] = field(default_factory=list)
+    depth: int = 0  # deepest nesting of [ … ] and ( … )
+    blank_nodes: bool = False  # any _:label, [ … ] or ( … ): the graph may hold blank nodes
 
 
 class _Opener:
@@ -490,5 +525,28 @@ def _remove_dots(path: str) -> str:
 
 
 def read(text: str, base: str | None = None) -> Document:
-    """The tree of an accepted Turtle document; ``SyntaxGap`` (or ``LexError``) if it cannot."""
-    return _Reader(text, base).document()
+    """The tree of an accepted Turtle document; ``SyntaxGap`` (or ``LexError``) if it cannot,
+    ``TooDeep`` if it nests deeper than ``MAX_NESTING``."""
+    reader = _Reader(text, base)
+    depth = nesting(reader.toks)
+    with recursion_room(depth):
+        doc = reader.document()
+    doc.depth = depth
+    doc.blank_nodes = any(t.kind in ("BNODE", "ANON") or t.kind == "PUNCT" and t.text in "[(" for t in reader.toks)
+    return doc
+
+
+@contextmanager
+def recursion_room(levels: int):
+    """Room on the Python stack for ``levels`` of nesting. Reader and renderer descend
+    recursively, up to about three frames per level; Python 3.11+ keeps pure-Python calls off
+    the C stack, so raising the limit for the duration is safe."""
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, depth + 4 * levels + 200))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
