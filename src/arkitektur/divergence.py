@@ -482,13 +482,13 @@ def _markdown(matrix: Matrix, w: dict, lang: str) -> str:
         for r in rows:
             cells = []
             for c in r.members:
-                text = f"{_MARK[c.status]} {_status_cell(c, w, lang)}<br>{_systems_text(c, lang)}"
+                text = f"{_MARK[c.status]} {_status_cell(c, w, lang)}\n{_systems_text(c, lang)}"
                 if c.udloebsdato:
-                    text += f"<br>{w['end'].lower()} {c.udloebsdato.isoformat()}"
+                    text += f"\n{w['end'].lower()} {c.udloebsdato.isoformat()}"
                     if c.opsigelsesdato:
                         text += f", {w['notice'].lower()} {c.opsigelsesdato.isoformat()}"
                 if c.planer:
-                    text += f"<br>{w['plan'].lower()}: {_plans_text(c)}"
+                    text += f"\n{w['plan'].lower()}: {_plans_text(c)}"
                 cells.append(text)
             body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
         lines.append(tables.markdown_table(headers, body) if body else w["none"])

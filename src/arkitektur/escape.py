@@ -20,6 +20,21 @@ from urllib.parse import urlsplit
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 
+# Characters that act on a terminal or reorder what a reader sees: C0 controls but tab and newline,
+# DEL, C1 (ESC sequences, bell, carriage return …) and the bidirectional overrides ("Trojan source").
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """``text`` with every terminal control and bidi override written as ``\\uXXXX``.
+
+    Applied to every text a command writes (``files.write_output``): a label cannot ring the bell,
+    move the cursor or reverse a line. In JSON, Turtle and SPARQL results ``\\uXXXX`` is the same
+    escape those formats use, so the data they carry is unchanged.
+    """
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def clean(text: object) -> str:
     """Plain text without control characters; CR/LF pairs become one newline."""
     s = "" if text is None else str(text)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from .errors import ArkitekturError, InputError
+from .escape import visible
 
 
 class WriteError(InputError):
@@ -244,9 +245,12 @@ def fsync_folder(folder: Path) -> None:
 
 
 def write_output(data: bytes | str, output: Path | None, *, stdout: IO) -> None:
-    """A command's result: to ``-o`` (atomically, see ``write_all``; text as UTF-8) or to ``stdout``,
+    """A command's result: to ``-o`` (atomically, see ``write_all``; text as UTF-8, its terminal
+    controls made visible by ``escape.visible``) or to ``stdout``,
     a stream the caller passes (text for ``str``, binary for ``bytes``), since library code does
     not print."""
+    if isinstance(data, str):
+        data = visible(data)
     if output is None:
         stdout.write(data)
         stdout.flush()

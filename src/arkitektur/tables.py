@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import datetime as dt
 import io
 import re
@@ -52,12 +53,14 @@ def text_table(headers: Sequence[str] | None, rows: Sequence[Sequence], indent: 
 
 
 def _md(value) -> str:
-    text = cell(value)
+    """User text as the inside of a table cell: HTML escaped (a label is data, never markup),
+    backslashes and pipes escaped, line breaks as ``<br>`` – the one markup a cell gets."""
+    text = html.escape(cell(value), quote=False)
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
-    """A GitHub-flavoured Markdown table (pipes escaped, line breaks as ``<br>``)."""
+    """A GitHub-flavoured Markdown table (HTML and pipes escaped, line breaks as ``<br>``)."""
     lines = ["| " + " | ".join(_md(h) for h in headers) + " |",
              "|" + "|".join("---" for _ in headers) + "|"]
     for r in rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
+from ..escape import clean
 from ._common import title, where
 
 
@@ -23,16 +24,17 @@ def render(result, *, lang: str = "da", catalogue=None) -> str:
         if not findings:
             ET.SubElement(suite, "testcase", classname=rid, name="ingen fund" if lang == "da" else "no findings")
         for f in findings:
-            case = ET.SubElement(suite, "testcase", classname=rid, name=f"{f.label or f.focus} <{f.focus}>",
+            # XML 1.0 cannot hold control characters, not even escaped: labels are cleaned of them.
+            case = ET.SubElement(suite, "testcase", classname=rid, name=clean(f"{f.label or f.focus} <{f.focus}>"),
                                  file=f.file or "", line=str(f.line or ""))
             if f.severity.label in ("violation", "warning"):
                 n_fail += 1
-                failure = ET.SubElement(case, "failure", type=f.severity.label, message=f.message)
-                failure.text = f"{where(f)}: {f.message}"
+                failure = ET.SubElement(case, "failure", type=f.severity.label, message=clean(f.message))
+                failure.text = clean(f"{where(f)}: {f.message}")
             else:
                 out = ET.SubElement(case, "system-out")
-                out.text = f"{where(f)}: info: {f.message}" + (
-                    f" (dispensation {f.dispensation})" if f.dispensation else "")
+                out.text = clean(f"{where(f)}: info: {f.message}" + (
+                    f" (dispensation {f.dispensation})" if f.dispensation else ""))
         cases = max(1, len(findings))
         suite.set("tests", str(cases))
         suite.set("failures", str(n_fail))

@@ -145,6 +145,8 @@ def read_csv(path: Path) -> Table:
 
 def write_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
     from openpyxl import Workbook
+
+    from ..escape import visible
     from openpyxl.styles import Font
 
     wb = Workbook()
@@ -157,8 +159,8 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
         ws.append(headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
+        for row in rows:  # a control character cannot be stored in a worksheet: shown as \uXXXX
+            ws.append([visible(v) if isinstance(v, str) else v for v in row])
         for row in ws.iter_rows(min_row=2):
             for cell in row:
                 if isinstance(cell.value, str) and cell.value.startswith(RISKY_START):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Characters XML 1.0 cannot carry at all, not even as a character reference: written as a visible
+# \uXXXX, as the other outputs do (escape.visible), so a label never makes the file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _text(s: str) -> str:
+    s = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
     return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
