@@ -31,9 +31,21 @@ def find_config(paths: list[Path]) -> Path | None:
         start = start.parent
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError as exc:  # a folder on the way up that may not be searched (no x right)
+            raise _unreadable(candidate, exc) from None
     return None
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        f"kan ikke læse {CONFIG_NAME}: {exc.strerror}. Giv læseadgang til filen og dens mappe.",
+        f"cannot read {CONFIG_NAME}: {exc.strerror}. Grant read access to the file and its folder.",
+        code="ARK-E11",
+        file=str(path),
+    )
 
 
 def parse_date(text: str, *, what: str = "--as-of") -> dt.date:
@@ -53,6 +65,8 @@ def load_config(paths: list[Path]) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(
             f"kan ikke læse {CONFIG_NAME}: {exc}",

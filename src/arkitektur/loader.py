@@ -9,6 +9,7 @@ so it is never used on user input.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,13 +66,21 @@ class Repository:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Every ``.ttl`` file under the given paths, in a stable order."""
+    """Every ``.ttl`` file under the given paths, in a stable order.
+
+    A folder or file that cannot be read, or a link to nothing, stops the command (ARK-E04,
+    ARK-E05): skipping it would check part of the models and give a wrong answer that looks right
+    (issue 13). Hidden files and folders (``.git``, editor locks such as ``.#x.ttl``, the temporary
+    ``.x.ttl.XXXX.tmp`` files that fmt and import write before renaming) are not models.
+    """
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.ttl") if q.is_file()))
+            found.extend(sorted(_walk(p)))
         elif p.is_file():
             found.append(p)
+        elif p.is_symlink():
+            raise _dangling(p)
         else:
             raise InputError(
                 "stien findes ikke.",
@@ -87,6 +96,44 @@ def discover(paths: list[Path]) -> list[Path]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def _walk(top: Path):
+    """The ``.ttl`` files under ``top``, following linked folders once each (a link loop ends)."""
+
+    def refuse(exc: OSError):
+        raise InputError(
+            f"kan ikke læse mappen: {exc.strerror}. Giv læseadgang, eller angiv kun de mapper, der skal tjekkes.",
+            f"cannot read the folder: {exc.strerror}. Grant read access, or name only the folders to check.",
+            code="ARK-E04",
+            file=exc.filename or str(top),
+        )
+
+    visited: set[tuple[int, int]] = set()
+    for folder, dirnames, filenames in os.walk(top, onerror=refuse, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in visited:
+            dirnames[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.startswith(".") or not name.endswith(".ttl"):
+                continue
+            path = Path(folder, name)
+            if path.is_file():  # unreadable: _read stops with ARK-E01 naming it
+                yield path
+            elif path.is_symlink() and not path.exists():
+                raise _dangling(path)
+
+
+def _dangling(path: Path) -> InputError:
+    return InputError(
+        f"symbolsk link til noget, der ikke findes ({os.readlink(path)}). Ret eller slet linket.",
+        f"symbolic link to something that does not exist ({os.readlink(path)}). Fix or remove the link.",
+        code="ARK-E05",
+        file=str(path),
+    )
 
 
 def _decode(path: Path, data: bytes, display: str) -> str:

@@ -1,0 +1,137 @@
+"""Fjendtligt input, der ikke kan læses / input that cannot be read gives a clear error, never a crash (issue 13).
+
+Each case runs the real console command in a child process (tests/hostile.py) and asserts the exit
+code, that stderr holds no traceback, and that no file changed.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hostile import Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
+
+# -- running without the right to read what chmod forbids ---------------------------------------
+
+_PR_CAPBSET_DROP = 24
+_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH = 1, 2
+
+
+def _drop_file_capabilities() -> None:  # runs in the child, between fork and exec
+    """Root ignores chmod through two capabilities; drop them from the bounding set, so that the
+    program exec'd next runs as root without them (the interpreter under /root stays reachable,
+    which it would not be for an unprivileged uid)."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (_CAP_DAC_OVERRIDE, _CAP_DAC_READ_SEARCH):
+        if libc.prctl(_PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def _can_drop() -> bool:
+    try:
+        subprocess.run(["true"], preexec_fn=_drop_file_capabilities, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return True
+
+
+def run_unprivileged(*args, cwd: Path | None = None) -> Run:
+    """``arkitektur ARGS`` by a user whom chmod binds (as root: without the DAC capabilities)."""
+    if is_root() and not _can_drop():
+        pytest.skip("kører som root uden CAP_SETPCAP: chmod 000 kan ikke håndhæves / root without CAP_SETPCAP")
+    proc = subprocess.run([str(_ARKITEKTUR), *map(str, args)], cwd=cwd,
+                          env={**os.environ, "COLUMNS": "100"}, capture_output=True, text=True,
+                          errors="replace", timeout=120,
+                          preexec_fn=_drop_file_capabilities if is_root() else None)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+QUERY = "foelsomme-data"
+
+
+@pytest.fixture
+def models(tmp_path) -> Path:
+    return copy_models(tmp_path)
+
+
+# -- 1. unreadable files and folders, dangling links, temporary files ----------------------------
+
+def test_unreadable_folder_is_refused_not_skipped(models):
+    folder = models / "viborg"
+    folder.chmod(0o000)
+    try:
+        before = snapshot(models)
+        r = run_unprivileged("check", models)
+        assert_refused(r, "ARK-E04", str(folder))
+        assert snapshot(models) == before
+    finally:
+        folder.chmod(0o755)
+
+
+def test_unreadable_file_is_refused(models):
+    target = models / "viborg" / "kontrakter.ttl"
+    assert target.exists()
+    target.chmod(0o000)
+    try:
+        before = snapshot(models)
+        for args in (("check", models), ("fmt", "--check", models), ("query", QUERY, models)):
+            r = run_unprivileged(*args)
+            assert_refused(r, "ARK-E01", str(target))
+        assert snapshot(models) == before
+    finally:
+        target.chmod(0o644)
+
+
+def test_unreadable_config_is_refused(models):
+    config = models / "arkitektur.toml"
+    config.chmod(0o000)
+    try:
+        before = snapshot(models)
+        r = run_unprivileged("check", models)
+        assert_refused(r, "ARK-E11", str(config))
+        assert snapshot(models) == before
+    finally:
+        config.chmod(0o644)
+
+
+def test_dangling_symlink_is_refused(models):
+    link = models / "samarbejde" / "forsvundet.ttl"
+    link.symlink_to("findes-ikke.ttl")
+    before = snapshot(models)
+    r = run("check", models)
+    assert_refused(r, "ARK-E05", str(link), "findes-ikke.ttl")
+    r = run("check", link)
+    assert_refused(r, "ARK-E05", str(link))
+    assert snapshot(models) == before
+
+
+def test_hidden_and_temporary_files_are_not_models(models):
+    clean = run("check", models)
+    assert clean.code == 1, str(clean)  # the example models hold violations on purpose
+    folder = models / "viborg"
+    (folder / ".systemer.ttl.k3j4h5.tmp").write_text("ikke turtle", encoding="utf-8")
+    (folder / ".skjult.ttl").write_text("ikke turtle", encoding="utf-8")
+    (folder / ".#systemer.ttl").symlink_to("root@host.1234:1700000000")  # an Emacs lock file
+    (models / ".git").mkdir()
+    (models / ".git" / "x.ttl").write_text("ikke turtle", encoding="utf-8")
+    before = snapshot(models)
+    r = run("check", models)
+    assert r.code == 1, str(r)
+    assert_no_traceback(r)
+    assert r.out.splitlines()[-1] == clean.out.splitlines()[-1]  # same 19 files, same findings
+    assert snapshot(models) == before
+
+
+def test_folder_link_loop_ends(models):
+    (models / "viborg" / "sløjfe").symlink_to("..", target_is_directory=True)
+    before = snapshot(models)
+    r = run("check", models, timeout=60)
+    assert r.code == 1, str(r)
+    assert_no_traceback(r)
+    assert "19 filer" in r.out
+    assert snapshot(models) == before
