@@ -135,3 +135,61 @@ def test_folder_link_loop_ends(models):
     assert_no_traceback(r)
     assert "19 filer" in r.out
     assert snapshot(models) == before
+
+
+# -- 2. a token larger than the parser's 16 MiB buffer -------------------------------------------
+
+@pytest.fixture(scope="module")
+def huge_literal(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("stor") / "models"
+    folder.mkdir()
+    big = "x" * (17 * 1024 * 1024)
+    (folder / "stor.ttl").write_text(
+        f'@prefix ex: <http://example.org/> .\nex:a ex:p "ok" .\n\nex:b ex:p "{big}" .\n', encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("args", [("check",), ("fmt", "--check"), ("fmt",), ("query", QUERY), ("ontology",)])
+def test_token_over_16_mib_is_refused_at_its_line(huge_literal, args):
+    before = snapshot(huge_literal)
+    r = run(*args, huge_literal)
+    assert_refused(r, "ARK-E06", f"{huge_literal / 'stor.ttl'}:4:11:")
+    assert snapshot(huge_literal) == before
+
+
+def test_too_large_finds_the_oversized_token_fast():
+    from arkitektur.loader import too_large
+
+    big = 17 * 1024 * 1024
+    cases = {
+        "iri": (f"<http://x/{'a' * big}> <http://x/p> 1 .", (1, 1)),
+        "long string": ('<http://x/a> <http://x/p> """' + "a\n" * (big // 2) + '""" .', (1, 27)),
+        "name": (f"@prefix ex: <http://x/> .\nex:{'a' * big} ex:p 1 .", (2, 1)),
+        "comment": (f"@prefix ex: <http://x/> .\n#{'c' * big}\nex:b ex:p 2 .", (2, 1)),
+        "escaped quote": ('<http://x/a> <http://x/p> "\\"' + "b" * big + '" .', (1, 27)),
+    }
+    for name, (text, (line, column)) in cases.items():
+        err = too_large(text, "f.ttl")
+        assert (err.code, err.line, err.column) == ("ARK-E06", line, column), name
+
+
+def test_hermit_gets_a_digest_of_a_long_string():
+    """HermiT's time grows with the square of a literal's length; the content never matters."""
+    from rdflib import Graph, Literal, URIRef
+
+    from arkitektur.reasoning import _prepare, _Schema
+
+    ex = "http://example.org/"
+    g = Graph()
+    long_a, long_b = "a" * 100_000, "a" * 99_999 + "b"
+    g.add((URIRef(ex + "x"), URIRef(ex + "p"), Literal(long_a)))
+    g.add((URIRef(ex + "y"), URIRef(ex + "p"), Literal(long_a)))
+    g.add((URIRef(ex + "z"), URIRef(ex + "p"), Literal(long_b, lang="da")))
+    g.add((URIRef(ex + "z"), URIRef(ex + "q"), Literal("kort")))
+    work, ill = _prepare(g, _Schema(g))
+    assert not ill
+    values = {str(s)[len(ex):]: o for s, p, o in work if str(p) == ex + "p"}
+    assert max(len(o) for o in work.objects()) < 200
+    assert values["x"] == values["y"] != values["z"]
+    assert values["z"].language == "da"
+    assert Literal("kort") in set(work.objects())

@@ -152,6 +152,45 @@ def _decode(path: Path, data: bytes, display: str) -> str:
         ) from None
 
 
+# pyoxigraph (oxttl) holds one token in a buffer of at most 16 MiB and raises MemoryError beyond it.
+PARSER_TOKEN_LIMIT = 16 * 1024 * 1024
+# Token extents only, for finding the oversized one: each alternative is an unrolled loop, so a
+# token of many MiB is one fast match (the lexer's per-character alternatives take a minute).
+_EXTENT = re.compile(
+    r"""[ \t\r\n]+|#[^\r\n]*|<[^>\\\n]*(?:\\.[^>\\\n]*)*>"""
+    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|$)'''
+    r"""|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|$)"""
+    r"""|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"?|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'?"""
+    r"""|[^ \t\r\n"'<#;,\[\]()]+|.""",
+    re.S,
+)
+
+
+def too_large(text: str, display: str) -> InputError:
+    """The error for text whose parse stopped at the parser's token limit, at the oversized token."""
+    line = column = None
+    longest = None
+    for m in _EXTENT.finditer(text):
+        size = m.end() - m.start()
+        if size * 4 <= PARSER_TOKEN_LIMIT and longest is not None:
+            continue  # cannot be it, even as four-byte UTF-8
+        if longest is None or size > longest[1] - longest[0]:
+            longest = (m.start(), m.end())
+        if len(m.group().encode("utf-8")) > PARSER_TOKEN_LIMIT:
+            break
+    if longest is not None and longest[1] - longest[0] > 1024:
+        at = longest[0]
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return InputError(
+        "en enkelt værdi (literal, IRI, navn eller kommentar) fylder over 16 MiB, mere end "
+        "Turtle-læseren kan rumme. Del den op, eller læg indholdet uden for modellen og henvis til det.",
+        "a single value (literal, IRI, name or comment) is over 16 MiB, more than the Turtle parser "
+        "can hold. Split it, or keep the content outside the model and refer to it.",
+        code="ARK-E06", file=display, line=line, column=column,
+    )
+
+
 _REASONS_DA = [
     (re.compile(r"The prefix (\S*) has not been declared"), "præfikset {0} er ikke erklæret (mangler @prefix)"),
     (re.compile(r"No scheme found in an absolute IRI"), "relativ IRI uden @base: skriv den fulde IRI eller erklær @base"),
@@ -190,6 +229,8 @@ def parse_file(path: Path, display: str | None = None) -> ParsedFile | None:
         raise InputError(
             da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset
         ) from None
+    except MemoryError:
+        raise too_large(text, display) from None
     if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
         try:
             scan_subjects(display, text, {})  # raises at the first RDF 1.2 token
@@ -354,6 +395,8 @@ def _load_model(store: ox.Store, body: bytes, display: str) -> None:
     except SyntaxError as exc:
         da, en = _reason(str(exc))
         raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
+    except MemoryError:
+        raise too_large(body.decode("utf-8"), display) from None
 
 
 def _raise_first(loads: list) -> None:
