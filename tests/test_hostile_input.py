@@ -193,3 +193,21 @@ def test_hermit_gets_a_digest_of_a_long_string():
     assert values["x"] == values["y"] != values["z"]
     assert values["z"].language == "da"
     assert Literal("kort") in set(work.objects())
+
+
+# -- 3. a \u escape that makes an IRI invalid ----------------------------------------------------
+
+@pytest.mark.parametrize("statement, column", [
+    ('<http://x/a\\u0020b> ex:p "x" .', 1),
+    ('ex:a ex:q 1 . <http://x/a\\u003eb> ex:p 1 .', 15),
+    ('ex:b ex:p <http://x/a\\u0020b> .', 11),
+])
+@pytest.mark.parametrize("args", [("check",), ("query", QUERY), ("fmt", "--check"), ("ontology",)])
+def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, column, args):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    (folder / "a.ttl").write_text(f'@prefix ex: <http://x/> .\nex:a ex:p "ok" .\n\n{statement}\n', encoding="utf-8")
+    before = snapshot(folder)
+    r = run(*args, folder)
+    assert_refused(r, "ARK-E02", f"{folder / 'a.ttl'}:4:{column}:", "IRI")
+    assert snapshot(folder) == before

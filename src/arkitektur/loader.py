@@ -419,7 +419,11 @@ def _subject_marks(subjects) -> tuple[bytes, list]:
     for iri in subjects:
         spelled = nt_iri(iri)
         if spelled is None:
-            quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AFL.Modelemne))))
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:  # not an IRI (a \u0020 escape): its file's load fails with ARK-E02
+                continue
+            quads.append(ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AFL.Modelemne))))
         else:
             lines.append(spelled + tail)
     return "".join(lines).encode("utf-8"), quads
