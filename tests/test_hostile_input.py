@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -211,3 +212,53 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
     r = run(*args, folder)
     assert_refused(r, "ARK-E02", f"{folder / 'a.ttl'}:4:{column}:", "IRI")
     assert snapshot(folder) == before
+
+
+# -- 4. dates: only YYYY-MM-DD, and the ends of the calendar -------------------------------------
+
+@pytest.mark.parametrize("value", ["2016-W22-3", "20160601", "2016-06-01T10:00:00", "2016-6-1", "２０１６-06-01"])
+@pytest.mark.parametrize("command", [("check",), ("render", "roadmap"), ("roadmap",), ("query", QUERY)])
+def test_as_of_option_takes_only_a_calendar_date(models, value, command):
+    before = snapshot(models)
+    r = run(*command, "--as-of", value, models)
+    assert_refused(r, "ARK-E10", value)
+    assert snapshot(models) == before
+
+
+@pytest.mark.parametrize("toml_value", ["2016-06-01T10:00:00", "2016-06-01T10:00:00Z", "20160601",
+                                        '"20160601"', '"2016-W22-3"', "10:00:00", "[2016]"])
+def test_as_of_in_config_takes_only_a_calendar_date(models, toml_value):
+    config = models / "arkitektur.toml"
+    config.write_text(f"as_of = {toml_value}\n", encoding="utf-8")
+    before = snapshot(models)
+    r = run("check", models)
+    assert_refused(r, "ARK-E10", "as_of")
+    assert snapshot(models) == before
+
+
+def test_as_of_as_a_toml_date_still_works(models):
+    (models / "arkitektur.toml").write_text("as_of = 2016-06-01\n", encoding="utf-8")
+    r = run("check", models)
+    assert r.code == 1, str(r)
+    assert_no_traceback(r)
+    assert "pr. 2016-06-01" in r.out
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_dates_at_the_ends_of_the_calendar(models, tmp_path, day):
+    """--as-of and model dates at year 1 or 9999 ("forever") draw and report; nothing overflows."""
+    n = 0
+    for path in sorted(models.rglob("*.ttl")):
+        text = path.read_text(encoding="utf-8")
+        text, k = re.subn(r'"\d{4}-\d\d-\d\d"\^\^xsd:date', f'"{day}"^^xsd:date', text)
+        n += k
+        path.write_text(text, encoding="utf-8")
+    assert n > 50
+    before = snapshot(models)
+    for args in (("render", "roadmap", "--as-of", day), ("render", "roadmap"), ("roadmap", "--as-of", day),
+                 ("report", "--as-of", day, "-o", tmp_path / f"pakke{day}")):
+        r = run(*args, models)
+        assert r.code == 0, f"{args}\n{r}"
+        assert_no_traceback(r)
+    assert (tmp_path / f"pakke{day}" / "index.html").is_file()
+    assert snapshot(models) == before

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +49,14 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
     )
 
 
+# Only the calendar date YYYY-MM-DD: date.fromisoformat also takes 20160601 and 2016-W22-3.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str, *, what: str = "--as-of") -> dt.date:
     try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise UsageError(
@@ -75,7 +82,7 @@ def load_config(paths: list[Path]) -> Config:
             file=str(path),
         ) from None
     as_of = data.get("as_of")
-    if isinstance(as_of, dt.date):
+    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):  # TOML local date
         parsed = as_of
     elif as_of is None:
         parsed = None
