@@ -7,6 +7,7 @@ code, that stderr holds no traceback, and that no file changed.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import re
 import subprocess
@@ -262,3 +263,34 @@ def test_dates_at_the_ends_of_the_calendar(models, tmp_path, day):
         assert_no_traceback(r)
     assert (tmp_path / f"pakke{day}" / "index.html").is_file()
     assert snapshot(models) == before
+
+
+# -- 5. diff --base where a revision holds a file name that is not UTF-8 -------------------------
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=repo,
+                   check=True, capture_output=True)
+
+
+def test_diff_with_a_file_name_that_is_not_utf8(models):
+    repo = models.parent
+    old, odd = bytes(models / "viborg" / "kontrakter.ttl"), bytes(models / "viborg" / "kontrakt\udce6r.ttl")
+    os.rename(old, odd)  # the bytes 'kontrakt\xe6r.ttl' (Latin-1 æ), as a Windows zip might leave it
+    _git(repo, "init", "-q")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "base")
+    text = Path(os.fsdecode(odd)).read_text(encoding="utf-8")
+    Path(os.fsdecode(odd)).write_text(text.replace("ark:leverandoer ", "ark:leverandoerX ", 1), encoding="utf-8")
+    before = snapshot(repo)
+    outputs = {}
+    for fmt in ("text", "json", "markdown"):
+        # strict: what a UTF-8 locale other than C.UTF-8 gives sys.stdout
+        r = run("diff", "--base", "HEAD", "--format", fmt, models, cwd=repo, env={"PYTHONIOENCODING": "utf-8:strict"})
+        assert r.code == 0, str(r)
+        assert_no_traceback(r)
+        outputs[fmt] = r.out
+    assert "kontrakt\\xe6r.ttl" in outputs["text"]
+    assert "ark:leverandoerX" in outputs["text"]
+    files = [f["file"] for f in json.loads(outputs["json"])["findings"]["appeared"]]
+    assert any(f.endswith("kontrakt\\xe6r.ttl") for f in files), files
+    assert snapshot(repo) == before
