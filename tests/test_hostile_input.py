@@ -10,13 +10,14 @@ import ctypes
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from hostile import Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
+from hostile import MODELS, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
 
 # -- running without the right to read what chmod forbids ---------------------------------------
 
@@ -294,3 +295,67 @@ def test_diff_with_a_file_name_that_is_not_utf8(models):
     files = [f["file"] for f in json.loads(outputs["json"])["findings"]["appeared"]]
     assert any(f.endswith("kontrakt\\xe6r.ttl") for f in files), files
     assert snapshot(repo) == before
+
+
+# -- 6. ArchiMate and xlsx import: a bad language tag, a lying zip, an injected --base -----------
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """An ArchiMate exchange file and an xlsx exported from the example models."""
+    folder = tmp_path_factory.mktemp("eksport")
+    for kind, name in (("archimate", "m.xml"), ("xlsx", "m.xlsx")):
+        r = run("export", kind, "-o", folder / name, MODELS)
+        assert r.code == 0, str(r)
+    return folder
+
+
+def test_archimate_invalid_language_tag_is_reported_not_a_crash(exported, tmp_path):
+    text = (exported / "m.xml").read_text(encoding="utf-8")
+    at = text.index('xml:lang="da"', text.index("<elements>"))
+    (tmp_path / "bad.xml").write_text(text[:at] + 'xml:lang="d@a"' + text[at + 13:], encoding="utf-8")
+    r = run("import", "archimate", tmp_path / "bad.xml", "-o", tmp_path / "ud.ttl")
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert "xml:lang='d@a'" in r.out + r.err
+    after = snapshot(tmp_path)
+    r = run("check", tmp_path / "ud.ttl")
+    assert r.code in (0, 1), str(r)
+    assert_no_traceback(r)
+    assert snapshot(tmp_path) == after
+
+
+def _lie_about_size(data: bytes, member: bytes, factor: float) -> bytes:
+    """The zip with ``member``'s uncompressed size in both headers multiplied by ``factor``."""
+    out = bytearray(data)
+    pos = out.find(b"PK\x01\x02")
+    while pos != -1:
+        (n,) = struct.unpack("<H", out[pos + 28:pos + 30])
+        if bytes(out[pos + 46:pos + 46 + n]) == member:
+            (size,) = struct.unpack("<I", out[pos + 24:pos + 28])
+            (local,) = struct.unpack("<I", out[pos + 42:pos + 46])
+            new = struct.pack("<I", int(size * factor))
+            out[pos + 24:pos + 28] = new
+            out[local + 22:local + 26] = new
+        pos = out.find(b"PK\x01\x02", pos + 4)
+    return bytes(out)
+
+
+def test_xlsx_whose_directory_lies_is_refused(exported, tmp_path):
+    bad = tmp_path / "lyver.xlsx"
+    bad.write_bytes(_lie_about_size((exported / "m.xlsx").read_bytes(), b"xl/worksheets/sheet1.xml", 0.5))
+    before = snapshot(tmp_path)
+    r = run("import", "xlsx", bad, "-o", tmp_path / "ud.ttl")
+    assert_refused(r, "ARK-E73", str(bad), "sheet1.xml")
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize("base", ["http://x/> <http://evil/", "relativ/sti/", "http://x/a b/", ""])
+def test_import_base_must_be_an_absolute_iri(exported, tmp_path, base):
+    (tmp_path / "tom.csv").write_text("Navn\n", encoding="utf-8")
+    (tmp_path / "kitos").mkdir()
+    before = snapshot(tmp_path)
+    for args in (("archimate", exported / "m.xml"), ("xlsx", exported / "m.xlsx"), ("csv", tmp_path / "tom.csv"),
+                 ("kitos", "--fra-fil", tmp_path / "kitos", "--org", "00000000-0000-0000-0000-000000000000")):
+        r = run("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
+        assert_refused(r, "ARK-E87", "--base")
+    assert snapshot(tmp_path) == before
