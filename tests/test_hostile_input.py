@@ -359,3 +359,24 @@ def test_import_base_must_be_an_absolute_iri(exported, tmp_path, base):
         r = run("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
         assert_refused(r, "ARK-E87", "--base")
     assert snapshot(tmp_path) == before
+
+
+# -- 7. export of a price no number cell can hold ------------------------------------------------
+
+def test_export_of_inf_nan_and_huge_prices(models, tmp_path):
+    path = models / "silkeborg" / "kontrakter.ttl"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (('"520000"', '"INF"'), ('"300000"', '"NaN"'), ('"140000"', '"1e999999"')):
+        assert old in text
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    before = snapshot(models)
+    for kind, target in (("csv", tmp_path / "csv"), ("xlsx", tmp_path / "k.xlsx")):
+        r = run("export", kind, "-o", target, models)
+        assert r.code == 0, str(r)
+        assert_no_traceback(r)
+        assert "aarligPris" in r.out + r.err and "INF" in r.out + r.err  # said in the loss report
+    rows = (tmp_path / "csv" / "kontrakter.csv").read_text(encoding="utf-8-sig")
+    for value in (";INF;", ";NaN;", ";1e999999;", ";450000;"):
+        assert value in rows, value
+    assert snapshot(models) == before
