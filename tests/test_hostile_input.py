@@ -10,6 +10,7 @@ import ctypes
 import json
 import os
 import re
+import shutil
 import struct
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import MODELS, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
+from hostile import MODELS, ROOT, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
 
 # -- running without the right to read what chmod forbids ---------------------------------------
 
@@ -380,3 +381,51 @@ def test_export_of_inf_nan_and_huge_prices(models, tmp_path):
     for value in (";INF;", ";NaN;", ";1e999999;", ";450000;"):
         assert value in rows, value
     assert snapshot(models) == before
+
+
+# -- 8. KITOS: entries without a uuid, roles that are not a list, hand-written comments ---------
+
+KITOS_V1 = ROOT / "tests" / "data" / "interchange" / "kitos" / "v1"
+KITOS_ORG = "0f000000-0000-4000-8000-000000000740"
+
+
+def _kitos(folder: Path, out: Path) -> Run:
+    return run("import", "kitos", "--fra-fil", folder, "--org", KITOS_ORG, "--as-of", "2019-06-01", "-o", out)
+
+
+def test_kitos_entries_dropped_or_roles_lost_are_reported(tmp_path):
+    data = tmp_path / "kitos"
+    shutil.copytree(KITOS_V1, data)
+    path = data / "it-system-usages.json"
+    usages = json.loads(path.read_text(encoding="utf-8"))
+    orphan = json.loads(json.dumps(usages[0]))
+    orphan["uuid"] = None
+    usages[1]["roles"] = "x"
+    usages.append(orphan)
+    path.write_text(json.dumps(usages), encoding="utf-8")
+    before = snapshot(data)
+    r = _kitos(data, tmp_path / "ud" / "kitos.ttl")
+    assert r.code == 0, str(r)
+    assert_no_traceback(r)
+    assert "it-system-usages uden gyldig uuid" in r.out and "roles" in r.out, r.out
+    assert "roles er ikke en liste" in r.out and '"x"' in r.out, r.out
+    assert snapshot(data) == before
+
+
+def test_kitos_reimport_keeps_hand_written_comments(tmp_path):
+    out = tmp_path / "ud" / "kitos.ttl"
+    r = _kitos(KITOS_V1, out)
+    assert r.code == 0, str(r)
+    text = out.read_text(encoding="utf-8")
+    cut = text.index("\n\n", text.index("@prefix")) + 2
+    out.write_text(text[:cut] + "# Aftalt med Jens 2019: SBSYS udfases.\n" + text[cut:]
+                   + "#bemærk: kontrakten genforhandles\n", encoding="utf-8")
+    for _ in range(2):  # and again: kept once, not duplicated
+        r = _kitos(KITOS_V1, out)
+        assert r.code == 0, str(r)
+        assert_no_traceback(r)
+        assert "2 håndskrevne kommentarer" in r.out, r.out
+        text = out.read_text(encoding="utf-8")
+        assert text.count("# Aftalt med Jens 2019: SBSYS udfases.\n") == 1, text[:2000]
+        assert text.count("# bemærk: kontrakten genforhandles\n") == 1, text[:2000]
+    assert run("check", out).code in (0, 1)
