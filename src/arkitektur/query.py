@@ -12,7 +12,9 @@ description``); the named queries ship in ``arkitektur/queries/``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -25,7 +27,6 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from . import tables
 from .errors import InputError, UsageError
 from .namespaces import XSD
 
@@ -311,8 +312,12 @@ def render(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None
         data = [{v: _json_value(t) for v, t in zip(result.variables, row)} for row in result.rows]
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        return tables.csv_table(result.variables, [[_plain(t) for t in row] for row in result.rows],
-                                lineterminator="\n")
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(result.variables)
+        for row in result.rows:
+            writer.writerow([_plain(t) for t in row])
+        return buf.getvalue()
     cells = [[_compact(t, prefixes or {}) for t in row] for row in result.rows]
     widths = [len(v) for v in result.variables]
     for row in cells:

@@ -5,14 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
 import unicodedata
 from collections.abc import Sequence
-
-# A spreadsheet runs a cell that begins with one of these as a formula (CSV/formula injection,
-# e.g. a label ``=HYPERLINK("http://evil","x")``); such text gets a leading apostrophe.
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def cell(value) -> str:
@@ -65,23 +59,11 @@ def markdown_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
     return "\n".join(lines)
 
 
-def csv_cell(value) -> str:
-    """A value as CSV text that no spreadsheet runs as a formula: text that begins with
-    ``= + - @``, tab or CR gets a leading apostrophe (which the spreadsheet shows as text and our
-    own import removes); a plain number such as ``-5`` or ``+1.5e3`` stays as it is."""
-    text = cell(value)
-    if text.startswith(RISKY_START) and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def csv_table(headers: Sequence[str], rows: Sequence[Sequence], *, delimiter: str = ",",
-              lineterminator: str = "\r\n") -> str:
-    """CSV (RFC 4180 by default: comma, double quotes, CRLF line ends), one header line; every
-    cell guarded by ``csv_cell``. The one CSV writer of every command."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator=lineterminator, quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([csv_cell(h) for h in headers])
+def csv_table(headers: Sequence[str], rows: Sequence[Sequence]) -> str:
+    """RFC 4180 CSV (comma, double quotes, CRLF line ends), one header line."""
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([cell(h) for h in headers])
     for r in rows:
-        writer.writerow([csv_cell(v) for v in r])
+        writer.writerow([cell(v) for v in r])
     return buf.getvalue()

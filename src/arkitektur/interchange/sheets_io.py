@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..tables import RISKY_START, csv_table
 from .safety import HostileInput, check_zip, read_capped
 
+RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_AFTER_SIGN = re.compile(r"[A-Za-z_]+\s*\(|[!|]|^\s*[A-Za-z]+\d+\s*[-+*/]")
 
 
@@ -47,6 +47,10 @@ def unescape(text: str) -> str:
     if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
         return text[1:]
     return text
+
+
+def escape_csv(text: str) -> str:
+    return "'" + text if text.startswith(RISKY_START) else text
 
 
 def _refuse(origin: str, where: str, value: str):
@@ -173,6 +177,9 @@ def write_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
 
 
 def write_csv(headers: list[str], rows: list[list], delimiter: str = ";") -> bytes:
-    # tables.csv_table is the one guarded CSV writer; export adds the BOM that Excel needs.
-    text = csv_table(headers, [["" if v is None else str(v) for v in row] for row in rows], delimiter=delimiter)
-    return ("\ufeff" + text).encode("utf-8")
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(headers)
+    for row in rows:
+        w.writerow(["" if v is None else escape_csv(str(v)) for v in row])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
