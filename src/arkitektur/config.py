@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,13 +32,31 @@ def find_config(paths: list[Path]) -> Path | None:
         start = start.parent
     for folder in (start, *start.parents):
         candidate = folder / CONFIG_NAME
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError as exc:  # a folder on the way up that may not be searched (no x right)
+            raise _unreadable(candidate, exc) from None
     return None
+
+
+def _unreadable(path: Path, exc: OSError) -> InputError:
+    return InputError(
+        f"kan ikke læse {CONFIG_NAME}: {exc.strerror}. Giv læseadgang til filen og dens mappe.",
+        f"cannot read {CONFIG_NAME}: {exc.strerror}. Grant read access to the file and its folder.",
+        code="ARK-E11",
+        file=str(path),
+    )
+
+
+# Only the calendar date YYYY-MM-DD: date.fromisoformat also takes 20160601 and 2016-W22-3.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def parse_date(text: str, *, what: str = "--as-of") -> dt.date:
     try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
         raise UsageError(
@@ -53,6 +72,8 @@ def load_config(paths: list[Path]) -> Config:
         return Config()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise _unreadable(path, exc) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise InputError(
             f"kan ikke læse {CONFIG_NAME}: {exc}",
@@ -61,7 +82,7 @@ def load_config(paths: list[Path]) -> Config:
             file=str(path),
         ) from None
     as_of = data.get("as_of")
-    if isinstance(as_of, dt.date):
+    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):  # TOML local date
         parsed = as_of
     elif as_of is None:
         parsed = None

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from . import files, fmt_render, fmt_syntax
 from .errors import ArkitekturError, InputError
-from .loader import _decode, _reason, discover
+from .loader import _decode, _reason, discover, too_large
 from .turtle_lexer import LexError
 
 
@@ -36,6 +36,8 @@ def _parse(text: str, base_iri: str | None, display: str | None) -> ox.Dataset:
     except SyntaxError as exc:
         da, en = _reason(str(exc))
         raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
+    except MemoryError:  # a token over the parser's 16 MiB buffer
+        raise too_large(text, display) from None
 
 
 def _canonical(ds: ox.Dataset) -> ox.Dataset:

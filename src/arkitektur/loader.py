@@ -9,6 +9,7 @@ so it is never used on user input.
 from __future__ import annotations
 
 import bisect
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,13 +66,21 @@ class Repository:
 
 
 def discover(paths: list[Path]) -> list[Path]:
-    """Every ``.ttl`` file under the given paths, in a stable order."""
+    """Every ``.ttl`` file under the given paths, in a stable order.
+
+    A folder or file that cannot be read, or a link to nothing, stops the command (ARK-E04,
+    ARK-E05): skipping it would check part of the models and give a wrong answer that looks right
+    (issue 13). Hidden files and folders (``.git``, editor locks such as ``.#x.ttl``, the temporary
+    ``.x.ttl.XXXX.tmp`` files that fmt and import write before renaming) are not models.
+    """
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
-            found.extend(sorted(q for q in p.rglob("*.ttl") if q.is_file()))
+            found.extend(sorted(_walk(p)))
         elif p.is_file():
             found.append(p)
+        elif p.is_symlink():
+            raise _dangling(p)
         else:
             raise InputError(
                 "stien findes ikke.",
@@ -89,6 +98,44 @@ def discover(paths: list[Path]) -> list[Path]:
     return unique
 
 
+def _walk(top: Path):
+    """The ``.ttl`` files under ``top``, following linked folders once each (a link loop ends)."""
+
+    def refuse(exc: OSError):
+        raise InputError(
+            f"kan ikke læse mappen: {exc.strerror}. Giv læseadgang, eller angiv kun de mapper, der skal tjekkes.",
+            f"cannot read the folder: {exc.strerror}. Grant read access, or name only the folders to check.",
+            code="ARK-E04",
+            file=exc.filename or str(top),
+        )
+
+    visited: set[tuple[int, int]] = set()
+    for folder, dirnames, filenames in os.walk(top, onerror=refuse, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in visited:
+            dirnames[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.startswith(".") or not name.endswith(".ttl"):
+                continue
+            path = Path(folder, name)
+            if path.is_file():  # unreadable: _read stops with ARK-E01 naming it
+                yield path
+            elif path.is_symlink() and not path.exists():
+                raise _dangling(path)
+
+
+def _dangling(path: Path) -> InputError:
+    return InputError(
+        f"symbolsk link til noget, der ikke findes ({os.readlink(path)}). Ret eller slet linket.",
+        f"symbolic link to something that does not exist ({os.readlink(path)}). Fix or remove the link.",
+        code="ARK-E05",
+        file=str(path),
+    )
+
+
 def _decode(path: Path, data: bytes, display: str) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -103,6 +150,45 @@ def _decode(path: Path, data: bytes, display: str) -> str:
             line=line,
             column=col,
         ) from None
+
+
+# pyoxigraph (oxttl) holds one token in a buffer of at most 16 MiB and raises MemoryError beyond it.
+PARSER_TOKEN_LIMIT = 16 * 1024 * 1024
+# Token extents only, for finding the oversized one: each alternative is an unrolled loop, so a
+# token of many MiB is one fast match (the lexer's per-character alternatives take a minute).
+_EXTENT = re.compile(
+    r"""[ \t\r\n]+|#[^\r\n]*|<[^>\\\n]*(?:\\.[^>\\\n]*)*>"""
+    r'''|"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|$)'''
+    r"""|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|$)"""
+    r"""|"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*"?|'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*'?"""
+    r"""|[^ \t\r\n"'<#;,\[\]()]+|.""",
+    re.S,
+)
+
+
+def too_large(text: str, display: str) -> InputError:
+    """The error for text whose parse stopped at the parser's token limit, at the oversized token."""
+    line = column = None
+    longest = None
+    for m in _EXTENT.finditer(text):
+        size = m.end() - m.start()
+        if size * 4 <= PARSER_TOKEN_LIMIT and longest is not None:
+            continue  # cannot be it, even as four-byte UTF-8
+        if longest is None or size > longest[1] - longest[0]:
+            longest = (m.start(), m.end())
+        if len(m.group().encode("utf-8")) > PARSER_TOKEN_LIMIT:
+            break
+    if longest is not None and longest[1] - longest[0] > 1024:
+        at = longest[0]
+        line = text.count("\n", 0, at) + 1
+        column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return InputError(
+        "en enkelt værdi (literal, IRI, navn eller kommentar) fylder over 16 MiB, mere end "
+        "Turtle-læseren kan rumme. Del den op, eller læg indholdet uden for modellen og henvis til det.",
+        "a single value (literal, IRI, name or comment) is over 16 MiB, more than the Turtle parser "
+        "can hold. Split it, or keep the content outside the model and refer to it.",
+        code="ARK-E06", file=display, line=line, column=column,
+    )
 
 
 _REASONS_DA = [
@@ -146,6 +232,8 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
         raise InputError(
             da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset
         ) from None
+    except MemoryError:
+        raise too_large(text, display) from None
     if any(isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple) for q in quads):
         try:
             scan_subjects(display, text, {})  # raises at the first RDF 1.2 token
@@ -310,6 +398,8 @@ def _load_model(store: ox.Store, body: bytes, display: str) -> None:
     except SyntaxError as exc:
         da, en = _reason(str(exc))
         raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
+    except MemoryError:
+        raise too_large(body.decode("utf-8"), display) from None
 
 
 def _raise_first(loads: list) -> None:
@@ -332,7 +422,11 @@ def _subject_marks(subjects) -> tuple[bytes, list]:
     for iri in subjects:
         spelled = nt_iri(iri)
         if spelled is None:
-            quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AFL.Modelemne))))
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:  # not an IRI (a \u0020 escape): its file's load fails with ARK-E02
+                continue
+            quads.append(ox.Quad(node, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(AFL.Modelemne))))
         else:
             lines.append(spelled + tail)
     return "".join(lines).encode("utf-8"), quads

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import tempfile
 from collections import defaultdict
@@ -251,7 +252,7 @@ def repo_root(start: Path) -> Path:
                        f"({_err(proc)}).",
                        f"{folder} is not inside a git repository; 'arkitektur diff' compares two git revisions "
                        f"({_err(proc)}).", code="ARK-E51")
-    return Path(proc.stdout.decode().strip()).resolve()
+    return Path(os.fsdecode(proc.stdout.strip())).resolve()
 
 
 def resolve_rev(root: Path, rev: str) -> str:
@@ -283,7 +284,9 @@ def _export(root: Path, commit: str, rels: list[str], dest: Path) -> list[Path |
         if proc.returncode != 0:
             raise GitError(f"git ls-tree fejlede: {_err(proc)}", f"git ls-tree failed: {_err(proc)}",
                            code="ARK-E52")
-        names = [n for n in proc.stdout.decode("utf-8").split("\0") if n]
+        # git prints names as stored (bytes); a name that is not UTF-8 keeps its bytes (surrogateescape),
+        # so cat-file and the temporary copy get the same name back (issue 13).
+        names = [os.fsdecode(n) for n in proc.stdout.split(b"\0") if n]
         is_file = names == [rel]
         for name in names:
             if not name.endswith(".ttl"):
@@ -536,15 +539,30 @@ def render(d: SemanticDiff, fmt: str, lang: str = "da", max_chars: int = 60000) 
     shortened by listing fewer items per section.
     """
     if fmt == "json":
-        return json.dumps(d.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(_printable_json(d.to_json()), ensure_ascii=False, indent=2) + "\n"
     w = _WORDS["en" if lang == "en" else "da"]
     if fmt == "markdown":
         for limit in (None, 200, 50, 10, 0):
             text = _markdown(d, w, lang, limit)
             if len(text) <= max_chars:
-                return text
-        return text
-    return _text(d, w, lang)
+                break
+        return _printable(text)
+    return _printable(_text(d, w, lang))
+
+
+def _printable(text: str) -> str:
+    """A file name that is not UTF-8 (kept as surrogate escapes) spelled ``\\xe6``, as UTF-8 output allows."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _printable_json(value):
+    if isinstance(value, str):
+        return _printable(value)
+    if isinstance(value, dict):
+        return {_printable_json(k): _printable_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_printable_json(v) for v in value]
+    return value
 
 
 def _text(d: SemanticDiff, w: dict, lang: str) -> str:

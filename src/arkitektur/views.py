@@ -1094,9 +1094,11 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
             continue
         rows.append((t, ms, dates))
     all_dates = [d for _, _, ds in rows for d in ds]
-    start_year = min([as_of.year] + [d.year for d in all_dates if d >= dt.date(as_of.year - 1, 1, 1)])
+    # Clamped to the calendar Python can count: 9999-12-31 ("forever") and 0001-01-01 are real
+    # dates in models and as --as-of (issue 13).
+    start_year = min([as_of.year] + [d.year for d in all_dates if d >= dt.date(max(as_of.year - 1, dt.MINYEAR), 1, 1)])
     end_year = max([as_of.year + 1] + [d.year for d in all_dates])
-    end_year = min(end_year, start_year + 9)
+    end_year = min(end_year, start_year + 9, dt.MAXYEAR)
     start, end = dt.date(start_year, 1, 1), dt.date(end_year, 12, 31)
     span = (end - start).days
 
@@ -1123,9 +1125,9 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
         row_ys.append(y - row_h / 2)
         y -= row_h
     body_bottom = y
-    for year in range(start_year, end_year + 2):
+    for year in range(start_year, min(end_year + 2, dt.MAXYEAR + 1)):
         day = dt.date(year, 1, 1)
-        if day > end + dt.timedelta(days=1):
+        if (day - end).days > 1:
             break
         xx = x(min(day, end))
         a = Node(id=ids(("grid", year, "a")), lines=[""], kind="helper_point", pos=(xx, body_top), helper=True)

@@ -27,6 +27,22 @@ def _write_turtle(text: str, output: Path | None, overwrite: bool) -> None:
     write_atomic({output: text.encode("utf-8")})
 
 
+def _check_base(base: str | None) -> None:
+    """--base must be an absolute IRI: it is written into the Turtle unescaped as the start of every
+    new IRI, so ``http://x/> <http://evil/`` would inject a triple (issue 13)."""
+    if base is None:
+        return
+    import pyoxigraph as ox
+
+    try:
+        ox.NamedNode(base)
+    except ValueError as exc:
+        raise UsageError(
+            f"--base: '{base}' er ikke en absolut IRI ({exc}). Skriv fx https://eksempel.dk/arkitektur/.",
+            f"--base: '{base}' is not an absolute IRI ({exc}). Write e.g. https://example.org/architecture/.",
+            code="ARK-E87") from None
+
+
 def _report(report, to_stderr: bool) -> None:
     text = report.text()
     if text:
@@ -56,6 +72,7 @@ def import_group() -> None:
 @click.option("--overskriv", is_flag=True, help="Erstat en eksisterende .ttl-fil.")
 def import_archimate(file, output, base, sprog, overskriv):
     """Læs en ArchiMate Model Exchange File (3.x) og skriv Turtle; udskriver en tabsrapport."""
+    _check_base(base)
     from ..interchange.archimate_import import import_file
     from ..interchange.turtle_out import serialize
 
@@ -108,6 +125,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
     """Importér én organisations systemanvendelser, systemer, kontrakter, relationer, snitflader og
     databehandlinger fra KITOS (API v2 eller gemt JSON). En ny import opdaterer i stedet for at
     duplikere; ændringer i KITOS og håndrettelser siden sidste import rapporteres (tre-vejs)."""
+    _check_base(base)
     from ..config import parse_date
     from ..interchange import kitos
 
@@ -142,6 +160,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
               help="Repositoriet: navne i cellerne slås op her (rdfs:label) før der dannes nye noder.")
 def import_xlsx(file, output, kommune, base, overskriv, repo_paths):
     """Regneark i vores skabelon (ét ark pr. klasse) eller KITOS' Excel-eksport (kolonner efter overskrift)."""
+    _check_base(base)
     from ..interchange import sheets
     from ..interchange.turtle_out import serialize
 
@@ -162,6 +181,7 @@ def import_xlsx(file, output, kommune, base, overskriv, repo_paths):
               help="Repositoriet: navne i cellerne slås op her (rdfs:label) før der dannes nye noder.")
 def import_csv(file, output, kommune, base, overskriv, repo_paths):
     """CSV i vores skabelon eller KITOS' layout (skilletegn , ; eller tabulator; UTF-8 eller Windows-1252)."""
+    _check_base(base)
     from ..interchange import sheets
     from ..interchange.turtle_out import serialize
 

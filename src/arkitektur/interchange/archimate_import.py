@@ -26,6 +26,7 @@ from .terms import Prefixes, decode, node_from_text, ontology_ranges
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XSI_TYPE = f"{{{M.XSI}}}type"
 _PREFIX_VALUE = re.compile(r"^\s*([A-Za-z][\w-]*):\s*<([^<>\s]*)>\s*$")
+_LANGTAG = re.compile(r"[a-zA-Z]+(?:-[a-zA-Z0-9]+)*")  # Turtle's LANGTAG, what rdflib accepts
 
 
 @dataclass
@@ -199,13 +200,24 @@ class Importer:
                 break
         if not c.prop(K_NAME_FROM_IRI):
             for lang, text in c.names:
-                self.g.add((node, RDFS.label, Literal(text, lang=lang)))
+                self.g.add((node, RDFS.label, self._literal(text, lang, c)))
         for lang, text in c.docs:
-            self.g.add((node, RDFS.comment, Literal(text, lang=lang)))
+            self.g.add((node, RDFS.comment, self._literal(text, lang, c)))
         for key, values in c.props:
             if key in (K_IRI, K_CLASS, K_REFERENCE, K_NAME_FROM_IRI, K_PROP):
                 continue
             self._property(node, key, values, c)
+
+    def _literal(self, text: str, lang: str | None, c: Concept) -> Literal:
+        """A literal in ``lang``; a tag that is not a language tag (``xml:lang="d@a"``) is dropped
+        and said in the report, the text is kept."""
+        if lang == "":  # xml:lang="" says "no language"
+            lang = None
+        if lang is not None and not _LANGTAG.fullmatch(lang):
+            self.report.lose(f"ugyldigt sprogmærke xml:lang='{lang}' (teksten er importeret uden) / "
+                             f"invalid language tag (the text is imported without it)", _name(c))
+            lang = None
+        return Literal(text, lang=lang)
 
     def _property(self, node, key: str, values: list, c: Concept) -> None:
         decoded = decode(key, _pick(values), self.prefixes, self.ranges)
@@ -255,11 +267,11 @@ class Importer:
         self.classes[c.ident] = cls
         self.g.add((node, RDF.type, cls))
         for lang, text in c.names:
-            self.g.add((node, RDFS.label, Literal(text, lang=lang or self.lang)))
+            self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, c)))
         if not any(lang == "da" or (lang is None and self.lang == "da") for lang, _ in c.names):
             self.report.warn("ingen dansk rdfs:label (MOD-3) / no Danish label", _name(c))
         for lang, text in c.docs:
-            self.g.add((node, RDFS.comment, Literal(text, lang=lang or self.lang)))
+            self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, c)))
         for key, values in c.props:
             self.report.lose(f"egenskab '{key}' / property '{key}'", _name(c))
 

@@ -107,6 +107,7 @@ class Bundle:
     organization: dict | None = None
     deleted: list = field(default_factory=list)
     fetched_at: str | None = None
+    skipped: list = field(default_factory=list)  # (collection, entry) without a string uuid: no IRI
 
     def to_json(self) -> dict:
         return {"organization": self.organization, "fetched_at": self.fetched_at,
@@ -119,6 +120,8 @@ class Bundle:
             for item in lists.get(c) or []:
                 if isinstance(item, dict) and isinstance(item.get("uuid"), str):
                     b.entities[c][item["uuid"]] = item
+                else:
+                    b.skipped.append((c, item))
         return b
 
 
@@ -457,7 +460,11 @@ class Mapper:
             task = self.opgave(key)
             if task is not None:
                 self.add(node, ARK.understoetterOpgave, task)
-        for r in _list(u.get("roles")):
+        roles = u.get("roles")
+        if roles not in (None, []) and not isinstance(roles, list):
+            self.report.lose("roles er ikke en liste; rollerne er ikke importeret / roles is not a list; "
+                             "the roles are not imported", f"{sys_name}: {json.dumps(roles, ensure_ascii=False)[:80]}")
+        for r in _list(roles):
             self.role(node, r)
         risk = local_date(gdpr.get("riskAssessmentConductedDate"))
         if risk:
@@ -503,6 +510,8 @@ class Mapper:
 
     def role(self, node, r) -> None:
         if not isinstance(r, dict):
+            self.report.lose("en rolle er ikke et JSON-objekt; den er ikke importeret / a role is not an object; "
+                             "not imported", json.dumps(r, ensure_ascii=False)[:80])
             return
         role, user = _obj(r.get("role")), _obj(r.get("user"))
         prop = self.roles.get((_uuid(role) or "").casefold()) or self.roles.get((_name(role) or "").casefold())
@@ -758,6 +767,29 @@ class KitosResult:
         return "\n".join(lines) + "\n"
 
 
+_HAND_COMMENTS = ("Håndskrevne kommentarer fra filen (en import kan ikke bevare deres plads) / "
+                  "hand-written comments from the file (an import cannot keep their place):")
+
+
+def _keep_hand_comments(output: Path, generated: str, header: str, report: Report) -> str:
+    """The header with the file's own ``#`` comments appended: the file is written anew from the
+    graph, which has no comments, so they would vanish without a word (issue 13)."""
+    from ..turtle_lexer import LexError, tokenize
+
+    try:
+        ours = {t.text for t in tokenize(generated) if t.kind == "COMMENT"}
+        theirs = [t.text for t in tokenize(output.read_text(encoding="utf-8-sig")) if t.kind == "COMMENT"]
+    except (LexError, OSError, UnicodeDecodeError):
+        return header
+    hand = [c for c in theirs if c not in ours and c != f"# {_HAND_COMMENTS}" and c.strip("# \t")]
+    if not hand:
+        return header
+    report.note(f"{len(hand)} håndskrevne kommentarer står samlet øverst i {output.name} / "
+                f"{len(hand)} hand-written comments are kept together at the top of the file")
+    lines = [c[2:] if c.startswith("# ") else c[1:] for c in hand]
+    return "\n".join([header, "", _HAND_COMMENTS, *lines])
+
+
 def snapshot_paths(output: Path) -> tuple[Path, Path]:
     stem = output.stem
     return (output.parent / f".kitos-sidste-import-{stem}.ttl", output.parent / f".kitos-sidste-import-{stem}.json")
@@ -800,6 +832,13 @@ def run(source, options: Options, output: Path, *, since: str | None = None, dry
             raise UsageError("--siden kræver en tidligere fuld import (øjebliksbilledet mangler).",
                              "--siden needs an earlier full import (the snapshot is missing).", code="ARK-E83")
     fetched = source.fetch(options.org, since_value, report)
+    for collection, item in fetched.skipped:
+        # No uuid, no stable IRI: the entry and all it holds (roles, relations …) stay out; say so.
+        what = _name(item) or json.dumps(item, ensure_ascii=False)[:80]
+        held = sorted(k for k, v in _obj(item).items() if k not in ("uuid", "name") and v not in (None, "", [], {}))
+        report.lose(f"post i {collection} uden gyldig uuid er ikke importeret (heller ikke dens felter) / "
+                    f"entry without a valid uuid not imported (nor its fields)",
+                    what + (f" ({', '.join(held)})" if held else ""))
     if since_value:
         bundle = Bundle.from_lists(_obj(cache.get("entities")), cache.get("organization"), [], fetched.fetched_at)
         if fetched.organization:
@@ -849,6 +888,8 @@ def run(source, options: Options, output: Path, *, since: str | None = None, dry
     if not dry_run:
         header = (f"KITOS-import af organisation {options.org}. Genereret af 'arkitektur import kitos': "
                   "en ny import opdaterer filen; håndrettelser bevares og rapporteres.")
+        if not first:
+            header = _keep_hand_comments(output, serialize(merged.graph, prefixes, header=header), header, report)
         files = {
             output: serialize(merged.graph, prefixes, header=header).encode("utf-8"),
             snap_ttl: serialize(theirs, prefixes, header="Øjebliksbillede af sidste KITOS-import – ret ikke.").encode("utf-8"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import InputError
@@ -121,8 +122,14 @@ def check_zip(path: Path, display: str | None = None) -> None:
                     f"ratio {ratio:.0f}:1) – a possible zip bomb.", code="ARK-E74", file=display)
         for info in infos:
             if info.filename.lower().endswith((".xml", ".rels", ".vml")):
-                with zf.open(info) as fh:
-                    data = fh.read(MAX_UNZIPPED + 1)
+                try:
+                    with zf.open(info) as fh:
+                        data = fh.read(MAX_UNZIPPED + 1)
+                # A directory that lies about a part (size, CRC), an unknown compression or encryption.
+                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+                    raise InputError(f"xlsx-filen er beskadiget ({info.filename}: {exc}).",
+                                     f"the xlsx file is damaged ({info.filename}: {exc}).",
+                                     code="ARK-E73", file=display) from None
                 if len(data) > info.file_size:
                     raise HostileInput("xlsx-filens indhold passer ikke med dens indholdsfortegnelse.",
                                        "the xlsx file's contents do not match its directory.",

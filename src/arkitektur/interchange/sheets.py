@@ -590,12 +590,11 @@ def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[s
         frist = one(c, ARK.opsigelsesfrist)
         dba = one(c, ARK.databehandleraftale)
         price = one(c, ARK.aarligPris)
-        try:
-            price_v = Decimal(str(price)) if price is not None else None
-            price_v = int(price_v) if price_v is not None and price_v == price_v.to_integral_value() else \
-                (float(price_v) if price_v is not None else None)
-        except InvalidOperation:
-            price_v = str(price)
+        price_v = _price_cell(price)
+        if isinstance(price_v, str):
+            report.lose("ark:aarligPris kan ikke være et tal i regnearket (INF, NaN eller over 15 cifre); "
+                        "skrevet som tekst / cannot be a number cell (INF, NaN or over 15 digits); written as text",
+                        f"{_label(g, c)}: {price_v}")
         rows_k.append([ident(c), _label(g, c), _label(g, sup) if sup is not None else None,
                        str(one(sup, ARK.cvr)) if sup is not None and one(sup, ARK.cvr) is not None else None,
                        d(one(c, ARK.startdato)), d(one(c, ARK.udloebsdato)),
@@ -626,6 +625,24 @@ def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[s
     return ([("Systemanvendelser", TEMPLATE["Systemanvendelser"], rows_u),
              ("Kontrakter", TEMPLATE["Kontrakter"], rows_k),
              ("Integrationer", TEMPLATE["Integrationer"], rows_i)], report)
+
+
+# Excel keeps 15 significant digits; beyond that (or INF, NaN, 1e999999) a number cell would be
+# wrong or the conversion would fail (issue 13), so the lexical form goes out as text.
+_EXACT_IN_EXCEL = Decimal(10) ** 15
+
+
+def _price_cell(price) -> int | float | str | None:
+    """A price as a number cell, or its lexical form as text when no number cell can hold it."""
+    if price is None:
+        return None
+    try:
+        value = Decimal(str(price))
+    except InvalidOperation:
+        return str(price)
+    if not value.is_finite() or abs(value) >= _EXACT_IN_EXCEL:
+        return str(price)
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def export_xlsx(repo, kommune: str | None = None) -> tuple[bytes, Report]:
