@@ -1,0 +1,99 @@
+"""The rules' wrong answers from issue 13, each checked with both engines and through the real command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from arkitektur.check import ENGINES, run_check
+from hostile import assert_no_traceback, run, snapshot
+
+AS_OF = dt.date(2016, 6, 1)
+EX = "https://example.org/"
+
+PREFIXES = """\
+@prefix ark: <https://w3id.org/arkitektur/ontologi#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix kle00: <http://www.kle-online.dk/emneplan/00/#_> .
+"""
+
+
+def _check(tmp_path: Path, text: str, engine: str, name: str = "model.ttl"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return run_check([tmp_path], as_of=AS_OF, engine=engine).findings
+
+
+def _hits(findings, rule: str) -> set:
+    return {(f.focus, f.value) for f in findings if f.rule == rule}
+
+
+# -- membership belongs to (kommune, samarbejde) ------------------------------------------------
+
+# Skive is in two collaborations: in "nord" from 2017-01-01 (a Medlemskab), in "syd" from the start
+# (ark:medlem only). Silkeborg is only in Nord, Viborg only in Syd.
+TWO_COLLABORATIONS = PREFIXES + """
+ex:silkeborg a ark:Kommune ; rdfs:label "Silkeborg Kommune"@da ; ark:kommunekode "740" .
+ex:viborg a ark:Kommune ; rdfs:label "Viborg Kommune"@da ; ark:kommunekode "791" .
+ex:skive a ark:Kommune ; rdfs:label "Skive Kommune"@da ; ark:kommunekode "779" .
+ex:nord a ark:Samarbejde ; rdfs:label "Nord"@da ; ark:medlem ex:silkeborg , ex:skive .
+ex:syd a ark:Samarbejde ; rdfs:label "Syd"@da ; ark:medlem ex:viborg , ex:skive .
+ex:medlemskab-skive-nord a ark:Medlemskab ; rdfs:label "Skive i Nord"@da ;
+    ark:samarbejde ex:nord ; ark:kommune ex:skive ; ark:medlemFra "2017-01-01"^^xsd:date .
+kle00:00.01.10 a ark:Opgave ; skos:notation "00.01.10" ; rdfs:label "Sagsstyring og journalisering"@da .
+"""
+
+
+def _udbud(name: str, deltagere: list[str], day: str) -> str:
+    who = " , ".join(f"ex:{d}" for d in deltagere)
+    return (f'ex:{name} a ark:Udbud ; rdfs:label "{name}"@da ; ark:deltager {who} ;\n'
+            f'    ark:omfatter kle00:00.01.10 ; ark:planlagtDato "{day}"^^xsd:date .\n')
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_join_date_in_one_collaboration_does_not_excuse_a_tender_of_another(tmp_path, engine):
+    # Syd tenders in 2016 without Skive: Skive has been a member of Syd from the start, so this is
+    # HEL-1 – its medlemFra in Nord (2017) says nothing about Syd.
+    text = TWO_COLLABORATIONS + _udbud("udbud-syd", ["viborg"], "2016-09-01")
+    assert _hits(_check(tmp_path, text, engine), "HEL-1") == {(EX + "udbud-syd", EX + "skive")}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_join_date_still_excuses_a_tender_of_its_own_collaboration(tmp_path, engine):
+    # Nord tenders in 2016 without Skive (it joins Nord in 2017): no finding.
+    text = TWO_COLLABORATIONS + _udbud("udbud-nord", ["silkeborg"], "2016-09-01")
+    assert _hits(_check(tmp_path, text, engine), "HEL-1") == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_member_of_two_collaborations_with_two_join_dates(tmp_path, engine):
+    # Skive also joins Syd, in 2016-08: Syd's tender of 2016-09 needs it, Nord's does not.
+    text = (TWO_COLLABORATIONS
+            + 'ex:medlemskab-skive-syd a ark:Medlemskab ; rdfs:label "Skive i Syd"@da ;\n'
+              '    ark:samarbejde ex:syd ; ark:kommune ex:skive ; ark:medlemFra "2016-08-01"^^xsd:date .\n'
+            + _udbud("udbud-nord", ["silkeborg"], "2016-09-01")
+            + _udbud("udbud-syd", ["viborg"], "2016-09-01"))
+    assert _hits(_check(tmp_path, text, engine), "HEL-1") == {(EX + "udbud-syd", EX + "skive")}
+
+
+def _cli(folder: Path, engine: str, *extra) -> tuple:
+    """``arkitektur check`` in a child process: (exit code, findings as JSON); nothing written."""
+    before = snapshot(folder)
+    r = run("check", folder, "--as-of", AS_OF.isoformat(), "--engine", engine, "--format", "json", *extra)
+    assert_no_traceback(r)
+    assert snapshot(folder) == before
+    return r.code, json.loads(r.out)["findings"] if r.out.strip() else None
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_command_reports_the_tender_of_the_other_collaboration(tmp_path, engine):
+    (tmp_path / "model.ttl").write_text(TWO_COLLABORATIONS + _udbud("udbud-syd", ["viborg"], "2016-09-01"),
+                                        encoding="utf-8")
+    code, findings = _cli(tmp_path, engine, "--select", "HEL-1")
+    assert code == 1
+    assert [(f["focus"], f["value"]) for f in findings] == [(EX + "udbud-syd", EX + "skive")]
