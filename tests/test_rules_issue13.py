@@ -97,3 +97,28 @@ def test_the_command_reports_the_tender_of_the_other_collaboration(tmp_path, eng
     code, findings = _cli(tmp_path, engine, "--select", "HEL-1")
     assert code == 1
     assert [(f["focus"], f["value"]) for f in findings] == [(EX + "udbud-syd", EX + "skive")]
+
+
+# -- ark:realiseres: any text, a language-tagged one included -------------------------------------
+
+def _gevinst(realiseres: str) -> str:
+    return PREFIXES + f"""
+ex:gevinst a ark:Gevinst ; rdfs:label "Færre manuelle sagsskridt"@da ;
+    ark:gevinsttype ark:Oekonomisk ; ark:modtager "Borgerservice" ;
+    ark:realiseres {realiseres} .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("realiseres", [
+    '"fra første fælles projekt"@da', '"from the first joint project"@en', '"2016-2017"', '"2017"^^xsd:gYear',
+    '"2017-03-01"^^xsd:date',
+])
+def test_realiseres_takes_any_text_a_language_tagged_one_included(tmp_path, engine, realiseres):
+    assert _hits(_check(tmp_path, _gevinst(realiseres), engine), "MOD-4") == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("realiseres", ['"2017-13-45"^^xsd:date', "ex:et-aar"])
+def test_realiseres_still_refuses_ill_typed_dates_and_iris(tmp_path, engine, realiseres):
+    assert {f for f, _ in _hits(_check(tmp_path, _gevinst(realiseres), engine), "MOD-4")} == {EX + "gevinst"}
