@@ -122,3 +122,43 @@ def test_realiseres_takes_any_text_a_language_tagged_one_included(tmp_path, engi
 @pytest.mark.parametrize("realiseres", ['"2017-13-45"^^xsd:date', "ex:et-aar"])
 def test_realiseres_still_refuses_ill_typed_dates_and_iris(tmp_path, engine, realiseres):
     assert {f for f, _ in _hits(_check(tmp_path, _gevinst(realiseres), engine), "MOD-4")} == {EX + "gevinst"}
+
+
+# -- ark:aarligPris: every type derived from xsd:decimal, within its range; no NaN/INF -------------
+
+def _kontrakt(pris: str) -> str:
+    return PREFIXES + f"""
+ex:kmd a ark:Leverandoer ; rdfs:label "KMD A/S"@da .
+ex:kontrakt a ark:Kontrakt ; rdfs:label "ESDH-kontrakt"@da ; ark:leverandoer ex:kmd ;
+    ark:startdato "2014-01-01"^^xsd:date ; ark:udloebsdato "2019-12-31"^^xsd:date ;
+    ark:aarligPris {pris} .
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("pris", [
+    '"450000"^^xsd:long', '"450000"^^xsd:int', '"120"^^xsd:byte', '"450000"^^xsd:nonNegativeInteger',
+    '"0450000"^^xsd:unsignedInt', "450000", "450000.00", '"450000.5"^^xsd:decimal', '"-3"^^xsd:negativeInteger',
+])
+def test_a_price_of_any_decimal_type_within_its_range_is_no_finding(tmp_path, engine, pris):
+    assert _hits(_check(tmp_path, _kontrakt(pris), engine), "MOD-4") == set()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("pris", [
+    '"450000"^^xsd:byte', '"-5"^^xsd:nonNegativeInteger', '"0"^^xsd:positiveInteger',
+    '"NaN"^^xsd:decimal', '"INF"^^xsd:decimal', '"-INF"^^xsd:decimal',
+    '"450.000 kr."^^xsd:decimal', '"450000"', '"1.5E5"^^xsd:double',
+])
+def test_a_price_out_of_range_or_not_a_decimal_is_a_finding(tmp_path, engine, pris):
+    hits = _hits(_check(tmp_path, _kontrakt(pris), engine), "MOD-4")
+    assert {focus for focus, _ in hits} == {EX + "kontrakt"}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_out_of_range_price_is_shown_as_the_file_wrote_it(tmp_path, engine):
+    (tmp_path / "model.ttl").write_text(_kontrakt('"450000"^^xsd:byte'), encoding="utf-8")
+    code, findings = _cli(tmp_path, engine, "--select", "MOD-4")
+    assert code == 1
+    assert [(f["focus"], f["path"], f["value"]) for f in findings] == [
+        (EX + "kontrakt", "https://w3id.org/arkitektur/ontologi#aarligPris", "450000")]
