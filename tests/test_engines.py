@@ -40,7 +40,8 @@ def _as_of(path: Path) -> dt.date:
 
 def _findings(paths, as_of, engine):
     result = run_check(list(paths), as_of=as_of, engine=engine)
-    return {json.dumps(f.to_json(), sort_keys=True) for f in result.findings}
+    # a list, in output order: the engines must agree on the order too (Finding.sort_key is total)
+    return [json.dumps(f.to_json(), sort_keys=True) for f in result.findings]
 
 
 def _key(findings):
@@ -76,6 +77,7 @@ def test_both_engines_agree_on_the_rule_examples(kind):
         assert len(seen) > 20
 
 
+@pytest.mark.slow
 def test_both_engines_agree_on_the_example_repository():
     models = Path(__file__).resolve().parents[1] / "models"
     if not any(models.rglob("*.ttl")):
@@ -85,27 +87,26 @@ def test_both_engines_agree_on_the_example_repository():
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """Two small generated repositories: the usual rate, and one dense with planted defects."""
+    """A small generated repository dense with planted defects (every rule but DISP-3 fires on it;
+    small, because stock pySHACL takes ~20 s of CPU per 1,500 lines)."""
     root = tmp_path_factory.mktemp("generert")
-    generate(root / "a", 2, 15, seed=7)
-    generate(root / "b", 3, 20, seed=11, rate=0.15)
-    return [root / "a", root / "b"]
+    generate(root / "b", 2, 8, seed=11, rate=0.15)
+    return root / "b"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("which", [0, 1])
-def test_both_engines_agree_on_generated_repositories(generated, which):
-    reference = _findings([generated[which]], None, "pyshacl")
-    fast = _findings([generated[which]], None, "oxigraph")
+def test_both_engines_agree_on_a_generated_repository(generated):
+    reference = _findings([generated], None, "pyshacl")
+    fast = _findings([generated], None, "oxigraph")
     assert _key(fast) == _key(reference)
     assert fast == reference
-    assert {json.loads(f)["rule"] for f in fast} >= {"MOD-4", "HEL-2", "SMA-2", "KON-3"}
+    assert {json.loads(f)["rule"] for f in fast} >= {"MOD-4", "HEL-2", "SMA-2", "KON-3", "HEL-1", "MOD-2"}
 
 
 def test_the_store_path_and_the_rdflib_path_of_the_fast_engine_agree(generated):
     day = dt.date(2016, 6, 1)
-    via_store = prepare_store([generated[1]], day)
-    via_rdflib = prepare([generated[1]], day)
+    via_store = prepare_store([generated], day)
+    via_rdflib = prepare([generated], day)
     shapes = shipped().graph
     a = engine_oxigraph.validate(via_store.graph, shapes)
     b = engine_oxigraph.validate(via_rdflib.graph, shapes)

@@ -124,6 +124,50 @@ def test_realiseres_still_refuses_ill_typed_dates_and_iris(tmp_path, engine, rea
     assert {f for f, _ in _hits(_check(tmp_path, _gevinst(realiseres), engine), "MOD-4")} == {EX + "gevinst"}
 
 
+# -- one order for every engine -------------------------------------------------------------------
+
+def test_findings_that_tie_on_rule_focus_path_and_value_still_have_one_order():
+    from arkitektur.findings import Finding, Severity
+
+    base = Finding(rule="MOD-4", severity=Severity.VIOLATION, focus=EX + "k", message="b", path=EX + "p",
+                   value="x", file="m.ttl", line=3)
+    variants = [base, base.with_(message="a"), base.with_(severity=Severity.WARNING),
+                base.with_(label="K"), base.with_(kommune=EX + "viborg"), base.with_(dispensation=EX + "d"),
+                base.with_(message_en="a"), base.with_(label="")]
+    ordered = sorted(variants, key=Finding.sort_key)
+    for shuffled in (list(reversed(variants)), variants[3:] + variants[:3]):
+        assert sorted(shuffled, key=Finding.sort_key) == ordered
+        assert [f.message_en for f in sorted(shuffled, key=Finding.sort_key)] == [f.message_en for f in ordered]
+    assert len({f.sort_key() for f in variants}) == len(variants)
+
+
+@pytest.fixture(scope="module")
+def small_generated(tmp_path_factory):
+    from benchmarks.generate import generate
+
+    root = tmp_path_factory.mktemp("generert")
+    generate(root / "g", 2, 4, seed=5, rate=0.2)
+    return root / "g"
+
+
+@pytest.mark.slow
+def test_both_engines_write_byte_identical_json(small_generated):
+    """The whole JSON document, through the command. (On the example repository, whose pySHACL run
+    takes about a minute, tests/test_engines.py compares every finding in output order.)"""
+    folder = small_generated
+    before = snapshot(folder)
+    outputs = []
+    for engine in ENGINES:
+        r = run("check", folder, "--as-of", AS_OF.isoformat(), "--engine", engine, "--format", "json",
+                "--fail-on", "info", timeout=600)
+        assert_no_traceback(r)
+        assert r.code == 1, str(r)
+        outputs.append(r.out)
+    assert snapshot(folder) == before
+    assert len(json.loads(outputs[0])["findings"]) > 5
+    assert outputs[0] == outputs[1]
+
+
 # -- ark:aarligPris: every type derived from xsd:decimal, within its range; no NaN/INF -------------
 
 def _kontrakt(pris: str) -> str:
