@@ -1,7 +1,7 @@
 """The oxigraph engine gives pySHACL's findings (the reference), on every rule example and on generated models.
 
-Also: the pySHACL prepared-query cache changes nothing, the fast store loader reads files and
-reports bad ones exactly as the rdflib loader does, and the compiler refuses what it cannot compile.
+Also: the fast store loader reads files and reports bad ones exactly as the rdflib loader does, and
+the compiler refuses what it cannot compile.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ def _as_of(path: Path) -> dt.date:
 
 def _findings(paths, as_of, engine):
     result = run_check(list(paths), as_of=as_of, engine=engine)
-    return {json.dumps(f.to_json(), sort_keys=True) for f in result.findings}
+    # a list, in output order: the engines must agree on the order too (Finding.sort_key is total)
+    return [json.dumps(f.to_json(), sort_keys=True) for f in result.findings]
 
 
 def _key(findings):
@@ -51,108 +52,61 @@ def test_the_fast_engine_is_the_default_and_pyshacl_the_reference():
     assert (DEFAULT_ENGINE, REFERENCE_ENGINE) == ("oxigraph", "pyshacl")
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_both_engines_agree_on_every_rule_example(example):
-    as_of = _as_of(example)
-    reference = _findings([example], as_of, "pyshacl")
-    fast = _findings([example], as_of, "oxigraph")
-    assert _key(fast) == _key(reference)  # (rule, focus, severity, path, value) …
-    assert fast == reference              # … and everything else a finding says
+def _by_as_of(kind):
+    """The rule examples of one kind, grouped by their as-of date: each group is checked as one repository."""
+    groups: dict = {}
+    for path in EXAMPLES:
+        if path.stem == kind:
+            groups.setdefault(_as_of(path), []).append(path)
+    return sorted(groups.items())
 
 
-def test_both_engines_agree_on_the_example_repository():
-    models = Path(__file__).resolve().parents[1] / "models"
-    if not any(models.rglob("*.ttl")):
-        pytest.skip("models/ is empty")
-    assert _findings([models], None, "oxigraph") == _findings([models], None, "pyshacl")
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["bad", "good"])
+def test_both_engines_agree_on_the_rule_examples(kind):
+    """All examples of a kind in one repository per as-of date (one pySHACL run each, not one per file)."""
+    seen = set()
+    for as_of, paths in _by_as_of(kind):
+        reference = _findings(paths, as_of, "pyshacl")
+        fast = _findings(paths, as_of, "oxigraph")
+        assert _key(fast) == _key(reference), as_of  # (rule, focus, severity, path, value) …
+        assert fast == reference, as_of              # … and everything else a finding says
+        seen |= {json.loads(f)["rule"] for f in fast}
+    if kind == "bad":
+        # the comparison means something only if the examples do fire: (nearly) every rule does
+        assert len(seen) > 20
+
+
+# The example repository (models/) is compared as whole JSON documents, through the command, in
+# tests/test_rules_issue13.py::test_both_engines_write_byte_identical_json (one pySHACL run, ~50 s).
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
-    """Two small generated repositories: the usual rate, and one dense with planted defects."""
+    """A small generated repository dense with planted defects (every rule but DISP-3 fires on it;
+    small, because stock pySHACL takes ~20 s of CPU per 1,500 lines)."""
     root = tmp_path_factory.mktemp("generert")
-    generate(root / "a", 2, 15, seed=7)
-    generate(root / "b", 3, 20, seed=11, rate=0.15)
-    return [root / "a", root / "b"]
+    generate(root / "b", 2, 8, seed=11, rate=0.15)
+    return root / "b"
 
 
-@pytest.mark.parametrize("which", [0, 1])
-def test_both_engines_agree_on_generated_repositories(generated, which):
-    reference = _findings([generated[which]], None, "pyshacl")
-    fast = _findings([generated[which]], None, "oxigraph")
+@pytest.mark.slow
+def test_both_engines_agree_on_a_generated_repository(generated):
+    reference = _findings([generated], None, "pyshacl")
+    fast = _findings([generated], None, "oxigraph")
     assert _key(fast) == _key(reference)
     assert fast == reference
-    assert {json.loads(f)["rule"] for f in fast} >= {"MOD-4", "HEL-2", "SMA-2", "KON-3"}
+    assert {json.loads(f)["rule"] for f in fast} >= {"MOD-4", "HEL-2", "SMA-2", "KON-3", "HEL-1", "MOD-2"}
 
 
 def test_the_store_path_and_the_rdflib_path_of_the_fast_engine_agree(generated):
     day = dt.date(2016, 6, 1)
-    via_store = prepare_store([generated[1]], day)
-    via_rdflib = prepare([generated[1]], day)
+    via_store = prepare_store([generated], day)
+    via_rdflib = prepare([generated], day)
     shapes = shipped().graph
     a = engine_oxigraph.validate(via_store.graph, shapes)
     b = engine_oxigraph.validate(via_rdflib.graph, shapes)
     assert {(r.shape, r.focus, r.path, r.value) for r in a} == {(r.shape, r.focus, r.path, r.value) for r in b}
-
-
-def _reference_results(ctx, prepared):
-    return {(r.shape, r.focus, r.path, r.value, r.severity)
-            for r in engine_pyshacl.validate(ctx.graph, shipped().graph, prepared=prepared)}
-
-
-def test_the_prepared_query_cache_changes_no_result():
-    """Prepared, evaluated once for all focus nodes, reordered, filters pushed down, texts compacted:
-    the same results as pySHACL running each query per focus node as written."""
-    paths = [examples_dir() / rule / "bad.ttl" for rule in ("HEL-2", "KON-2", "KON-3", "FDA-4.1", "MOD-4", "STY-3")]
-    ctx = prepare(paths, dt.date(2016, 6, 1))
-    assert _reference_results(ctx, True) == _reference_results(ctx, False)
-
-
-@pytest.mark.parametrize("kind", ["bad", "good"])
-def test_the_prepared_reference_path_agrees_on_every_rule_example(kind):
-    paths = sorted(examples_dir().glob(f"*/{kind}.ttl"))
-    ctx = prepare(paths, dt.date(2016, 6, 1))
-    prepared = _reference_results(ctx, True)
-    assert prepared == _reference_results(ctx, False)
-    # Files of different examples meet in one repository, so some shapes fire on the good ones too.
-    assert len({r[0] for r in prepared}) > (20 if kind == "bad" else 0)
-
-
-def test_the_prepared_reference_path_agrees_on_a_generated_repository(generated):
-    ctx = prepare([generated[0]], dt.date(2016, 6, 1))
-    assert _reference_results(ctx, True) == _reference_results(ctx, False)
-
-
-@pytest.mark.parametrize("query, batchable", [
-    ("SELECT $this ?value WHERE { $this ark:a ?value . FILTER NOT EXISTS { ?value ark:b ?x } }", True),
-    ("SELECT $this WHERE { { $this ark:a ?v } UNION { $this ark:b ?v } }", True),
-    ("SELECT ?value WHERE { $this ark:a ?value }", False),                      # ?this not projected
-    ("SELECT $this ?value WHERE { $this ark:a ?value } LIMIT 1", False),        # LIMIT per focus node
-    ("SELECT $this WHERE { OPTIONAL { $this ark:a ?v } }", False),              # ?this not always bound
-    ("SELECT $this WHERE { { SELECT $this WHERE { $this ark:a ?v } } }", False),  # sub-SELECT
-    ("SELECT $this ?n WHERE { BIND(STR($this) AS ?n) $this ark:a ?v }", False),   # BIND before $this is bound
-])
-def test_only_queries_whose_rows_do_not_depend_on_the_other_focus_nodes_are_evaluated_once(query, batchable):
-    from rdflib.plugins.sparql import prepareQuery
-
-    q = prepareQuery(query, initNs={"ark": "https://w3id.org/arkitektur/ontologi#"})
-    assert engine_pyshacl._batchable(q.algebra) is batchable
-
-
-def test_compacted_query_texts_parse_to_the_same_query():
-    from rdflib.plugins.sparql import prepareQuery
-    from arkitektur.shacl_compile import query_tokens
-    from arkitektur.namespaces import SH
-
-    shapes = shipped().graph
-    texts = [str(o) for o in shapes.objects(None, SH.select)]
-    ns = {"ark": "https://w3id.org/arkitektur/ontologi#", "afl": "https://w3id.org/arkitektur/afledt#",
-          "xsd": str(XSD), "skos": "http://www.w3.org/2004/02/skos/core#"}
-    assert texts
-    for text in texts:
-        compact = " ".join(query_tokens(text))
-        assert len(compact) < len(text) and "#" not in compact.replace("#>", "").replace('#"', "")
-        assert str(prepareQuery(compact, initNs=ns).algebra) == str(prepareQuery(text, initNs=ns).algebra)
 
 
 # -- the store loader --------------------------------------------------------------------------

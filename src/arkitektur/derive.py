@@ -9,6 +9,7 @@ ontology does not define them, and the MOD rules ignore them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from functools import lru_cache
@@ -26,7 +27,7 @@ KONTEKST = AFL.kontekst
 AFL_TERMS = frozenset(AFL[n] for n in (
     "kontekst", "asOf", "asOfPlus18M", "asOfMinus3Y", "Modelemne", "modelegenskab", "modelklasse",
     "gaeldende", "godkendt",
-    "opsigelsesdato", "startPlus6M", "medlemAf", "medlemFra", "aktivtMedlemAf",
+    "opsigelsesdato", "startPlus6M", "medlemAf", "medlemskab", "medlemFra", "aktivtMedlemAf",
     "GaeldendeMaalloesning", "samarbejde", "planlagtAf", "gyldig", "udloebet",
     "realiseresSenest",
 ))
@@ -55,6 +56,15 @@ def shift(day: dt.date, duration: str, sign: int = 1) -> dt.date | None:
         return day + dur if sign > 0 else day - dur
     except (OverflowError, ValueError):
         return None
+
+
+def membership_node(kommune: Node, samarbejde: Node) -> URIRef:
+    """The derived node that carries a (kommune, samarbejde) membership's ``afl:medlemFra``.
+
+    A name made from the pair, so the same pair gets the same node in every run and engine.
+    """
+    digest = hashlib.sha256(f"{kommune.n3()} {samarbejde.n3()}".encode()).hexdigest()[:24]
+    return AFL[f"medlemskab-{digest}"]
 
 
 @lru_cache(maxsize=65536)
@@ -167,7 +177,10 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
             out.append((k, AFL.medlemAf, s))
             start = f.member_from.get((s, k))
             if start is not None:
-                out.append((k, AFL.medlemFra, _lit(start)))
+                # medlemFra belongs to the pair, not to the municipality: a member of two
+                # collaborations may have joined them at different dates (issue 13).
+                node = membership_node(k, s)
+                out += [(k, AFL.medlemskab, node), (node, AFL.samarbejde, s), (node, AFL.medlemFra, _lit(start))]
             if f.is_active_member(k, s):
                 out.append((k, AFL.aktivtMedlemAf, s))
 

@@ -28,6 +28,11 @@ _plans: "weakref.WeakKeyDictionary[Graph, tuple[int, Plan]]" = weakref.WeakKeyDi
 _well_typed_cache: dict = {}
 _canonical_cache: dict = {}
 _XSD = str(XSD)
+_INTEGER = _XSD + "integer"
+# Types derived from xsd:integer: the Store keeps a literal of one as xsd:integer (see _retyped).
+_INTEGER_SUBTYPES = {_XSD + n for n in (
+    "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 # Datatypes whose valid literals pyoxigraph stores in canonical form (their lexical form may change).
 _CANONICALISED = {_XSD + n for n in (
     "integer", "decimal", "float", "double", "boolean", "dateTime", "dateTimeStamp", "date", "time",
@@ -84,7 +89,7 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[R
     workers = max(1, min(4, os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
         futures = {i: pool.submit(_rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
-        ill_typed = _mark_ill_typed(store, plan.datatypes, plan.datatype_predicates)
+        ill_typed = _mark_ill_typed(view, plan.datatypes, plan.datatype_predicates)
         futures.update({i: pool.submit(_rows, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
@@ -159,27 +164,67 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
 
 # -- sh:datatype: ill-typed literals, judged as pySHACL judges them --------------------------------
 
-def _mark_ill_typed(store: ox.Store, datatypes: set, predicates: set) -> set:
-    """Put the literals pySHACL would find ill-typed into the graph ILL_TYPED; return them.
+def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
+    """Put the literals pySHACL would find ill-typed into the graph ILL_TYPED; return those the
+    store keeps as written.
 
     Only the objects of the predicates that lead to an sh:datatype check are read (all objects if
-    some check's value nodes come another way); each distinct literal is judged once.
+    some check's value nodes come another way); each distinct literal is judged once. Literals of a
+    type derived from xsd:integer are the exception (``_retyped``): the store keeps them as
+    xsd:integer, so they are judged as the file wrote them.
     """
+    store = view.store
     if not datatypes:
         return set()
     if None in predicates or not predicates:
-        listed = ", ".join(f"<{d}>" for d in sorted(datatypes, key=str))
-        queries = [f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}"]
+        listed = ", ".join(f"<{d}>" for d in sorted(datatypes | {XSD.integer}, key=str))
+        queries = [(None, f"SELECT DISTINCT ?o WHERE {{ ?s ?p ?o FILTER(isLiteral(?o) && DATATYPE(?o) IN ({listed})) }}")]
     else:  # per predicate, unfiltered (the datatypes are picked here): a third of one filtered query's time
-        queries = [f"SELECT DISTINCT ?o WHERE {{ ?s <{p}> ?o }}" for p in sorted(predicates, key=str)]
+        queries = [(p, f"SELECT DISTINCT ?o WHERE {{ ?s <{p}> ?o }}") for p in sorted(predicates, key=str)]
     wanted = {str(d) for d in datatypes}
-    literals = {row[0] for q in queries for row in store.query(q)
-                if isinstance(row[0], ox.Literal) and row[0].datatype.value in wanted}
+    subtypes = bool(wanted & _INTEGER_SUBTYPES)
+    literals, integers = set(), []
+    for p, q in queries:
+        for row in store.query(q):
+            o = row[0]
+            if isinstance(o, ox.Literal):
+                if o.datatype.value in wanted:
+                    literals.add(o)
+                if subtypes and o.datatype.value == _INTEGER:
+                    integers.append((p, o))
     holder, prop, graph = ox.NamedNode(str(ILL_TYPED_S)), ox.NamedNode(str(ILL_TYPED_P)), ox.NamedNode(str(ILL_TYPED))
     bad = [ox.Quad(holder, prop, o, graph) for o in literals if not well_typed(o.value, o.datatype.value)]
-    if bad:
-        store.extend(bad)
+    retyped = [ox.Quad(holder, prop, o, graph) for o in _retyped(view, integers)]
+    if bad or retyped:
+        store.extend(bad + retyped)
     return {q.object for q in bad}
+
+
+def _retyped(view: StoreGraph, integers: list) -> set:
+    """The store's xsd:integer literals that some file wrote as an ill-typed subtype of it.
+
+    pyoxigraph's Store keeps "450000"^^xsd:byte and "-5"^^xsd:nonNegativeInteger as xsd:integer,
+    so their range can only be judged from the file (``view.lexical_forms``); pySHACL judges the
+    literal as written. Such a value is marked ill-typed wherever it occurs among the checked
+    objects (the marks hold values, not triples). Only models that write integers ask the files.
+    """
+    if not integers:
+        return set()
+    store = view.store
+    requests = []
+    for p, o in integers:
+        predicate = "?p" if p is None else f"<{p}>"
+        for row in store.query(f"SELECT ?s ({predicate} AS ?q) WHERE {{ ?s {predicate} {o} }}"):
+            if isinstance(row["s"], ox.NamedNode):
+                requests.append((from_ox(row["s"]), from_ox(row["q"])))
+    requests = sorted(set(requests))
+    out = set()
+    for originals in view.lexical_forms(requests) if requests else ():
+        for original in originals:
+            if (isinstance(original, Literal) and str(original.datatype) in _INTEGER_SUBTYPES
+                    and not well_typed(str(original), str(original.datatype))):
+                out.add(canonical(original))
+    return out
 
 
 def well_typed(lexical: str, datatype: str) -> bool:
@@ -288,8 +333,10 @@ class _Restorer:
         for k, originals in zip(keys, found):
             _focus, _path, value, term = self.pending[k]
             for original in originals:
-                if isinstance(original, Literal) and original.datatype == term.datatype and (
-                        str(original) == str(term) or canonical(original) == value):
+                # the same datatype, or a subtype of xsd:integer the store retyped ("5"^^xsd:long)
+                if isinstance(original, Literal) and (
+                        (original.datatype == term.datatype and str(original) == str(term))
+                        or canonical(original) == value):
                     restored[k] = original
                     break
         if not restored:

@@ -65,7 +65,14 @@ class Finding:
         return (self.rule, self.focus)
 
     def sort_key(self) -> tuple:
-        return (self.rule, self.file or "", self.line or 0, self.focus, self.path or "", self.value or "")
+        """A total order: findings that tie on (rule, file, line, focus, path, value) – e.g. two shapes
+        of one rule on one node – are ordered by every other field, so the output does not depend on
+        the order an engine found them in (issue 13). ``None`` sorts before any text."""
+        return (self.rule, self.file or "", self.line or 0, self.focus, self.path or "", self.value or "",
+                -self.severity, self.message, self.message_en or "", self.label or "", self.kommune or "",
+                self.dispensation or "",
+                # "" and None both print as nothing above; they still differ in JSON (null vs "")
+                tuple(getattr(self, n) is None for n in _OPTIONAL))
 
     def to_json(self) -> dict:
         """The finding as SPEC §4 fixes it (keys and values are a contract): the fields in order,
@@ -82,6 +89,7 @@ class Finding:
 
 
 _JSON_FIELDS = tuple(f.name for f in fields(Finding) if f.name != "message_en")
+_OPTIONAL = ("label", "kommune", "path", "value", "file", "line", "dispensation", "message_en")
 
 
 @dataclass

@@ -833,23 +833,6 @@ def _starts_elsewhere(toks: list) -> bool:
 _KEYWORDS = {"FILTER", "BIND", "OPTIONAL", "MINUS", "VALUES", "SERVICE", "GRAPH", "UNION", "SELECT"}
 
 
-def query_tokens(text: str) -> list[str] | None:
-    """The texts of ``text``'s SPARQL tokens without blanks and comments, where a blank or comment
-    lay between them; None if unreadable. Joined with spaces they are the same query."""
-    toks = _tokens(text)
-    if toks is None:
-        return None
-    out: list[str] = []
-    end = 0
-    for _kind, t, start in toks:
-        if out and start == end:
-            out[-1] += t  # adjacent in the text: keep them together ("da"@da, ?x.)
-        else:
-            out.append(t)
-        end = start + len(t)
-    return out
-
-
 def _lex(text: str):
     """Every SPARQL token (kind, text, offset), whitespace and comments ("ws") included; None if unreadable."""
     out = []
