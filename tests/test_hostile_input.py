@@ -429,3 +429,13 @@ def test_kitos_reimport_keeps_hand_written_comments(tmp_path):
         assert text.count("# Aftalt med Jens 2019: SBSYS udfases.\n") == 1, text[:2000]
         assert text.count("# bemærk: kontrakten genforhandles\n") == 1, text[:2000]
     assert run("check", out).code in (0, 1)
+
+
+@pytest.mark.parametrize("command", [["check"], ["divergence"], ["roadmap"], ["render", "maal"]])
+def test_an_empty_as_of_is_an_error_not_the_default(command, tmp_path):
+    """`--as-of ''` (an unset shell variable) was quietly read as "no date given"."""
+    models = copy_models(tmp_path)
+    before = snapshot(models)
+    r = run(*command, models, "--as-of", "")
+    assert_refused(r, "ARK-E10", "--as-of")
+    assert snapshot(models) == before

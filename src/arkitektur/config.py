@@ -66,6 +66,12 @@ def parse_date(text: str, *, what: str = "--as-of") -> dt.date:
         ) from None
 
 
+def option_date(text: str | None, *, what: str = "--as-of") -> dt.date | None:
+    """A date option as given on the command line: None when absent; an empty or malformed value
+    is an error, never quietly the default."""
+    return None if text is None else parse_date(text, what=what)
+
+
 def load_config(paths: list[Path]) -> Config:
     path = find_config(paths)
     if path is None:

@@ -9,7 +9,7 @@ import click
 
 from .. import catalogue as catalogue_mod
 from ..check import DEFAULT_ENGINE, ENGINES, run_check
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
@@ -38,7 +38,7 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     Exit 0: intet på eller over --fail-on; 1: fund på eller over; 2: input der ikke kan læses.
     """
     ctx.meta["arkitektur.lang"] = lang
-    day = parse_date(as_of) if as_of else None
+    day = option_date(as_of)
     targets = list(paths) or [Path("models")]
     result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
     text = render(fmt, result, lang=lang, catalogue=catalogue_mod.shipped())

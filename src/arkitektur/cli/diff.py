@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import semdiff
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from .app import main
 
@@ -34,7 +34,7 @@ def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
     og ændringen i konvergens pr. kommune. PATHS er som for 'check' (standard: models/).
     """
     ctx.meta["arkitektur.lang"] = lang
-    day = parse_date(as_of) if as_of else None
+    day = option_date(as_of)
     result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
     text = semdiff.render(result, fmt, lang)
     write_output(text, output, stdout=sys.stdout)

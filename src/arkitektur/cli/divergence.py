@@ -9,7 +9,7 @@ import click
 
 from .. import divergence
 from ..check import prepare, resolve_as_of
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from .app import main
 
@@ -31,7 +31,7 @@ def divergence_command(ctx, paths, as_of, fmt, lang, output):
     """
     ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)
     text = divergence.render(matrix, fmt, lang)
     write_output(text, output, stdout=sys.stdout)

@@ -126,7 +126,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
     databehandlinger fra KITOS (API v2 eller gemt JSON). En ny import opdaterer i stedet for at
     duplikere; ændringer i KITOS og håndrettelser siden sidste import rapporteres (tre-vejs)."""
     _check_base(base)
-    from ..config import parse_date
+    from ..config import option_date
     from ..interchange import kitos
 
     if bool(from_dir) == bool(url):
@@ -136,7 +136,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
         org=org, base=base, kommune=kommune,
         roles=_parse_pairs(roles, "--rolle") or None,
         interfaces=_parse_pairs(interfaces, "--snitflade") or None,
-        as_of=parse_date(as_of) if as_of else dt.date.today(),
+        as_of=option_date(as_of) or dt.date.today(),
         repo=[Path(p) for p in repo_paths],
     )
     if from_dir:

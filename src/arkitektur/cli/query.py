@@ -9,7 +9,7 @@ import click
 
 from .. import query as query_mod
 from ..check import prepare, resolve_as_of
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from ..namespaces import AFL, ARK, RDF, RDFS, SKOS, XSD
 from .app import main
@@ -53,7 +53,7 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     query_mod.compile_query(named)  # refuse before loading anything
     query_mod.bind_parameters(named, list(params))
     targets = list(paths) + list(extra_paths) or [Path("models")]
-    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
     result = query_mod.run(context.graph, named, list(params))
     texts = []

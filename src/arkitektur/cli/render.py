@@ -10,7 +10,7 @@ import click
 from .. import render as render_mod
 from .. import views
 from ..check import prepare, resolve_as_of
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from .app import main
 
@@ -45,7 +45,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
     built = views.build(view, context, sel)

@@ -9,7 +9,7 @@ import click
 from .. import render as render_mod
 from .. import report
 from ..check import resolve_as_of
-from ..config import parse_date
+from ..config import option_date
 from .app import main
 
 
@@ -32,7 +32,7 @@ def report_command(ctx, paths, output, as_of, timeout):
     """
     ctx.meta["arkitektur.lang"] = "da"
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    day = resolve_as_of(targets, option_date(as_of))
     context, result = report.collect(targets, day)
     pack = report.build_pack(context, result, timeout=timeout)
     index = report.write_pack(pack, output)

@@ -9,7 +9,7 @@ import click
 
 from .. import roadmap
 from ..check import prepare, resolve_as_of
-from ..config import parse_date
+from ..config import option_date
 from ..files import write_output
 from .app import main
 
@@ -33,7 +33,7 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     """
     ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, parse_date(as_of) if as_of else None)
+    day = resolve_as_of(targets, option_date(as_of))
     plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
     text = roadmap.render(plan, fmt, lang)
     write_output(text, output, stdout=sys.stdout)
