@@ -22,7 +22,7 @@ import graphviz
 from .errors import ArkitekturError
 from .escape import dot_lines, safe_href
 from .views import STATUS_STYLE, View
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT
+from .divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 30.0
@@ -79,6 +79,7 @@ NODE_STYLE = {
     "planlagt": _status(PLANLAGT),
     "divergerende": _status(DIVERGERENDE, {"fontname": FONT_BOLD}),
     "ikke_omfattet": _status(IKKE_OMFATTET),
+    "ikke_registreret": _status(IKKE_REGISTRERET),
     "maalsystem": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fff2cc", "color": "#5c4400",
                    "peripheries": "2"},
     "opgaveomraade_boks": {"shape": "box", "style": "rounded", "color": "#8c8c8c", "labelloc": "t",

@@ -27,7 +27,8 @@ from . import files as filesys
 from . import render as render_mod
 from . import views
 from .check import Context, evaluate, prepare
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT, Matrix, build_matrix, label_of
+from .divergence import (DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix, build_matrix,
+                         label_of)
 from .errors import ArkitekturError, UsageError
 from .escape import h, safe_href
 from .findings import CheckResult, Finding, Severity
@@ -356,7 +357,7 @@ def _findings(result: CheckResult, ctx: Context) -> str:
 
 
 _STATUS_CLASS = {KONVERGERET: "konvergeret", PLANLAGT: "planlagt", DIVERGERENDE: "divergerende",
-                 IKKE_OMFATTET: "ikke-omfattet"}
+                 IKKE_REGISTRERET: "ikke-registreret", IKKE_OMFATTET: "ikke-omfattet"}
 
 
 def _matrix(matrix: Matrix, g: Graph) -> str:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.term import Node as RdfNode
 
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT, Matrix, label_of
+from .divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix, label_of
 from .errors import ArkitekturError, UsageError
 from .escape import safe_href, short, wrap
 from .namespaces import ARK, RDF, SKOS
@@ -54,10 +54,12 @@ STATUS_STYLE = {
     KONVERGERET: {"fill": "#d9f0d3", "font": "#000000", "border": "#1b7837", "line": "solid", "mark": "✓"},
     PLANLAGT: {"fill": "#e08214", "font": "#000000", "border": "#7f3b08", "line": "dashed", "mark": "→"},
     DIVERGERENDE: {"fill": "#b2182b", "font": "#ffffff", "border": "#40000d", "line": "bold", "mark": "✗"},
+    # Unknown is not a breach: grey, so a director does not count it among the red ones (issue 14).
+    IKKE_REGISTRERET: {"fill": "#bdbdbd", "font": "#000000", "border": "#525252", "line": "dashed", "mark": "?"},
     IKKE_OMFATTET: {"fill": "#ffffff", "font": "#404040", "border": "#808080", "line": "dotted", "mark": "–"},
 }
 STATUS_KIND = {KONVERGERET: "konvergeret", PLANLAGT: "planlagt", DIVERGERENDE: "divergerende",
-               IKKE_OMFATTET: "ikke_omfattet"}
+               IKKE_REGISTRERET: "ikke_registreret", IKKE_OMFATTET: "ikke_omfattet"}
 
 _LIFECYCLE_KIND = {ARK.IDrift: "system", ARK.Indfases: "system_ny", ARK.Planlagt: "system_ny",
                    ARK.Udfases: "system_udfases", ARK.Udfaset: "system_udfases"}
