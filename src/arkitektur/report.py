@@ -24,6 +24,7 @@ from defusedxml import ElementTree as SafeET
 from rdflib import Graph, Literal, URIRef
 
 from . import files as filesys
+from . import formatting
 from . import render as render_mod
 from . import views
 from .check import Context, evaluate, prepare
@@ -249,11 +250,7 @@ def inline_svg(data: bytes, prefix: str) -> str:
 
 
 def _pct(share: float | None) -> str:
-    if share is None:
-        return "–"
-    value = round(share * 100, 1)
-    text = f"{value:.1f}".replace(".", ",")
-    return (text[:-2] if text.endswith(",0") else text) + " %"
+    return formatting.percent(share, "da")
 
 
 def _n(count: int, one: str, many: str) -> str:
