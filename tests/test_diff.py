@@ -125,9 +125,10 @@ def test_renderings(result):
     assert "  + ark:Systemanvendelse  vi-ny  <https://example.org/vi-ny>" in text
     assert "  - ark:Udbud  Viborgs økonomiudbud  <https://example.org/udbud-oekonomi>" in text
     assert "      ark:system: Prisme → Opus" in text
-    assert "Konvergens: samlet 33 % → 50 %" in text
+    assert "Konvergens: samlet 33,3 % → 50 %" in text    # one formatter, as divergence and the pack
     en = render(result, "markdown", lang="en")
     assert "Changed cells" in en
+    assert "33.3%" in en and "33,3 %" not in en
 
 
 def test_markdown_is_shortened_for_github(result):

@@ -57,7 +57,7 @@ def test_statuses_at_2016(matrix):
         (ESDH, SV): "ikke omfattet",      # joins 2017-01-01
         (OEK, SK): "konvergeret",
         (OEK, VI): "divergerende",        # its Udbud (2018-03-01) is after senest (2017-12-31): no plan
-        (OEK, FA): "divergerende",        # no system at all, no plan
+        (OEK, FA): "ikke registreret",    # no usage at all, no plan (SPEC v1.1 §5)
         (OEK, SV): "ikke omfattet",
         (LOEN, SK): "ikke omfattet",      # no target for the task
         (LOEN, VI): "ikke omfattet",
@@ -128,7 +128,7 @@ def test_cli_formats():
     assert res.exit_code == 0
     assert "ikke omfattet (medlem fra 2017-01-01)" in res.output
     assert "Acadre (i drift), SBSYS (indfases)" in res.output   # other life cycles are shown too
-    assert "Samlet     33 %   2 af 6" in res.output
+    assert "Samlet     33,3 %  2 af 6" in res.output   # one formatter: "33,3 %" as in the pack
     res = runner.invoke(main, ["divergence", str(DATA), "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(res.output)))
     assert len(rows) == 3 * 4
@@ -159,7 +159,7 @@ ex:ml-loen a ark:Maalloesning ; rdfs:label "SD Løn"@da ; ark:opgave ex:loen ;
     sam2 = [r for r in m.rows if r.samarbejde == EX + "sam2"]
     assert [r.opgave for r in sam2] == [ESDH, OEK, LOEN]  # every task a member of sam2 supports, + the target
     loen2 = {c.kommune: c.status for c in sam2[2].members}
-    assert loen2 == {VI: "konvergeret", SV: "divergerende"}  # Skive is a member of sam2 from the start
+    assert loen2 == {VI: "konvergeret", SV: "ikke registreret"}  # member of sam2 from the start, no Løn usage
     assert [c.samarbejde for c in m.samarbejder] == [EX + "sam", EX + "sam2"]
     assert m.samarbejder[1].summary() == {SV: 0.0, VI: 1.0, "samlet": 0.5}
     # The top summary adds up each member's cells over both collaborations.

@@ -19,7 +19,7 @@ from arkitektur import render as render_mod
 from arkitektur import views
 from arkitektur.check import prepare
 from arkitektur.cli import main
-from arkitektur.divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT, build_matrix
+from arkitektur.divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, build_matrix
 from arkitektur.errors import ArkitekturError
 from arkitektur.namespaces import ARK, RDF
 from arkitektur.roadmap import build_roadmap
@@ -228,9 +228,13 @@ def test_status_colours_survive_grey_scale():
     statuses = (KONVERGERET, PLANLAGT, DIVERGERENDE)
     fills = sorted(lum(views.STATUS_STYLE[s]["fill"]) for s in statuses)
     assert all(b - a > 0.2 for a, b in zip(fills, fills[1:]))
-    lines = {views.STATUS_STYLE[s]["line"] for s in (*statuses, IKKE_OMFATTET)}
-    marks = {views.STATUS_STYLE[s]["mark"] for s in (*statuses, IKKE_OMFATTET)}
-    assert len(lines) == 4 and len(marks) == 4
+    # Every style, the dispensed one too, has its own line and mark (issue 14).
+    styles = [views.STATUS_STYLE[s] for s in (*statuses, IKKE_REGISTRERET, IKKE_OMFATTET)]
+    styles.append(views.DISPENSATION_STYLE)
+    assert len({s["line"] for s in styles}) == 6 and len({s["mark"] for s in styles}) == 6
+    red = views.STATUS_STYLE[DIVERGERENDE]
+    for calm in (views.DISPENSATION_STYLE, views.STATUS_STYLE[IKKE_REGISTRERET]):
+        assert calm["fill"] != red["fill"] and calm["border"] != red["border"]
 
 
 def test_filters_narrow_the_view(ctx, matrix):
@@ -375,3 +379,64 @@ def test_slow_dot_falls_back_to_sfdp_then_gives_up_with_a_hint(ctx, tmp_path, mo
     with pytest.raises(render_mod.LayoutTimeout) as exc:
         render_mod.render(view, "svg", timeout=0.5)
     assert exc.value.code == "ARK-E102" and "--kommune" in exc.value.da and "--timeout" in exc.value.da
+
+
+# --------------------------------------------------------------------------- issue 14: one truth
+
+RED = views.STATUS_STYLE[DIVERGERENDE]["fill"]
+DISP = "dispensation til 2017-12-31"
+
+
+def test_dispensed_silkeborg_loen_is_violet_and_explained_in_harmonisering(ctx, matrix):
+    view = build(ctx, "harmonisering", matrix=matrix)
+    [cell] = [n for n in view.nodes if not n.legend and n.lines and n.lines[0] == "Silkeborg Løn"]
+    assert cell.kind == "dispenseret" and f"§ {DISP}" in cell.lines and "ingen plan" not in cell.lines
+    assert "✗ divergerende" in cell.lines                    # the status stays what the facts say
+    assert any(n.legend and n.kind == "dispenseret" and DISP in " ".join(n.lines) for n in view.nodes)
+    assert "3 divergerende, heraf 1 med " + DISP in view.subtitle[-1]
+    dot = render_mod.to_dot(view)
+    node = next(line for line in dot.splitlines() if "Silkeborg Løn" in line)
+    assert "#e7d4e8" in node and RED not in node and "peripheries=2" in node
+
+
+def test_dispensed_silkeborg_loen_is_a_violet_edge_in_maal(ctx, matrix):
+    view = build(ctx, "maal", matrix=matrix)
+    [edge] = [e for e in view.edges if e.kind == "dispenseret" and not e.legend]
+    assert edge.lines == [DISP]
+    assert view.node(edge.src).lines == ["Silkeborg Løn"]
+    assert any(n.legend and DISP in " ".join(n.lines) for n in view.nodes)
+    dot = render_mod.to_dot(view)
+    assert DISP in dot and "#762a83" in dot
+
+
+def test_committed_diagrams_show_the_dispensation():
+    for stem in ("harmonisering", "maal"):
+        text = " ".join(svg_texts((ROOT / "docs" / "diagrammer" / f"{stem}.svg").read_bytes()))
+        assert DISP in text, stem
+
+
+@needs_graphviz
+def test_unregistered_member_is_grey_not_red(tmp_path):
+    from hostile import assert_no_traceback, copy_models, run, snapshot
+
+    models = copy_models(tmp_path)
+    r = run("new", "kommune", "Skive", "--kode", "779", "--fra", "2016-01-01", "--dir", str(models))
+    assert r.code == 0, r.err
+    before = snapshot(models)
+    for name in ("harmonisering", "maal"):
+        out = tmp_path / f"{name}.svg"
+        r = run("render", name, str(models), "-o", str(out))
+        assert_no_traceback(r)
+        assert r.code == 0, r.err
+        svg = out.read_bytes()
+        skive = [t for t in svg_texts(svg) if "ikke registreret" in t]
+        assert skive, name
+        # The grey fill is there; no red shape carries an "ikke registreret" text.
+        assert views.STATUS_STYLE[IKKE_REGISTRERET]["fill"].encode() in svg
+        root = ET.fromstring(svg)
+        for g in root.iter("{http://www.w3.org/2000/svg}g"):
+            texts = " ".join(t.text or "" for t in g.iter("{http://www.w3.org/2000/svg}text"))
+            if g.get("class") == "node" and "ikke registreret" in texts:
+                fills = {el.get("fill") for el in g.iter() if el.get("fill")}
+                assert RED not in fills, (name, texts)
+    assert snapshot(models) == before

@@ -152,7 +152,9 @@ def test_pack_needs_no_network(pack):
 def test_matrix_findings_and_benefits_are_in_the_pack(pack):
     html = pack.html
     matrix = html[html.index('id="harmonisering"'):html.index('id="koereplan"')]
-    assert matrix.count('class="divergerende"') == 3 and matrix.count('class="planlagt"') == 6
+    # Silkeborg Løn is dispensed (issue 14): its own class, not among the red ones.
+    assert matrix.count('class="divergerende"') == 2 and matrix.count('class="planlagt"') == 6
+    assert matrix.count('class="dispenseret"') == 1
     assert matrix.count('class="konvergeret"') == 15
     fund = html[html.index('id="fund"'):html.index('id="harmonisering"')]
     assert "Princip 3: Tænk helhed før lokalt" in fund and "Viborg Kommune" in fund and "Samarbejdet (fælles)" in fund
@@ -258,3 +260,48 @@ def test_without_graphviz_the_pack_says_so_instead_of_failing(ctx, tmp_path, mon
     assert "<svg" not in pack.html and pack.html.count('class="diagram mangler"') == 7
     index = report.write_pack(pack, tmp_path / "pakke")
     assert index.exists() and not any((tmp_path / "pakke" / "diagrammer").iterdir())
+
+
+# --------------------------------------------------------------------------- issue 14: one truth
+
+DISP = "dispensation til 2017-12-31"
+
+
+def test_key_figure_counts_the_dispensed_target_apart(pack):
+    html = pack.html
+    card = html[html.index('data-figur="3"'):]
+    card = card[:card.index("</div>")]
+    assert "Målløsninger uden plan" in card and '<p class="tal">3</p>' in card
+    assert f"3 uden plan, heraf 1 med {DISP}" in card
+    assert f"Silkeborg Kommune: 81.00.00 Løn og personaleadministration (§ {DISP})" in card
+    # The two the checker rates as violations come first.
+    assert card.index("KMD Opera") < card.index("Løn og") and card.index("Prisme") < card.index("Løn og")
+
+
+def test_matrix_cell_of_silkeborg_loen_is_dispensed(pack):
+    html = pack.html
+    matrix = html[html.index('id="harmonisering"'):html.index('id="koereplan"')]
+    cell = matrix[matrix.index('<td class="dispenseret">'):]
+    cell = cell[:cell.index("</td>")]
+    assert "Silkeborg Løn" in cell and DISP in cell and "divergerende" in cell and "ingen plan" not in cell
+
+
+@pytest.mark.skipif(not HAS_DOT, reason="Graphviz (dot) er ikke installeret")
+def test_three_members_pack_shows_ikke_registreret(tmp_path):
+    from hostile import assert_no_traceback, copy_models, run, snapshot
+
+    models = copy_models(tmp_path)
+    r = run("new", "kommune", "Skive", "--kode", "779", "--fra", "2016-01-01", "--dir", str(models))
+    assert r.code == 0, r.err
+    before = snapshot(models)
+    r = run("report", str(models), "-o", str(tmp_path / "pakke"))
+    assert_no_traceback(r)
+    assert r.code == 0, r.err
+    html = (tmp_path / "pakke" / "index.html").read_text(encoding="utf-8")
+    matrix = html[html.index('id="harmonisering"'):html.index('id="koereplan"')]
+    assert "<th>Skive Kommune</th>" in matrix
+    assert matrix.count('class="ikke-registreret"') == 12 and matrix.count('class="divergerende"') == 2
+    card = html[html.index('data-figur="3"'):]
+    card = card[:card.index("</div>")]
+    assert f"15 uden plan, heraf 1 med {DISP} og 12 ikke registreret" in card
+    assert snapshot(models) == before

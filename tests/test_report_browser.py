@@ -54,6 +54,9 @@ window.addEventListener("load", function () {
   out.cards = cards.length;
   out.cardsOnFirstScreen = Array.prototype.filter.call(cards, function (c) {
     return c.getBoundingClientRect().bottom <= window.innerHeight; }).length;
+  out.dispensed = Array.prototype.map.call(document.querySelectorAll("#harmonisering td.dispenseret"), function (c) {
+    var r = c.getBoundingClientRect();
+    return {text: c.textContent, bg: getComputedStyle(c).backgroundColor, w: Math.round(r.width)}; });
   var p = document.createElement("pre"); p.id = "maaling"; p.textContent = JSON.stringify(out);
   document.body.appendChild(p);
 });
@@ -164,3 +167,10 @@ def test_screenshot_is_kept_as_an_artefact(browser):
     shot = browser["shot"]
     assert shot.exists() and shot.stat().st_size > 10_000
     assert shot.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_dispensed_silkeborg_loen_is_shown_as_dispensed(browser):
+    # Issue 14: the pack agrees with check — the dispensed cell is visible, violet, and says until when.
+    [cell] = _measurement(browser["dom"])["dispensed"]
+    assert "Silkeborg Løn" in cell["text"] and "dispensation til 2017-12-31" in cell["text"]
+    assert cell["bg"] == "rgb(231, 212, 232)" and cell["w"] > 50

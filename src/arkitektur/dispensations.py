@@ -18,6 +18,18 @@ from .namespaces import ARK
 STALE_RULE = "DISP-3"
 
 
+def valid_by_key(graph: Graph, facts: Facts) -> dict[tuple[str, str], list[str]]:
+    """(rule, focus) -> the valid dispensations that exempt it, first one used (what ``apply`` matches on).
+
+    The reports (divergence, diagrams, pack) ask this too, so "dispensed" means the same as in ``check``.
+    """
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for d in sorted(facts.valid_dispensations, key=str):
+        rule, target = graph.value(d, ARK.regel), graph.value(d, ARK.gaelder)
+        by_key.setdefault((str(rule).strip(), str(target)), []).append(str(d))
+    return by_key
+
+
 def apply(
     findings: list[Finding],
     graph: Graph,
@@ -27,10 +39,7 @@ def apply(
     lang: str,
 ) -> list[Finding]:
     """Return the findings with valid dispensations applied and DISP-3 findings added."""
-    by_key: dict[tuple[str, str], list[str]] = {}
-    for d in sorted(facts.valid_dispensations, key=str):
-        rule, target = graph.value(d, ARK.regel), graph.value(d, ARK.gaelder)
-        by_key.setdefault((str(rule).strip(), str(target)), []).append(str(d))
+    by_key = valid_by_key(graph, facts)
     used: set[str] = set()
     out = []
     for f in findings:

@@ -11,40 +11,29 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from . import tables
+from . import dispensations, formatting, tables
 from .derive import as_date
-from .namespaces import ARK, RDF, RDFS, SKOS
+from .namespaces import ARK, RDF, SKOS
 
 KONVERGERET = "konvergeret"
 PLANLAGT = "planlagt"
 DIVERGERENDE = "divergerende"
+IKKE_REGISTRERET = "ikke registreret"
 IKKE_OMFATTET = "ikke omfattet"
-STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_OMFATTET)
+STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)
+#: Statuses that count as "not converged, no plan" (SPEC v1.1 §5): the forum has to act on them.
+UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 
 _STATUS_EN = {KONVERGERET: "converged", PLANLAGT: "planned", DIVERGERENDE: "diverging",
-              IKKE_OMFATTET: "not covered"}
+              IKKE_REGISTRERET: "not registered", IKKE_OMFATTET: "not covered"}
+HEL2 = "HEL-2"
 
 
-def label_of(g: Graph, node: Node | None, lang: str = "da") -> str:
-    """rdfs:label (then skos:prefLabel) in ``lang``, else Danish, English, any; else the IRI's tail."""
-    if node is None:
-        return ""
-    for prop in (RDFS.label, SKOS.prefLabel):
-        labels = [lab for lab in g.objects(node, prop) if isinstance(lab, Literal)]
-        for want in (lang, "da", "en", None):
-            for lab in sorted(labels):
-                if lab.language == want:
-                    return str(lab)
-        if labels:
-            return str(sorted(labels)[0])
-    text = str(node)
-    for sep in ("#", "/"):
-        if sep in text.rstrip(sep):
-            return text.rstrip(sep).rsplit(sep, 1)[1]
-    return text
+#: Names are written by ``formatting`` (kept here under the name the other modules import).
+label_of = formatting.label
 
 
 def _date(d: dt.date | None) -> str | None:
@@ -107,13 +96,18 @@ class Cell:
     medlem_fra: dt.date | None
     aktiv: bool
     plan_labels: list[str] = field(default_factory=list)
+    # The valid Dispensation that turns this member's HEL-2 finding for the task into info (SPEC v1.1 §5).
+    dispensation: str | None = None
+    dispensation_label: str | None = None
+    dispensation_udloeber: dt.date | None = None
 
     def to_json(self) -> dict:
         return {"kommune": self.kommune, "status": self.status, "systemer": self.systemer,
                 "udloebsdato": _date(self.udloebsdato), "opsigelsesdato": _date(self.opsigelsesdato),
                 "label": self.label, "kontrakt": self.kontrakt, "planer": self.planer,
                 "medlem_fra": _date(self.medlem_fra), "aktiv": self.aktiv,
-                "anvendelser": [u.to_json() for u in self.anvendelser]}
+                "anvendelser": [u.to_json() for u in self.anvendelser],
+                "dispensation": self.dispensation}
 
 
 @dataclass
@@ -226,6 +220,7 @@ class _Index:
         self.usages: dict[tuple, list[Usage]] = defaultdict(list)   # (kommune, opgave) -> usages
         self.tasks_of: dict[Node, set] = defaultdict(set)            # kommune -> tasks it supports
         self._contracts: dict[Node, Contract] = {}
+        self.dispensed = dispensations.valid_by_key(g, facts)
         for u in sorted(set(g.subjects(RDF.type, ARK.Systemanvendelse)), key=str):
             system = g.value(u, ARK.system)
             lcs = sorted(g.objects(u, ARK.livscyklus), key=str)
@@ -292,8 +287,11 @@ def _cell(idx: _Index, s: Node, task: Node, member: Member, ml: Node | None, tar
         status = KONVERGERET
     elif plans:
         status = PLANLAGT
+    elif all(u.livscyklus == str(ARK.Udfaset) for u in usages):
+        status = IKKE_REGISTRERET   # SPEC v1.1 §5: the repository does not know what it uses
     else:
         status = DIVERGERENDE
+    disp = _dispensation(idx, running, target) if status != IKKE_OMFATTET else None
     return Cell(
         kommune=member.kommune, label=member.label, status=status, systemer=systems,
         system_labels=[label_of(idx.g, URIRef(x), idx.lang) for x in systems],
@@ -301,7 +299,25 @@ def _cell(idx: _Index, s: Node, task: Node, member: Member, ml: Node | None, tar
         kontrakt=gov.kontrakt if gov else None, anvendelser=usages, planer=plans,
         medlem_fra=member.medlem_fra, aktiv=member.aktiv,
         plan_labels=[label_of(idx.g, URIRef(p), idx.lang) for p in plans],
+        dispensation=disp,
+        dispensation_label=label_of(idx.g, URIRef(disp), idx.lang) if disp else None,
+        dispensation_udloeber=as_date(idx.g.value(URIRef(disp), ARK.udloeber)) if disp else None,
     )
+
+
+def _dispensation(idx: _Index, running: list[Usage], target: Node | None) -> str | None:
+    """The Dispensation that exempts the member's HEL-2 findings for the task, as ``check`` applies it.
+
+    HEL-2 flags each usage in operation of another system than the target; the cell counts as
+    dispensed only when every one of them is (one left undispensed is still a finding to act on).
+    """
+    if target is None:
+        return None
+    flagged = [u for u in running if u.system != str(target)]
+    names = [idx.dispensed.get((HEL2, u.anvendelse)) for u in flagged]
+    if not flagged or not all(names):
+        return None
+    return names[0][0]
 
 
 def _row(idx: _Index, s: Node, task: Node, members: list[Member]) -> Row:
@@ -415,6 +431,8 @@ def _status_cell(cell: Cell, w: dict, lang: str) -> str:
     text = status_text(cell.status, lang)
     if not cell.aktiv and cell.medlem_fra:
         text += f" ({w['from'].format(d=cell.medlem_fra.isoformat())})"
+    if cell.dispensation:
+        text += f" ({formatting.dispensation(cell.dispensation_udloeber, lang)})"
     return text
 
 
@@ -426,13 +444,14 @@ def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
     if fmt == "csv":
         headers = ["samarbejde", "opgave", "notation", "label", "maalsystem", "senest", "kommune",
                    "kommune_label", "status", "systemer", "anvendelser", "udloebsdato", "opsigelsesdato",
-                   "planer", "medlem_fra", "aktiv"]
+                   "planer", "medlem_fra", "aktiv", "dispensation", "dispensation_udloeber"]
         out = []
         for r in matrix.rows:
             for c in r.members:
                 out.append([r.samarbejde, r.opgave, r.notation, r.label, r.maalsystem, r.senest, c.kommune,
                             c.label, c.status, " ".join(c.systemer), _systems_text(c, lang), c.udloebsdato,
-                            c.opsigelsesdato, " ".join(c.planer), c.medlem_fra, "ja" if c.aktiv else "nej"])
+                            c.opsigelsesdato, " ".join(c.planer), c.medlem_fra, "ja" if c.aktiv else "nej",
+                            c.dispensation, c.dispensation_udloeber])
         return tables.csv_table(headers, out)
     if fmt == "markdown":
         return _markdown(matrix, w, lang)
@@ -458,10 +477,10 @@ def _text(matrix: Matrix, w: dict, lang: str) -> str:
             lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
                                             w["plan"]], body, indent="  "))
         lines += ["", w["summary"] + ":"]
-        body = [[m.label, tables.percent(collab.shares[m.kommune].andel),
+        body = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
                  w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
                 for m in collab.members if m.kommune in collab.shares]
-        body.append([w["samlet"], tables.percent(collab.samlet.andel),
+        body.append([w["samlet"], formatting.percent(collab.samlet.andel, lang),
                      w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
         lines.append(tables.text_table(None, body, indent="  "))
     if not matrix.samarbejder:
@@ -469,7 +488,7 @@ def _text(matrix: Matrix, w: dict, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-_MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_OMFATTET: "➖"}
+_MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_REGISTRERET: "❔", IKKE_OMFATTET: "➖"}
 
 
 def _markdown(matrix: Matrix, w: dict, lang: str) -> str:
@@ -493,10 +512,10 @@ def _markdown(matrix: Matrix, w: dict, lang: str) -> str:
             body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
         lines.append(tables.markdown_table(headers, body) if body else w["none"])
         lines += ["", f"**{w['summary']}**", ""]
-        sbody = [[m.label, tables.percent(collab.shares[m.kommune].andel),
+        sbody = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
                   w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
                  for m in collab.members if m.kommune in collab.shares]
-        sbody.append([f"**{w['samlet']}**", tables.percent(collab.samlet.andel),
+        sbody.append([f"**{w['samlet']}**", formatting.percent(collab.samlet.andel, lang),
                       w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
         lines.append(tables.markdown_table([w["kommune"], "%", ""], sbody))
     if not matrix.samarbejder:

@@ -21,8 +21,8 @@ import graphviz
 
 from .errors import ArkitekturError
 from .escape import dot_lines, safe_href
-from .views import STATUS_STYLE, View
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT
+from .views import DISPENSATION_STYLE, DISPENSERET, STATUS_STYLE, View
+from .divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 30.0
@@ -55,10 +55,13 @@ class GraphvizFejl(ArkitekturError):
 
 
 def _status(status: str, extra: dict | None = None) -> dict:
-    s = STATUS_STYLE[status]
-    style = {"solid": "filled", "dashed": "filled,dashed", "bold": "filled,bold", "dotted": "filled,dotted"}[s["line"]]
+    s = DISPENSATION_STYLE if status == DISPENSERET else STATUS_STYLE[status]
+    style = {"solid": "filled", "dashed": "filled,dashed", "bold": "filled,bold", "dotted": "filled,dotted",
+             "double": "filled", "diagonals": "filled,diagonals"}[s["line"]]
     attrs = {"shape": "box", "style": style, "fillcolor": s["fill"], "fontcolor": s["font"], "color": s["border"],
              "penwidth": "2.5" if s["line"] == "bold" else "1.4", "width": "2.2", "margin": "0.1,0.06"}
+    if s["line"] == "double":
+        attrs["peripheries"] = "2"
     attrs.update(extra or {})
     return attrs
 
@@ -79,6 +82,8 @@ NODE_STYLE = {
     "planlagt": _status(PLANLAGT),
     "divergerende": _status(DIVERGERENDE, {"fontname": FONT_BOLD}),
     "ikke_omfattet": _status(IKKE_OMFATTET),
+    "ikke_registreret": _status(IKKE_REGISTRERET),
+    "dispenseret": _status(DISPENSERET),
     "maalsystem": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fff2cc", "color": "#5c4400",
                    "peripheries": "2"},
     "opgaveomraade_boks": {"shape": "box", "style": "rounded", "color": "#8c8c8c", "labelloc": "t",
@@ -121,6 +126,9 @@ EDGE_STYLE = {
     "planlagt": {"color": "#b35806", "style": "dashed", "penwidth": "2.2", "fontcolor": "#7f3b08"},
     "divergerende": {"color": "#b2182b", "style": "bold", "penwidth": "3.2", "fontcolor": "#b2182b",
                      "fontname": FONT_BOLD},
+    # Not red: a decided deviation is violet with a double line (issue 14).
+    "dispenseret": {"color": "#762a83:#ffffff:#762a83", "penwidth": "1.6", "fontcolor": "#40004b",
+                    "fontname": FONT_BOLD},
     "invis": {"style": "invis"},
     "grid": {"color": "#c8c8c8", "style": "dotted", "arrowhead": "none"},
     "asof": {"color": "#b2182b", "style": "dashed", "penwidth": "1.5", "arrowhead": "none"},

@@ -24,10 +24,12 @@ from defusedxml import ElementTree as SafeET
 from rdflib import Graph, Literal, URIRef
 
 from . import files as filesys
+from . import formatting
 from . import render as render_mod
 from . import views
 from .check import Context, evaluate, prepare
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT, Matrix, build_matrix, label_of
+from .divergence import (DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, UDEN_PLAN, Matrix,
+                         build_matrix, label_of)
 from .errors import ArkitekturError, UsageError
 from .escape import h, safe_href
 from .findings import CheckResult, Finding, Severity
@@ -248,11 +250,7 @@ def inline_svg(data: bytes, prefix: str) -> str:
 
 
 def _pct(share: float | None) -> str:
-    if share is None:
-        return "–"
-    value = round(share * 100, 1)
-    text = f"{value:.1f}".replace(".", ",")
-    return (text[:-2] if text.endswith(",0") else text) + " %"
+    return formatting.percent(share, "da")
 
 
 def _n(count: int, one: str, many: str) -> str:
@@ -275,12 +273,8 @@ def _figures(matrix: Matrix, result: CheckResult, plan: Roadmap, items: list[Ben
     cards.append(("alarm" if counts["violation"] else "ok", "Overtrædelser af principperne", str(counts["violation"]),
                   f'<ul class="under"><li>{_n(counts["warning"], "advarsel", "advarsler")}</li>'
                   f'<li>{counts["info"]} info</li></ul>'))
-    missing = [(r, c) for r in matrix.rows if r.has_target for c in r.members if c.status == DIVERGERENDE]
-    lines = "".join(f"<li>{h(c.label)}: {h(r.notation or '')} {h(r.label)} ({h(', '.join(c.system_labels) or 'intet system')})</li>"
-                    for r, c in missing[:3])
-    if len(missing) > 3:
-        lines += f"<li>… og {len(missing) - 3} mere</li>"
-    cards.append(("alarm" if missing else "ok", "Målløsninger uden plan", str(len(missing)), f'<ul class="under">{lines}</ul>'))
+    missing = [(r, c) for r in matrix.rows if r.has_target for c in r.members if c.status in UDEN_PLAN]
+    cards.append(_without_plan(missing))
     soon = [f for f in plan.flags if f.type in (OPSIGELSE_SNART, OPSIGELSE_PASSERET)]
     lines = "".join(f"<li>{h(f.dato.isoformat() if f.dato else '')}: {h(f.kommune_label or '')} – {h(f.system_label or '')}</li>"
                     for f in sorted(soon, key=lambda f: f.dato or dt.date.max)[:3])
@@ -300,6 +294,34 @@ def _figures(matrix: Matrix, result: CheckResult, plan: Roadmap, items: list[Ben
     body = "".join(f'<div class="card {cls}" data-figur="{i + 1}"><h3>{h(title)}</h3><p class="tal">{h(value)}</p>{extra}</div>'
                    for i, (cls, title, value, extra) in enumerate(cards[:6]))
     return f'<section id="noegletal"><h2>Nøgletal</h2><div class="cards">{body}</div></section>'
+
+
+def _without_plan(missing: list) -> tuple:
+    """The "uden plan" card, counted as ``check`` counts: dispensed and unregistered cells apart (issue 14).
+
+    "3 uden plan, heraf 1 med dispensation til 2017-12-31": the dispensed one is info in ``check``,
+    so the card is only an alarm when a cell is left that nobody has decided on.
+    """
+    dispensed = [c for _, c in missing if c.dispensation]
+    unknown = [c for _, c in missing if c.status == IKKE_REGISTRERET]
+    head = f"{len(missing)} uden plan"
+    if dispensed:
+        by_day = Counter(c.dispensation_udloeber for c in dispensed)
+        head += ", heraf " + ", ".join(f"{n} med {formatting.dispensation(d)}"
+                                       for d, n in sorted(by_day.items(), key=lambda x: x[0] or dt.date.max))
+    if unknown:
+        head += f"{' og' if dispensed else ', heraf'} {len(unknown)} {IKKE_REGISTRERET}"
+    lines = f'<li class="heraf">{h(head)}</li>'
+    # Those to act on first, then the unregistered, then the dispensed (already decided).
+    order = sorted(missing, key=lambda rc: (bool(rc[1].dispensation), rc[1].status == IKKE_REGISTRERET))
+    for r, c in order[:3]:
+        what = ("§ " + formatting.dispensation(c.dispensation_udloeber) if c.dispensation
+                else (IKKE_REGISTRERET if c.status == IKKE_REGISTRERET else ", ".join(c.system_labels) or "intet system"))
+        lines += f"<li>{h(c.label)}: {h(r.notation or '')} {h(r.label)} ({h(what)})</li>"
+    if len(missing) > 3:
+        lines += f"<li>… og {len(missing) - 3} mere</li>"
+    alarm = len(missing) > len(dispensed)
+    return ("alarm" if alarm else "ok", "Målløsninger uden plan", str(len(missing)), f'<ul class="under">{lines}</ul>')
 
 
 def _count_table(head: str, rows: list[tuple[str, Counter]]) -> str:
@@ -356,7 +378,7 @@ def _findings(result: CheckResult, ctx: Context) -> str:
 
 
 _STATUS_CLASS = {KONVERGERET: "konvergeret", PLANLAGT: "planlagt", DIVERGERENDE: "divergerende",
-                 IKKE_OMFATTET: "ikke-omfattet"}
+                 IKKE_REGISTRERET: "ikke-registreret", IKKE_OMFATTET: "ikke-omfattet"}
 
 
 def _matrix(matrix: Matrix, g: Graph) -> str:
@@ -378,13 +400,18 @@ def _matrix(matrix: Matrix, g: Graph) -> str:
                 continue
             mark = views.STATUS_STYLE[c.status]["mark"]
             extra = ""
-            if c.status == PLANLAGT and c.plan_labels:
+            if c.dispensation:
+                extra = (f'<br><span class="dispensation" title="{h(c.dispensation_label or "")}">'
+                         f'{views.DISPENSATION_STYLE["mark"]} {h(formatting.dispensation(c.dispensation_udloeber))}</span>')
+            elif c.status == PLANLAGT and c.plan_labels:
                 extra = f"<br>plan: {h(c.plan_labels[0])}"
-            elif c.status == DIVERGERENDE:
+            elif c.status in UDEN_PLAN:
                 extra = "<br>ingen plan"
-            systems = h(", ".join(c.system_labels) or "intet system i drift")
-            end = f"<br>udløb {c.udloebsdato.isoformat()}" if c.udloebsdato else ""
-            cells.append(f'<td class="{_STATUS_CLASS[c.status]}">{systems}<br><span class="status">{mark} {h(c.status)}'
+            none = "intet system registreret" if c.status == IKKE_REGISTRERET else "intet system i drift"
+            systems = h(", ".join(c.system_labels) or none)
+            end = f"<br>udløb {formatting.date(c.udloebsdato)}" if c.udloebsdato else ""
+            cls = "dispenseret" if c.dispensation else _STATUS_CLASS[c.status]
+            cells.append(f'<td class="{cls}">{systems}<br><span class="status">{mark} {h(c.status)}'
                          f"</span>{extra}{end}</td>")
         rows.append(f"<tr><td>{h(r.notation or '')} {h(r.label)}</td><td>{h(r.maalsystem_label or '')}</td>"
                     f"<td>{r.senest.isoformat() if r.senest else '–'}</td>{''.join(cells)}</tr>")
@@ -394,7 +421,8 @@ def _matrix(matrix: Matrix, g: Graph) -> str:
     others = sum(1 for r in matrix.rows if not r.has_target)
     return ('<section id="harmonisering"><h2>Harmoniseringsmatrix</h2>'
             "<p>Pr. opgave med en målløsning: hvert medlems system(er) i drift og status. Farve, kantlinje og ord "
-            "viser status, så den også kan læses i gråtoner.</p>"
+            "viser status, så den også kan læses i gråtoner. Violet med dobbelt kant: afvigelsen er godkendt ved "
+            "en gyldig dispensation (info i tjekket); grå: intet system registreret.</p>"
             f'<div class="tabel"><table class="matrix"><thead><tr><th>Opgave (KLE)</th><th>Målsystem</th>'
             f"<th>Senest</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
             f'<p class="note">{others} opgaver uden målløsning er ikke omfattet og vises ikke her.</p></section>')

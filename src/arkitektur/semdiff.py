@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import check, tables
+from . import check, formatting, tables
 from .divergence import IKKE_OMFATTET, build_matrix, label_of, status_text, task_title
 from .errors import ArkitekturError, InputError, UsageError
 from .findings import Finding
@@ -490,7 +490,7 @@ def _value(v: str, labels: dict) -> str:
     return v
 
 
-def _summary(d: SemanticDiff, w: dict) -> dict:
+def _summary(d: SemanticDiff, w: dict, lang: str) -> dict:
     e = d.elements
     n_anon = len(e.anonymous_added) + len(e.anonymous_removed)
     return {
@@ -498,8 +498,8 @@ def _summary(d: SemanticDiff, w: dict) -> dict:
                      f"{len(e.changed) + n_anon} {w['changed']}"),
         "findings": (f"{len(d.appeared)} {w['appeared']}, {len(d.fixed)} {w['fixed']}" if d.checked
                      else w["unchecked"]),
-        "convergence": (f"{w['samlet'].lower()} {tables.percent(d.convergence.before.get('samlet'))} → "
-                        f"{tables.percent(d.convergence.after.get('samlet'))}"),
+        "convergence": (f"{w['samlet'].lower()} {formatting.percent(d.convergence.before.get('samlet'), lang)} → "
+                        f"{formatting.percent(d.convergence.after.get('samlet'), lang)}"),
     }
 
 
@@ -519,12 +519,16 @@ def _finding_line(f: Finding, w: dict) -> list:
     return [f.rule, w[f.severity.label], f.label or compact(f.focus), f.message, where]
 
 
-def _conv_rows(d: SemanticDiff, w: dict) -> list[list]:
+def _conv_rows(d: SemanticDiff, w: dict, lang: str) -> list[list]:
     c = d.convergence
     kommuner = sorted((set(c.before) | set(c.after)) - {"samlet"}, key=lambda k: (c.labels.get(k, k), k))
-    rows = [[c.labels.get(k, compact(k)), tables.percent(c.before.get(k)) if k in c.before else w["absent"],
-             tables.percent(c.after.get(k)) if k in c.after else w["absent"]] for k in kommuner]
-    rows.append([w["samlet"], tables.percent(c.before.get("samlet")), tables.percent(c.after.get("samlet"))])
+
+    def pct(side: dict, k: str) -> str:
+        return formatting.percent(side.get(k), lang) if k in side else w["absent"]
+
+    rows = [[c.labels.get(k, compact(k)), pct(c.before, k), pct(c.after, k)] for k in kommuner]
+    rows.append([w["samlet"], formatting.percent(c.before.get("samlet"), lang),
+                 formatting.percent(c.after.get("samlet"), lang)])
     return rows
 
 
@@ -566,7 +570,7 @@ def _printable_json(value):
 
 
 def _text(d: SemanticDiff, w: dict, lang: str) -> str:
-    s = _summary(d, w)
+    s = _summary(d, w, lang)
     base = f"{d.base} ({d.base_commit[:7]})"
     head = _head_name(d, w) + (f" ({d.head_commit[:7]})" if d.head_commit else "")
     lines = [f"{w['title'].format(base=base, head=head)}, {w['asof'].format(d=d.as_of.isoformat())}", ""]
@@ -587,7 +591,7 @@ def _text(d: SemanticDiff, w: dict, lang: str) -> str:
             rule, sev, name, msg, where = _finding_line(f, w)
             lines.append(f"  {sign} {rule} {sev}: {name}: {msg}" + (f" ({where})" if where else ""))
     lines += ["", f"{w['convergence']}: {s['convergence']}"]
-    lines.append(tables.text_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w), indent="  "))
+    lines.append(tables.text_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w, lang), indent="  "))
     if d.convergence.cells:
         lines.append(f"  {w['cells']}:")
         lines.append(tables.text_table(None, [[c.opgave_label, c.kommune_label,
@@ -603,7 +607,7 @@ def _cut(items: list, limit: int | None) -> tuple[list, int]:
 
 
 def _markdown(d: SemanticDiff, w: dict, lang: str, limit: int | None) -> str:
-    s = _summary(d, w)
+    s = _summary(d, w, lang)
     base = f"`{d.base}` ({d.base_commit[:7]})"
     head = f"`{d.head}` ({d.head_commit[:7]})" if d.head_commit else w["worktree"]
     e = d.elements
@@ -656,7 +660,7 @@ def _markdown(d: SemanticDiff, w: dict, lang: str, limit: int | None) -> str:
     lines += ["<details>", f"<summary>{w['convergence']}: {s['convergence']}</summary>", ""]
     if not d.convergence.changed:
         lines += [w["noconv"], ""]
-    lines += [tables.markdown_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w)), ""]
+    lines += [tables.markdown_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w, lang)), ""]
     if d.convergence.cells:
         shown, more = _cut(d.convergence.cells, limit)
         lines += [f"#### {w['cells']}", "",

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from . import formatting
+
 # A spreadsheet runs a cell that begins with one of these as a formula (CSV/formula injection,
 # e.g. a label ``=HYPERLINK("http://evil","x")``); such text gets a leading apostrophe.
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -28,10 +30,8 @@ def cell(value) -> str:
 
 
 def percent(share: float | None) -> str:
-    """0.3333 → "33 %" (Danish typography: a space before the sign); ``None`` → "–"."""
-    if share is None:
-        return "–"
-    return f"{round(share * 100)} %"
+    """0.3333 → "33,3 %": kept for callers; every share is written by ``formatting.percent`` (issue 14)."""
+    return formatting.percent(share, "da")
 
 
 def _width(text: str) -> int:

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.term import Node as RdfNode
 
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, KONVERGERET, PLANLAGT, Matrix, label_of
+from . import formatting
+from .divergence import (DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix, label_of,
+                         task_title)
 from .errors import ArkitekturError, UsageError
 from .escape import safe_href, short, wrap
 from .namespaces import ARK, RDF, SKOS
@@ -54,10 +56,41 @@ STATUS_STYLE = {
     KONVERGERET: {"fill": "#d9f0d3", "font": "#000000", "border": "#1b7837", "line": "solid", "mark": "✓"},
     PLANLAGT: {"fill": "#e08214", "font": "#000000", "border": "#7f3b08", "line": "dashed", "mark": "→"},
     DIVERGERENDE: {"fill": "#b2182b", "font": "#ffffff", "border": "#40000d", "line": "bold", "mark": "✗"},
+    # Unknown is not a breach: grey, so a director does not count it among the red ones (issue 14).
+    IKKE_REGISTRERET: {"fill": "#bdbdbd", "font": "#000000", "border": "#525252", "line": "diagonals", "mark": "?"},
     IKKE_OMFATTET: {"fill": "#ffffff", "font": "#404040", "border": "#808080", "line": "dotted", "mark": "–"},
 }
 STATUS_KIND = {KONVERGERET: "konvergeret", PLANLAGT: "planlagt", DIVERGERENDE: "divergerende",
-               IKKE_OMFATTET: "ikke_omfattet"}
+               IKKE_REGISTRERET: "ikke_registreret", IKKE_OMFATTET: "ikke_omfattet"}
+# A cell whose HEL-2 finding a valid Dispensation makes info (SPEC v1.1 §5): decided, not a problem —
+# so not red. Violet with a double border, which a grey-scale print still tells apart (issue 14).
+DISPENSATION_STYLE = {"fill": "#e7d4e8", "font": "#000000", "border": "#762a83", "line": "double", "mark": "§"}
+DISPENSERET = "dispenseret"
+
+
+def cell_kind(cell) -> str:
+    """The style of a matrix cell: its status's — or ``dispenseret`` when a dispensation covers it."""
+    return DISPENSERET if cell.dispensation else STATUS_KIND[cell.status]
+
+
+def _dispensation_items(cells) -> list[str]:
+    """Legend/summary texts, one per expiry date: "dispensation til 2017-12-31"."""
+    return [formatting.dispensation(d) for d in sorted({c.dispensation_udloeber for c in cells if c.dispensation},
+                                                       key=lambda d: d or dt.date.max)]
+
+
+def _status_summary(counts: dict, dispensed: list, statuses) -> str:
+    """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret"."""
+    parts = []
+    for s in statuses:
+        if not counts[s]:
+            continue
+        here = [c for c in dispensed if c.status == s]
+        text = f"{counts[s]} {s}"
+        if here:
+            text += f", heraf {len(here)} med " + ", ".join(_dispensation_items(here))
+        parts.append(text)
+    return " · ".join(parts)
 
 _LIFECYCLE_KIND = {ARK.IDrift: "system", ARK.Indfases: "system_ny", ARK.Planlagt: "system_ny",
                    ARK.Udfases: "system_udfases", ARK.Udfaset: "system_udfases"}
@@ -907,6 +940,7 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
         view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True))
     previous = [n.id for n in header]
     counts = defaultdict(int)
+    dispensed = []
     for row in _rows(matrix, sel):
         lines = _task_lines(row)
         if row.maalsystem_label:
@@ -922,16 +956,21 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
             if c is None:
                 continue
             counts[c.status] += 1
-            systems = ", ".join(c.system_labels) or "intet system i drift"
+            systems = ", ".join(c.system_labels) or ("intet system registreret" if c.status == IKKE_REGISTRERET
+                                                     else "intet system i drift")
             cl = [*wrap(systems, 24, 2), f"{STATUS_STYLE[c.status]['mark']} {c.status}"]
-            if c.status == PLANLAGT and c.plan_labels:
+            disp = formatting.dispensation(c.dispensation_udloeber) if c.dispensation else ""
+            if disp:
+                dispensed.append(c)
+                cl.append(f"{DISPENSATION_STYLE['mark']} {disp}")
+            elif c.status == PLANLAGT and c.plan_labels:
                 cl += wrap("plan: " + c.plan_labels[0], 26, 2)
-            elif c.status == DIVERGERENDE:
+            elif c.status in (DIVERGERENDE, IKKE_REGISTRERET):
                 cl.append("ingen plan")
             if c.udloebsdato:
                 cl.append(f"udløb {_date(c.udloebsdato)}")
-            cells.append(Node(id=ids(("c", row.opgave, str(k))), lines=cl, kind=STATUS_KIND[c.status],
-                              tooltip=_tooltip(c.label, row.label, c.status, systems)))
+            cells.append(Node(id=ids(("c", row.opgave, str(k))), lines=cl, kind=cell_kind(c),
+                              tooltip=_tooltip(c.label, row.label, c.status, systems, c.dispensation_label)))
         view.nodes += cells
         view.same_rank.append([n.id for n in cells])
         for a, b in zip(cells, cells[1:]):
@@ -939,18 +978,22 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
         for p, n in zip(previous, cells):
             view.edges.append(Edge(src=p, dst=n.id, kind="invis", helper=True, weight=20))
         previous = [n.id for n in cells]
-    summary = [f"{counts[s]} {s}" for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_OMFATTET) if counts[s]]
+    summary = _status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET,
+                                                  IKKE_OMFATTET))
     if summary:
-        view.subtitle.append(" · ".join(summary))
-    _status_legend(view, ids, previous)
+        view.subtitle.append(summary)
+    _status_legend(view, ids, previous, _dispensation_items(dispensed))
     return view
 
 
-def _status_legend(view: View, ids: _Ids, previous: list[str]) -> None:
-    """The four statuses as a row of sample cells under the grid."""
-    items = [(s, f"{STATUS_STYLE[s]['mark']} {s}") for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_OMFATTET)]
+def _status_legend(view: View, ids: _Ids, previous: list[str], dispensations: list[str]) -> None:
+    """The statuses as a row of sample cells under the grid; a dispensed cell's style once per expiry."""
+    items = [(STATUS_KIND[s], f"{STATUS_STYLE[s]['mark']} {s}")
+             for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)]
+    items += [(DISPENSERET, f"{DISPENSATION_STYLE['mark']} {text}: godkendt afvigelse") for text in dispensations]
     row = [Node(id=ids("legend:head"), lines=["Signaturforklaring"], kind="legend_text", legend=True)]
-    row += [Node(id=ids(("legend", s)), lines=[text], kind=STATUS_KIND[s], legend=True) for s, text in items]
+    row += [Node(id=ids(("legend", kind, text)), lines=wrap(text, 24, 3), kind=kind, legend=True)
+            for kind, text in items]
     view.nodes += row
     view.same_rank.append([n.id for n in row])
     for a, b in zip(row, row[1:]):
@@ -988,6 +1031,8 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
     targets: dict = {}
     edges = _Edges()
     counts = defaultdict(int)
+    dispensed = []
+    unregistered: dict = defaultdict(list)
     rows = list(_rows(matrix, sel))
     for row in rows:
         if not row.maalsystem:
@@ -1000,15 +1045,25 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
                                    cluster="maal", tooltip=row.maalsystem))
         node = view.node(tid)
         node.lines += [*wrap(f"{row.notation or ''} {row.label}".strip(), 30, 2), f"senest {_date(row.senest)}"]
+    # Only members with an arrow take a side, so an unregistered member does not leave one side empty.
+    drawn = [k for k in members if any((c := r.cell(str(k))) is not None and c.status not in
+                                       (IKKE_OMFATTET, IKKE_REGISTRERET) for r in rows if r.maalsystem)]
     for row in rows:
         if not row.maalsystem:
             continue
         tid = targets[row.maalsystem]
-        for side, k in enumerate(members):
+        for k in members:
+            side = drawn.index(k) if k in drawn else 0
             c = row.cell(str(k))
             if c is None or c.status == IKKE_OMFATTET:
                 continue
             counts[c.status] += 1
+            if c.status == IKKE_REGISTRERET:
+                # One grey note per member, not an arrow per task: unknown is a gap, not a route.
+                unregistered[k].append(task_title(row))
+                continue
+            if c.dispensation:
+                dispensed.append(c)
             systems = c.systemer or [""]
             for s, slabel in zip(systems, c.system_labels or ["intet system i drift"]):
                 key = (str(k), s)
@@ -1017,26 +1072,37 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
                     view.nodes.append(Node(id=nid, lines=wrap(slabel, 24, 2), kind="system" if s else "kontekst",
                                            cluster=clusters[k], tooltip=_tooltip(label_of(g, k, lang), slabel)))
                 lines = []
-                if c.status == PLANLAGT:
+                if c.dispensation:
+                    lines = [formatting.dispensation(c.dispensation_udloeber)]
+                elif c.status == PLANLAGT:
                     lines = wrap(c.plan_labels[0] if c.plan_labels else "plan", 26, 2)
                 elif c.status == DIVERGERENDE:
                     lines = ["ingen plan"]
-                tip = _tooltip(label_of(g, k, lang), row.label, c.status)
+                tip = _tooltip(label_of(g, k, lang), row.label, c.status, c.dispensation_label)
                 if side % 2 == 0:
-                    edges.add(nid, tid, STATUS_KIND[c.status], tip, lines)
+                    edges.add(nid, tid, cell_kind(c), tip, lines)
                 else:
-                    edges.add(tid, nid, STATUS_KIND[c.status], tip, lines, back=True)
+                    edges.add(tid, nid, cell_kind(c), tip, lines, back=True)
     view.edges += edges.edges("opgaver")
-    summary = [f"{counts[s]} {s}" for s in (KONVERGERET, PLANLAGT, DIVERGERENDE) if counts[s]]
+    for k, tasks in unregistered.items():
+        n = len(tasks)
+        view.nodes.append(Node(id=ids(("nu", str(k), "?")), kind="ikke_registreret", cluster=clusters[k],
+                               lines=[f"{STATUS_STYLE[IKKE_REGISTRERET]['mark']} {IKKE_REGISTRERET}",
+                                      f"{n} {'opgave' if n == 1 else 'opgaver'} uden system"],
+                               tooltip=_tooltip(label_of(g, k, lang), ", ".join(tasks))))
+    summary = _status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET))
     if summary:
-        view.subtitle.append(" · ".join(summary))
+        view.subtitle.append(summary)
     if not targets:
         view.notes.append("Ingen målløsninger at vise for dette filter.")
     _legend(view, [("node", "maalsystem", "Målsystem (målløsning)"),
                    ("node", "system", "System i drift i dag"),
                    ("edge", "konvergeret", "✓ konvergeret: bruger allerede målsystemet"),
                    ("edge", "planlagt", "→ planlagt: udbud eller projekt"),
-                   ("edge", "divergerende", "✗ divergerende: ingen plan")], ids)
+                   ("edge", "divergerende", "✗ divergerende: ingen plan"),
+                   ("node", "ikke_registreret", "? ikke registreret: intet system registreret for opgaven"),
+                   *[("edge", DISPENSERET, f"{DISPENSATION_STYLE['mark']} {text}: afvigelsen er godkendt")
+                     for text in _dispensation_items(dispensed)]], ids)
     return view
 
 

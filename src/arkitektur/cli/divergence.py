@@ -26,8 +26,9 @@ from .app import main
 def divergence_command(ctx, paths, as_of, fmt, lang, output):
     """Harmoniseringsmatrix / harmonisation matrix: per opgave og kommune system og status.
 
-    Status pr. celle: konvergeret, planlagt, divergerende eller ikke omfattet (SPEC §5);
-    til sidst andelen af opgaver med målløsning, der er konvergeret, pr. kommune og samlet.
+    Status pr. celle: konvergeret, planlagt, divergerende, ikke registreret eller ikke omfattet
+    (SPEC §5), og en gyldig dispensation med udløb; til sidst andelen af opgaver med
+    målløsning, der er konvergeret, pr. kommune og samlet.
     """
     ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
