@@ -1,0 +1,185 @@
+"""``arkitektur lsp`` end to end: a real LSP client over stdio (pytest-lsp) against a copy of models/."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types as lsp
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from tests.hostile import copy_models, snapshot
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+SERVER = [str(Path(sys.executable).with_name("arkitektur")), "lsp"]
+
+
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    return copy_models(tmp_path_factory.mktemp("lsp"))
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
+async def client(lsp_client: LanguageClient, models):
+    lsp_client.models = models
+    lsp_client.before = snapshot(models)
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        workspace_folders=[lsp.WorkspaceFolder(uri=models.as_uri(), name="models")]))
+    await _until(lsp_client, (models / "silkeborg" / "integrationer.ttl").as_uri())
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _until(client: LanguageClient, uri: str, timeout: float = 30):
+    """Wait for the next diagnostics of ``uri`` (the caller popped the previous ones); polled,
+    because a check publishes every file in one burst, faster than one waiter per notification."""
+    import asyncio
+
+    for _ in range(int(timeout / 0.02)):
+        if uri in client.diagnostics:
+            return client.diagnostics[uri]
+        await asyncio.sleep(0.02)
+    raise TimeoutError(uri)
+
+
+_versions: dict[str, int] = {}
+
+
+async def _open(client, path: Path) -> tuple[str, str]:
+    uri = path.as_uri()
+    text = path.read_text(encoding="utf-8")
+    if uri not in _versions:
+        _versions[uri] = 1
+        client.diagnostics.pop(uri, None)
+        client.text_document_did_open(lsp.DidOpenTextDocumentParams(
+            lsp.TextDocumentItem(uri=uri, language_id="turtle", version=1, text=text)))
+        await _until(client, uri)
+    return uri, text
+
+
+async def _set(client, uri: str, text: str) -> list[lsp.Diagnostic]:
+    """Replace the buffer (unsaved) and return its diagnostics after the re-check."""
+    _versions[uri] += 1
+    v = _versions[uri]
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+        lsp.VersionedTextDocumentIdentifier(uri=uri, version=v),
+        [lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+    return await _until(client, uri)
+
+
+def _apply(text: str, edits: list[lsp.TextEdit]) -> str:
+    lines = text.split("\n")
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    for e in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        a = offsets[e.range.start.line] + e.range.start.character
+        b = offsets[e.range.end.line] + e.range.end.character
+        text = text[:a] + e.new_text + text[b:]
+    return text
+
+
+def _one(diags, code):
+    hits = [d for d in diags if d.code == code]
+    assert len(hits) == 1, diags
+    return hits[0]
+
+
+async def _fix(client, uri, text, d) -> str:
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), range=d.range,
+        context=lsp.CodeActionContext(diagnostics=[d])))
+    assert actions and len(actions) == 1, actions
+    return _apply(text, actions[0].edit.changes[uri])
+
+
+async def test_every_file_published_and_nothing_written(client: LanguageClient):
+    files = {p.as_uri() for p in client.models.rglob("*.ttl")}
+    assert files <= set(client.diagnostics)
+    for diags in client.diagnostics.values():
+        for d in diags:
+            assert d.source == "arkitektur"
+            assert d.code_description is None or d.code_description.href.endswith(f"{d.code}.md")
+    assert snapshot(client.models) == client.before
+
+
+async def test_typo_diagnostic_range_and_did_you_mean(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "systemanvendelser.ttl")
+    bad = text.replace('ark:systemansvarlig "Informatik', 'ark:systemansvarig "Informatik', 1)
+    d = _one(await _set(client, uri, bad), "MOD-1")
+    assert d.severity == lsp.DiagnosticSeverity.Error
+    assert (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) == (42, 4, 42, 22)
+    assert "ark:systemansvarlig" in d.message
+    assert d.code_description.href.endswith("/docs/regler/MOD-1.md")
+    fixed = await _fix(client, uri, bad, d)
+    assert fixed == text
+    assert not [x for x in await _set(client, uri, fixed) if x.code == "MOD-1"]
+    assert snapshot(client.models) == client.before  # the buffer was never saved
+
+
+async def test_dangling_reference_and_its_fix(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "integrationer.ttl")
+    bad = text.replace("ark:via ark:Serviceplatformen .\n", "ark:via ark:Serviceplatform .\n", 1)
+    d = _one(await _set(client, uri, bad), "MOD-2")
+    assert (d.range.start.line, d.range.start.character, d.range.end.character) == (94, 12, 31)
+    fixed = await _fix(client, uri, bad, d)
+    assert "ark:via ark:Serviceplatformen ." in fixed
+    assert not [x for x in await _set(client, uri, fixed) if x.code == "MOD-2"]
+
+
+async def test_missing_prefix_is_a_syntax_diagnostic_with_the_declaration(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "integrationer.ttl")
+    decl = "@prefix sk: <https://w3id.org/arkitektur/eksempel/silkeborg#> .\n"
+    bad = text.replace(decl, "", 1)
+    diags = await _set(client, uri, bad)
+    d = _one(diags, "ARK-E02")
+    assert len(diags) == 1  # the buffer's other findings would sit at stale positions
+    assert d.severity == lsp.DiagnosticSeverity.Error
+    line = bad.split("\n")[d.range.start.line]
+    assert line[d.range.start.character:].startswith("sk:")
+    fixed = await _fix(client, uri, bad, d)
+    assert decl in fixed
+    assert not [x for x in await _set(client, uri, fixed) if x.code == "ARK-E02"]
+    # the other files were still checked meanwhile: a broken buffer does not blank the repository
+    assert any(client.diagnostics.values())
+
+
+async def test_garbage_buffer_keeps_the_server_up(client: LanguageClient):
+    uri, text = await _open(client, client.models / "viborg" / "kommune.ttl")
+    d = _one(await _set(client, uri, "@prefix : <x> . \x00 <<< ;;; \"unterminated"), "ARK-E02")
+    assert d.range.start.line == 0
+    assert not [x for x in await _set(client, uri, text) if x.code.startswith("ARK-E")]
+
+
+async def test_formatting_and_refusal(client: LanguageClient):
+    uri, text = await _open(client, client.models / "viborg" / "kommune.ttl")
+    messy = text.replace("\n    ", "\n        ", 3)
+    await _set(client, uri, messy)
+    edits = await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), options=lsp.FormattingOptions(tab_size=4, insert_spaces=True)))
+    assert edits and _apply(messy, edits) == text
+    await _set(client, uri, "ark:x ark:y")
+    assert await client.text_document_formatting_async(lsp.DocumentFormattingParams(
+        text_document=lsp.TextDocumentIdentifier(uri=uri), options=lsp.FormattingOptions(tab_size=4, insert_spaces=True))) is None
+    await _set(client, uri, text)
+    assert snapshot(client.models) == client.before
+
+
+async def test_hover_and_definition(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "integrationer.ttl")
+    await _set(client, uri, text)
+    lines = text.split("\n")
+    row = next(i for i, l in enumerate(lines) if "ark:via ark:Serviceplatformen" in l)
+    col = lines[row].index("ark:Serviceplatformen") + 5
+    pos = lsp.Position(row, col)
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), pos))
+    assert "Serviceplatformen" in hover.contents.value
+    where = await client.text_document_definition_async(lsp.DefinitionParams(lsp.TextDocumentIdentifier(uri=uri), pos))
+    assert where is not None
+    target = Path(where.uri[len("file://"):]).read_text(encoding="utf-8").split("\n")[where.range.start.line]
+    assert target.startswith("ark:Serviceplatformen")
