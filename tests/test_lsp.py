@@ -183,3 +183,17 @@ async def test_hover_and_definition(client: LanguageClient):
     assert where is not None
     target = Path(where.uri[len("file://"):]).read_text(encoding="utf-8").split("\n")[where.range.start.line]
     assert target.startswith("ark:Serviceplatformen")
+
+
+async def test_missing_property_action_inserts_it(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "systemanvendelser.ttl")
+    bad = text.replace('    ark:systemansvarlig "Informatik – GIS-koordinatorerne" ;\n', "", 1)
+    assert bad != text
+    diags = await _set(client, uri, bad)
+    d = next(d for d in diags if d.code == "STY-1" and "systemansvarlig" in d.message
+             and bad.split("\n")[d.range.start.line].startswith("sk:") and d.range.start.line < 45)
+    fixed = await _fix(client, uri, bad, d)
+    assert 'ark:systemansvarlig ""' in fixed
+    after = await _set(client, uri, fixed)
+    assert not [x for x in after if x.code == "STY-1" and x.range.start.line == d.range.start.line]
+    await _set(client, uri, text)

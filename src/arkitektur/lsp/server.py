@@ -169,7 +169,7 @@ def build() -> ArkitekturServer:
     def code_action(ls: ArkitekturServer, params: lsp.CodeActionParams):
         doc = ls.workspace.get_text_document(params.text_document.uri)
         return actions.code_actions(params.text_document.uri, doc.source, ls.findings_for(doc.uri),
-                                    params.context.diagnostics) or None
+                                    params.context.diagnostics, ls.catalogue) or None
 
     @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
     def formatting(ls: ArkitekturServer, params: lsp.DocumentFormattingParams):
