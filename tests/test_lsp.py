@@ -197,3 +197,27 @@ async def test_missing_property_action_inserts_it(client: LanguageClient):
     after = await _set(client, uri, fixed)
     assert not [x for x in after if x.code == "STY-1" and x.range.start.line == d.range.start.line]
     await _set(client, uri, text)
+
+
+async def _complete(client, uri, text, marker: str, at: int) -> list[lsp.CompletionItem]:
+    lines = text.split("\n")
+    row = next(i for i, l in enumerate(lines) if marker in l)
+    pos = lsp.Position(row, lines[row].index(marker) + at)
+    got = await client.text_document_completion_async(lsp.CompletionParams(lsp.TextDocumentIdentifier(uri=uri), pos))
+    return sorted(got.items, key=lambda i: i.sort_text)
+
+
+async def test_completion_classes_properties_and_values(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "systemanvendelser.ttl")
+    await _set(client, uri, text)
+    classes = await _complete(client, uri, text, "    a ark:Systemanvendelse", 6)
+    assert "ark:Systemanvendelse" in [i.label for i in classes]
+    props = await _complete(client, uri, text, "ark:livscyklus ark:IDrift", 0)
+    first = [i.label for i in props if i.sort_text.startswith("0")]
+    assert {"ark:systemansvarlig", "ark:livscyklus", "ark:system"} <= set(first)
+    assert "ark:aarligPris" not in first  # domain is not a Systemanvendelse: listed after
+    values = await _complete(client, uri, text, "ark:livscyklus ark:IDrift", len("ark:livscyklus "))
+    assert [i.label for i in values] == sorted(["ark:Planlagt", "ark:Indfases", "ark:IDrift", "ark:Udfases", "ark:Udfaset"])
+    assert all(i.detail for i in values)  # the Danish label
+    kommuner = await _complete(client, uri, text, "ark:kommune sk:Silkeborg", len("ark:kommune "))
+    assert "sk:Silkeborg" in [i.label for i in kommuner]

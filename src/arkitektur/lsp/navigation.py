@@ -126,6 +126,13 @@ def register(server) -> None:
                 if key in info:
                     head.append(f"{key.split('_')[0]} ({key.split('_')[1]}): {info[key]}" if "_" in key
                                 else f"klasse / class: `{info[key]}`")
+            index = ls.index
+            if index is not None and iri in index.labels and "label_da" not in info:
+                head.append(f"label: {index.labels[iri]}")
+            if index is not None and iri in index.types and "class" not in info:
+                head.append("klasse / class: " + ", ".join(f"`{c}`" for c in sorted(index.types[iri])))
+            if index is not None and iri in index.kommune:
+                head.append(f"kommune: `{index.kommune[iri]}`")
             if hit is not None:
                 head.append(f"beskrevet i / described in {hit[0]}:{hit[1]}")
             parts.append("\n\n".join(head))

@@ -14,7 +14,7 @@ from pygls.lsp.server import LanguageServer
 from .. import catalogue as catalogue_mod
 from .. import fmt
 from ..errors import ArkitekturError
-from . import actions
+from . import actions, completion
 from . import diagnostics as diag
 
 DEBOUNCE = 0.15  # seconds of quiet after a change before the repository is checked again
@@ -42,6 +42,7 @@ class ArkitekturServer(LanguageServer):
         self._pending: asyncio.TimerHandle | None = None
         self._running: asyncio.Task | None = None
         self._again = False
+        self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
 
     # -- state -------------------------------------------------------------------------------
     def buffers(self) -> dict[Path, str]:
@@ -83,6 +84,10 @@ class ArkitekturServer(LanguageServer):
             outcome = None
         if outcome is not None:
             self.publish(outcome)
+            try:  # after publishing: completion's node index never delays the diagnostics
+                self.index = await asyncio.to_thread(completion.repository_index, outcome.files, buffers)
+            except Exception as exc:  # noqa: BLE001
+                self.log(f"intern fejl i arkitektur / internal error: {exc!r}", lsp.MessageType.Error)
         if self._again:
             self._again = False
             self._running = asyncio.ensure_future(self._check())
@@ -185,6 +190,14 @@ def build() -> ArkitekturServer:
         lines = doc.source.split("\n")
         end = lsp.Position(len(lines) - 1, len(lines[-1]))
         return [lsp.TextEdit(range=lsp.Range(lsp.Position(0, 0), end), new_text=new)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
+    def complete(ls: ArkitekturServer, params: lsp.CompletionParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        if ls.index is None:
+            ls.index = completion.repository_index(ls.outcome.files, ls.buffers())
+        items = completion.complete(doc.source, params.position, ls.outcome.files, ls.buffers(), ls.index)
+        return lsp.CompletionList(is_incomplete=False, items=items)
 
     from . import navigation
 
