@@ -42,6 +42,7 @@ class ArkitekturServer(LanguageServer):
         self._pending: asyncio.TimerHandle | None = None
         self._running: asyncio.Task | None = None
         self._again = False
+        self.debounce = DEBOUNCE
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
 
     # -- state -------------------------------------------------------------------------------
@@ -57,12 +58,12 @@ class ArkitekturServer(LanguageServer):
         self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
 
     # -- checking ----------------------------------------------------------------------------
-    def schedule(self, delay: float = DEBOUNCE) -> None:
+    def schedule(self, delay: float | None = None) -> None:
         """Check after ``delay`` seconds of quiet; a change during a check queues one more."""
         loop = asyncio.get_running_loop()
         if self._pending is not None:
             self._pending.cancel()
-        self._pending = loop.call_later(delay, self._start)
+        self._pending = loop.call_later(self.debounce if delay is None else delay, self._start)
 
     def _start(self) -> None:
         self._pending = None
@@ -138,6 +139,9 @@ def build() -> ArkitekturServer:
     def initialize(ls: ArkitekturServer, params: lsp.InitializeParams):
         options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
         ls.lang = "en" if options.get("lang") == "en" else "da"
+        debounce = options.get("debounce_ms")
+        if isinstance(debounce, (int, float)) and 0 <= debounce <= 5000:
+            ls.debounce = debounce / 1000
         folder = None
         if params.workspace_folders:
             folder = uri_to_path(params.workspace_folders[0].uri)
