@@ -34,6 +34,16 @@ async def client(lsp_client: LanguageClient, models):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER))
+async def client_en(lsp_client: LanguageClient, models):
+    await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities("neovim"), root_uri=(models / "viborg").as_uri(),
+        initialization_options={"lang": "en"}))
+    await _until(lsp_client, (models / "silkeborg" / "integrationer.ttl").as_uri())
+    yield
+    await lsp_client.shutdown_session()
+
+
 async def _until(client: LanguageClient, uri: str, timeout: float = 30):
     """Wait for the next diagnostics of ``uri`` (the caller popped the previous ones); polled,
     because a check publishes every file in one burst, faster than one waiter per notification."""
@@ -221,3 +231,57 @@ async def test_completion_classes_properties_and_values(client: LanguageClient):
     assert all(i.detail for i in values)  # the Danish label
     kommuner = await _complete(client, uri, text, "ark:kommune sk:Silkeborg", len("ark:kommune "))
     assert "sk:Silkeborg" in [i.label for i in kommuner]
+
+
+SK = "https://w3id.org/arkitektur/eksempel/silkeborg#"
+
+
+async def test_references_rename_and_symbols(client: LanguageClient):
+    uri, text = await _open(client, client.models / "silkeborg" / "integrationer.ttl")
+    await _set(client, uri, text)
+    lines = text.split("\n")
+    row = next(i for i, l in enumerate(lines) if "ark:fra sk:KMDAktiv ;" in l)
+    pos = lsp.Position(row, lines[row].index("sk:KMDAktiv") + 4)
+    doc = lsp.TextDocumentIdentifier(uri=uri)
+    refs = await client.text_document_references_async(lsp.ReferenceParams(text_document=doc, position=pos,
+        context=lsp.ReferenceContext(include_declaration=True)))
+    files = {r.uri for r in refs}
+    assert uri in files and len(files) >= 2
+    described = (client.models / "silkeborg" / "systemanvendelser.ttl").as_uri()
+    assert described in files
+
+    edit = await client.text_document_rename_async(lsp.RenameParams(doc, pos, "KMDAktivNy"))
+    assert set(edit.changes) == files
+    for target, edits in edit.changes.items():
+        assert all(e.new_text == "sk:KMDAktivNy" for e in edits)
+    # applied to the buffers, unsaved: the repository stays whole (no dangling reference appears)
+    originals = {}
+    for target, edits in edit.changes.items():
+        path = Path(target[len("file://"):])
+        t_uri, t_text = await _open(client, path)
+        originals[t_uri] = t_text
+        await _set(client, t_uri, _apply(t_text, edits))
+    final = [d for u in edit.changes for d in client.diagnostics.get(u, []) if d.code == "MOD-2"]
+    assert not final
+    for t_uri, t_text in originals.items():
+        await _set(client, t_uri, t_text)
+    assert snapshot(client.models) == client.before
+
+    with pytest.raises(Exception):
+        await client.text_document_rename_async(lsp.RenameParams(doc, pos, "ikke et navn"))
+
+    symbols = await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc))
+    names = [s.name for s in symbols]
+    assert "sk:Int_Aktiv_Doc2Mail" in names
+    first = symbols[names.index("sk:Int_Aktiv_Doc2Mail")]
+    assert lines[first.range.start.line].startswith("sk:Int_Aktiv_Doc2Mail")
+    assert lines[first.range.end.line].rstrip().endswith(".")
+
+
+async def test_english_messages_for_the_whole_repository(client_en: LanguageClient):
+    """``lang: en`` gives English messages; a member's folder opened finds the repository root."""
+    diags = [d for ds in client_en.diagnostics.values() for d in ds]
+    assert diags
+    dispensed = [d for d in diags if "dispensation" in d.message]
+    assert dispensed and all(d.severity == lsp.DiagnosticSeverity.Information for d in dispensed)
+    assert any(d.message.startswith("The ") for d in diags), [d.message for d in diags][:5]

@@ -90,6 +90,8 @@ def labels(iri: str) -> dict:
 def register(server) -> None:
     from .server import uri_to_path
 
+    register_more(server)
+
     def where(ls, params):
         doc = ls.workspace.get_text_document(params.text_document.uri)
         iri = term_at(doc.source, params.position)
@@ -139,3 +141,128 @@ def register(server) -> None:
         if not parts:
             return None
         return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(parts)))
+
+
+def occurrences(text: str, iri: str) -> list[tuple[lsp.Range, str]]:
+    """Every place ``text`` writes ``iri`` (prefixed or as ``<…>``), with the text written there;
+    not the ``@prefix`` declarations themselves."""
+    from ..turtle_lexer import LexError, expand_pname, resolve_iri, tokenize, unescape_iri
+
+    found: list[tuple[lsp.Range, str]] = []
+    prefixes: dict[str, str] = {}
+    base = None
+    directive: list = []
+    try:
+        for tok in tokenize(text):
+            if tok.kind == "COMMENT":
+                continue
+            low = tok.text.lower()
+            if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
+                directive = [low]
+                continue
+            if directive:
+                directive.append(tok)
+                if directive[0] in ("@prefix", "prefix") and len(directive) == 3:
+                    prefixes[directive[1].text[:-1]] = resolve_iri(base, unescape_iri(directive[2].text[1:-1]))
+                    directive = [] if directive[0] == "prefix" else directive
+                elif directive[0] in ("@base", "base") and len(directive) == 2:
+                    base = resolve_iri(base, unescape_iri(directive[1].text[1:-1]))
+                    directive = [] if directive[0] == "base" else directive
+                if directive and tok.text == ".":
+                    directive = []
+                continue
+            if tok.kind == "IRI":
+                here = resolve_iri(base, unescape_iri(tok.text[1:-1]))
+            elif tok.kind == "PNAME":
+                here = expand_pname(tok.text, prefixes)
+            else:
+                continue
+            if here == iri:
+                start = lsp.Position(tok.line - 1, tok.column - 1)
+                found.append((lsp.Range(start, lsp.Position(tok.line - 1, tok.column - 1 + len(tok.text))), tok.text))
+    except (LexError, KeyError, ValueError):
+        pass  # a file that does not lex offers what it had so far
+    return found
+
+
+_LOCAL = re.compile(r"[A-Za-z_\u00C0-\uFFFF][\w\-\u00B7\u00C0-\uFFFF]*")
+
+
+def renamed(written: str, iri: str, new: str) -> str:
+    """How one occurrence reads after the rename: ``new`` as given if it is a prefixed name or an
+    IRI; a bare local name keeps the occurrence's prefix (or namespace)."""
+    if ":" in new or new.startswith("<"):
+        return new
+    if written.startswith("<"):
+        ns = iri[: len(iri) - len(iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1])]
+        return f"<{ns}{new}>"
+    return written.split(":", 1)[0] + ":" + new
+
+
+def register_more(server) -> None:
+    from .server import uri_to_path
+
+    def all_texts(ls) -> dict[Path, str]:
+        buffers = ls.buffers()
+        out = {}
+        for path in ls.outcome.files:
+            text = buffers.get(path)
+            if text is None:
+                try:
+                    text = path.read_text(encoding="utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    continue
+            out[path] = text
+        return out
+
+    @server.feature(lsp.TEXT_DOCUMENT_REFERENCES)
+    def references(ls, params: lsp.ReferenceParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        iri = term_at(doc.source, params.position)
+        if iri is None:
+            return None
+        return [lsp.Location(uri=path.as_uri(), range=rng)
+                for path, text in all_texts(ls).items() for rng, _ in occurrences(text, iri)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_RENAME)
+    def rename(ls, params: lsp.RenameParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        iri = term_at(doc.source, params.position)
+        new = params.new_name.strip()
+        if iri is None:
+            return None
+        if not (":" in new or new.startswith("<") or _LOCAL.fullmatch(new)):
+            raise ValueError(f"'{new}' er ikke et gyldigt navn i Turtle / is not a valid Turtle name")
+        changes = {}
+        for path, text in all_texts(ls).items():
+            edits = [lsp.TextEdit(range=rng, new_text=renamed(written, iri, new))
+                     for rng, written in occurrences(text, iri)]
+            if edits:
+                changes[path.as_uri()] = edits
+        return lsp.WorkspaceEdit(changes=changes) if changes else None
+
+    @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def symbols(ls, params: lsp.DocumentSymbolParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        path = uri_to_path(doc.uri)
+        found: dict = {}
+        try:
+            loader.scan_subjects(str(path), doc.source, found)
+        except (loader.ScanGap, ArkitekturError):
+            return []
+        lines = doc.source.split("\n")
+        starts = sorted((line, iri) for iri, (_, line) in found.items())
+        out = []
+        for n, (line, iri) in enumerate(starts):
+            last = (starts[n + 1][0] - 1 if n + 1 < len(starts) else len(lines)) - 1
+            while last > line - 1 and not lines[last].strip():
+                last -= 1
+            head = lines[line - 1]
+            name = head.split()[0] if head.strip() else iri
+            index = ls.index
+            detail = index.labels.get(iri) if index is not None else None
+            out.append(lsp.DocumentSymbol(
+                name=name, detail=detail, kind=lsp.SymbolKind.Object,
+                range=lsp.Range(lsp.Position(line - 1, 0), lsp.Position(last, len(lines[last]))),
+                selection_range=lsp.Range(lsp.Position(line - 1, 0), lsp.Position(line - 1, len(name)))))
+        return out
