@@ -126,6 +126,8 @@ async def test_typo_diagnostic_range_and_did_you_mean(client: LanguageClient):
     assert (d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character) == (42, 4, 42, 22)
     assert "ark:systemansvarlig" in d.message
     assert d.code_description.href.endswith("/docs/regler/MOD-1.md")
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), d.range.start))
+    assert "**MOD-1**" in hover.contents.value and "Løsning / solution" in hover.contents.value
     fixed = await _fix(client, uri, bad, d)
     assert fixed == text
     assert not [x for x in await _set(client, uri, fixed) if x.code == "MOD-1"]
@@ -249,6 +251,9 @@ async def test_references_rename_and_symbols(client: LanguageClient):
     assert uri in files and len(files) >= 2
     described = (client.models / "silkeborg" / "systemanvendelser.ttl").as_uri()
     assert described in files
+    where = await client.text_document_definition_async(lsp.DefinitionParams(doc, pos))
+    assert where.uri == described
+    assert Path(described[len("file://"):]).read_text(encoding="utf-8").split("\n")[where.range.start.line] == "sk:KMDAktiv"
 
     edit = await client.text_document_rename_async(lsp.RenameParams(doc, pos, "KMDAktivNy"))
     assert set(edit.changes) == files
