@@ -45,6 +45,7 @@ class ArkitekturServer(LanguageServer):
         self._again = False
         self.debounce = DEBOUNCE
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
+        self.index_cache = completion.IndexCache()
 
     # -- state -------------------------------------------------------------------------------
     def buffers(self) -> dict[Path, str]:
@@ -87,7 +88,7 @@ class ArkitekturServer(LanguageServer):
         if outcome is not None:
             self.publish(outcome)
             try:  # after publishing: completion's node index never delays the diagnostics
-                self.index = await asyncio.to_thread(completion.repository_index, outcome.files, buffers)
+                self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
             except Exception as exc:  # noqa: BLE001
                 self.log(f"intern fejl i arkitektur / internal error: {exc!r}", lsp.MessageType.Error)
         # run_check pauses the cyclic collector and leaves what it allocated in the oldest
@@ -204,7 +205,7 @@ def build() -> ArkitekturServer:
     def complete(ls: ArkitekturServer, params: lsp.CompletionParams):
         doc = ls.workspace.get_text_document(params.text_document.uri)
         if ls.index is None:
-            ls.index = completion.repository_index(ls.outcome.files, ls.buffers())
+            ls.index = ls.index_cache.refresh(ls.outcome.files, ls.buffers())
         items = completion.complete(doc.source, params.position, ls.outcome.files, ls.buffers(), ls.index)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
