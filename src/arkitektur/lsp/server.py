@@ -44,6 +44,7 @@ class ArkitekturServer(LanguageServer):
         self._running: asyncio.Task | None = None
         self._again = False
         self.debounce = DEBOUNCE
+        self._notes: list[str] = []
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
         self.index_cache = completion.IndexCache()
 
@@ -77,20 +78,18 @@ class ArkitekturServer(LanguageServer):
     async def _check(self) -> None:
         if self.root is None:
             return
+        # the texts and their versions as they are now: diagnostics name the version they checked
+        versions = {uri: doc.version for uri, doc in list(self.workspace.text_documents.items())}
         buffers = self.buffers()
         try:
             outcome = await asyncio.to_thread(diag.check, self.root, buffers, self.last_good, self.lang,
                                               self.catalogue)
+            self.publish(outcome, versions)
+            # after publishing: completion's node index never delays the diagnostics
+            self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
         except Exception as exc:  # noqa: BLE001 – a bug must not take the editor's server down
             self.log(f"intern fejl i arkitektur / internal error: {exc!r}\n{traceback.format_exc()}",
                      lsp.MessageType.Error)
-            outcome = None
-        if outcome is not None:
-            self.publish(outcome)
-            try:  # after publishing: completion's node index never delays the diagnostics
-                self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
-            except Exception as exc:  # noqa: BLE001
-                self.log(f"intern fejl i arkitektur / internal error: {exc!r}", lsp.MessageType.Error)
         # run_check pauses the cyclic collector and leaves what it allocated in the oldest
         # generation (check._cyclic_gc_paused), which a long-running server would only collect
         # rarely: collect now, after publishing, so memory stays at about one check's worth.
@@ -99,22 +98,21 @@ class ArkitekturServer(LanguageServer):
             self._again = False
             self._running = asyncio.ensure_future(self._check())
 
-    def publish(self, outcome: diag.Outcome) -> None:
+    def publish(self, outcome: diag.Outcome, versions: dict[str, int] | None = None) -> None:
         self.outcome = outcome
         if outcome.failure is not None:
             self.log(outcome.failure.message(self.lang), lsp.MessageType.Error)
-        for note in outcome.notes:
-            self.log(f"note: {note}", lsp.MessageType.Info)
+        if outcome.notes != self._notes:  # once, not after every keystroke
+            self._notes = outcome.notes
+            for note in outcome.notes:
+                self.log(f"note: {note}", lsp.MessageType.Info)
         uris = {}
         for path in {*outcome.files, *outcome.diagnostics}:
             uris[path.as_uri()] = outcome.diagnostics.get(path, [])
         for uri in self.published - set(uris):
             uris[uri] = []  # a file that has gone: clear what it showed
         for uri, found in sorted(uris.items()):
-            version = None
-            doc = self.workspace.text_documents.get(uri)
-            if doc is not None:
-                version = doc.version
+            version = (versions or {}).get(uri)
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version))
         self.published = {u for u, found in uris.items() if path_exists(u)}
