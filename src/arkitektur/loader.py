@@ -9,8 +9,10 @@ so it is never used on user input.
 from __future__ import annotations
 
 import bisect
+import contextvars
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -444,7 +446,28 @@ def _finish_store(store: ox.Store, modelemne: tuple[bytes, list] | None) -> None
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
 
 
+# Resolved path -> text that replaces the file's bytes on disk: ``arkitektur lsp`` checks the
+# editor's unsaved buffers without writing them anywhere. A context variable, so a check in one
+# thread never sees another's buffers; empty (the files on disk) for every other command.
+_OVERRIDES: contextvars.ContextVar[dict] = contextvars.ContextVar("arkitektur_overrides", default={})
+
+
+@contextmanager
+def overriding(texts: dict[Path, str]):
+    """Read ``texts`` (keyed by resolved path) instead of those files on disk, within the block."""
+    token = _OVERRIDES.set({Path(k).resolve(): v for k, v in texts.items()})
+    try:
+        yield
+    finally:
+        _OVERRIDES.reset(token)
+
+
 def _read(path: Path, display: str) -> bytes:
+    overrides = _OVERRIDES.get()
+    if overrides:
+        text = overrides.get(path.resolve())
+        if text is not None:
+            return text.encode("utf-8")
     try:
         return path.read_bytes()
     except OSError as exc:

@@ -29,7 +29,7 @@ def _version() -> str:
 COMMAND_MODULES = {
     "check": "check", "diff": "diff", "divergence": "divergence", "export": "export", "fmt": "fmt",
     "import": "import_", "new": "new", "ontology": "ontology", "query": "query", "render": "render",
-    "report": "report", "roadmap": "roadmap", "rules": "rules", "shacl": "shacl",
+    "lsp": "lsp", "report": "report", "roadmap": "roadmap", "rules": "rules", "shacl": "shacl",
 }
 
 

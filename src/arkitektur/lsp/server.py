@@ -1,0 +1,217 @@
+"""Serveren / the pygls language server: checks on open/change/save (debounced), publishes per file."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import traceback
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+
+from .. import catalogue as catalogue_mod
+from .. import fmt
+from ..errors import ArkitekturError
+from . import actions, completion
+from . import diagnostics as diag
+
+DEBOUNCE = 0.15  # seconds of quiet after a change before the repository is checked again
+log = logging.getLogger(__name__)
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path)).resolve()
+
+
+class ArkitekturServer(LanguageServer):
+    """Holds the repository, the open buffers and the last check's outcome."""
+
+    def __init__(self) -> None:
+        super().__init__("arkitektur", _version())
+        self.root: Path | None = None
+        self.lang = "da"
+        self.catalogue = None
+        self.last_good: dict[Path, str] = {}
+        self.outcome = diag.Outcome()
+        self.published: set[str] = set()
+        self._pending: asyncio.TimerHandle | None = None
+        self._running: asyncio.Task | None = None
+        self._again = False
+        self.debounce = DEBOUNCE
+        self._notes: list[str] = []
+        self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
+        self.index_cache = completion.IndexCache()
+
+    # -- state -------------------------------------------------------------------------------
+    def buffers(self) -> dict[Path, str]:
+        out = {}
+        for uri, doc in list(self.workspace.text_documents.items()):
+            path = uri_to_path(uri)
+            if path is not None and path.suffix == ".ttl":
+                out[path] = doc.source
+        return out
+
+    def log(self, message: str, kind: lsp.MessageType = lsp.MessageType.Log) -> None:
+        self.window_log_message(lsp.LogMessageParams(type=kind, message=message))
+
+    # -- checking ----------------------------------------------------------------------------
+    def schedule(self, delay: float | None = None) -> None:
+        """Check after ``delay`` seconds of quiet; a change during a check queues one more."""
+        loop = asyncio.get_running_loop()
+        if self._pending is not None:
+            self._pending.cancel()
+        self._pending = loop.call_later(self.debounce if delay is None else delay, self._start)
+
+    def _start(self) -> None:
+        self._pending = None
+        if self._running is not None and not self._running.done():
+            self._again = True
+            return
+        self._running = asyncio.ensure_future(self._check())
+
+    async def _check(self) -> None:
+        if self.root is None:
+            return
+        # the texts and their versions as they are now: diagnostics name the version they checked
+        versions = {uri: doc.version for uri, doc in list(self.workspace.text_documents.items())}
+        buffers = self.buffers()
+        try:
+            outcome = await asyncio.to_thread(diag.check, self.root, buffers, self.last_good, self.lang,
+                                              self.catalogue)
+            self.publish(outcome, versions)
+            # after publishing: completion's node index never delays the diagnostics
+            self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
+        except Exception as exc:  # noqa: BLE001 – a bug must not take the editor's server down
+            self.log(f"intern fejl i arkitektur / internal error: {exc!r}\n{traceback.format_exc()}",
+                     lsp.MessageType.Error)
+        # run_check pauses the cyclic collector and leaves what it allocated in the oldest
+        # generation (check._cyclic_gc_paused), which a long-running server would only collect
+        # rarely: collect now, after publishing, so memory stays at about one check's worth.
+        await asyncio.to_thread(gc.collect)
+        if self._again:
+            self._again = False
+            self._running = asyncio.ensure_future(self._check())
+
+    def publish(self, outcome: diag.Outcome, versions: dict[str, int] | None = None) -> None:
+        self.outcome = outcome
+        if outcome.failure is not None:
+            self.log(outcome.failure.message(self.lang), lsp.MessageType.Error)
+        if outcome.notes != self._notes:  # once, not after every keystroke
+            self._notes = outcome.notes
+            for note in outcome.notes:
+                self.log(f"note: {note}", lsp.MessageType.Info)
+        uris = {}
+        for path in {*outcome.files, *outcome.diagnostics}:
+            uris[path.as_uri()] = outcome.diagnostics.get(path, [])
+        for uri in self.published - set(uris):
+            uris[uri] = []  # a file that has gone: clear what it showed
+        for uri, found in sorted(uris.items()):
+            version = (versions or {}).get(uri)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version))
+        self.published = {u for u, found in uris.items() if path_exists(u)}
+
+    def findings_for(self, uri: str) -> list:
+        path = uri_to_path(uri)
+        return self.outcome.findings.get(path, []) if path is not None else []
+
+
+def path_exists(uri: str) -> bool:
+    path = uri_to_path(uri)
+    return path is not None and path.exists()
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("arkitektur")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+def build() -> ArkitekturServer:
+    server = ArkitekturServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: ArkitekturServer, params: lsp.InitializeParams):
+        options = params.initialization_options if isinstance(params.initialization_options, dict) else {}
+        ls.lang = "en" if options.get("lang") == "en" else "da"
+        debounce = options.get("debounce_ms")
+        if isinstance(debounce, (int, float)) and 0 <= debounce <= 5000:
+            ls.debounce = debounce / 1000
+        folder = None
+        if params.workspace_folders:
+            folder = uri_to_path(params.workspace_folders[0].uri)
+        elif params.root_uri:
+            folder = uri_to_path(params.root_uri)
+        elif params.root_path:
+            folder = Path(params.root_path)
+        ls.root = diag.repository_root(folder or Path.cwd())
+        ls.catalogue = catalogue_mod.shipped()
+
+    @server.feature(lsp.INITIALIZED)
+    def initialized(ls: ArkitekturServer, params):
+        ls.log(f"arkitektur lsp: repository {ls.root}", lsp.MessageType.Info)
+        ls.schedule(0)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: ArkitekturServer, params):
+        ls.schedule()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: ArkitekturServer, params):
+        ls.schedule()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: ArkitekturServer, params):
+        ls.schedule()
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: ArkitekturServer, params):
+        ls.schedule()  # the file on disk counts again
+
+    @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+    def code_action(ls: ArkitekturServer, params: lsp.CodeActionParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        return actions.code_actions(params.text_document.uri, doc.source, ls.findings_for(doc.uri),
+                                    params.context.diagnostics, ls.catalogue) or None
+
+    @server.feature(lsp.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: ArkitekturServer, params: lsp.DocumentFormattingParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        path = uri_to_path(doc.uri)
+        try:
+            new = fmt.format_text(doc.source, display=str(path) if path else doc.uri)
+        except ArkitekturError as exc:
+            ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=exc.message(ls.lang)))
+            return None
+        if new == doc.source:
+            return []
+        lines = doc.source.split("\n")
+        end = lsp.Position(len(lines) - 1, len(lines[-1]))
+        return [lsp.TextEdit(range=lsp.Range(lsp.Position(0, 0), end), new_text=new)]
+
+    @server.feature(lsp.TEXT_DOCUMENT_COMPLETION, lsp.CompletionOptions(trigger_characters=[":"]))
+    def complete(ls: ArkitekturServer, params: lsp.CompletionParams):
+        doc = ls.workspace.get_text_document(params.text_document.uri)
+        if ls.index is None:
+            ls.index = ls.index_cache.refresh(ls.outcome.files, ls.buffers())
+        items = completion.complete(doc.source, params.position, ls.outcome.files, ls.buffers(), ls.index)
+        return lsp.CompletionList(is_incomplete=False, items=items)
+
+    from . import navigation
+
+    navigation.register(server)
+    return server
+
+
+def serve() -> None:
+    build().start_io()
