@@ -80,5 +80,34 @@ def copy_models(dest: Path) -> Path:
     return target
 
 
+# The prefixes of the small hand-written test models (ex: for the test's own nodes).
+PREFIXES = """\
+@prefix ark: <https://w3id.org/arkitektur/ontologi#> .
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix kle00: <http://www.kle-online.dk/emneplan/00/#_> .
+"""
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a model file by ``new`` (``old`` must be there)."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def plant_typos(models: Path) -> None:
+    """The typos of issue 16 in a copy of the example: an unknown property, a dangling reference,
+    an unknown class."""
+    edit(models / "silkeborg" / "systemanvendelser.ttl", "ark:systemansvarlig \"Informatik",
+         "ark:systemansvarig \"Informatik")
+    edit(models / "silkeborg" / "integrationer.ttl", "ark:via ark:Serviceplatformen .\n",
+         "ark:via ark:Serviceplatform .\n")
+    edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n    a ark:Systemanvendelse ;",
+         "vi:Acadre\n    a ark:Systemanvendlse ;")
+
+
 def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0

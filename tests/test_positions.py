@@ -6,7 +6,7 @@ import json
 
 from arkitektur.locator import Locator
 
-from hostile import assert_no_traceback, copy_models, run, snapshot
+from hostile import assert_no_traceback, copy_models, edit, plant_typos, run, snapshot
 
 ARK = "https://w3id.org/arkitektur/ontologi#"
 EX = "https://example.org/"
@@ -66,21 +66,10 @@ def test_without_such_a_triple_the_subject():
     assert at(loc.position(EX + "nowhere")) == (None, None, None)
 
 
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_check_points_at_the_typo_in_every_format(tmp_path):
     """The two typos of issue 16: line and column of the term itself, in JSON, text, SARIF, GitHub."""
     models = copy_models(tmp_path)
-    _edit(models / "silkeborg" / "systemanvendelser.ttl", "ark:systemansvarlig \"Informatik",
-          "ark:systemansvarig \"Informatik")
-    _edit(models / "silkeborg" / "integrationer.ttl", "ark:via ark:Serviceplatformen .\n",
-          "ark:via ark:Serviceplatform .\n")
-    _edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n    a ark:Systemanvendelse ;",
-          "vi:Acadre\n    a ark:Systemanvendlse ;")
+    plant_typos(models)
     before = snapshot(models)
     r = run("check", models, "--format", "json", "--as-of", "2016-06-01")
     assert r.code == 1

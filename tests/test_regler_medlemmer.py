@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from arkitektur.check import run_check
+from hostile import PREFIXES
 
 AS_OF = dt.date(2016, 6, 1)
 EX = "https://example.org/"
@@ -15,14 +16,6 @@ EX = "https://example.org/"
 KOMMUNER = [("silkeborg", "Silkeborg Kommune", "740"), ("viborg", "Viborg Kommune", "791"),
             ("skive", "Skive Kommune", "779"), ("randers", "Randers Kommune", "730")]
 
-PREFIXES = """\
-@prefix ark: <https://w3id.org/arkitektur/ontologi#> .
-@prefix ex: <https://example.org/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix kle00: <http://www.kle-online.dk/emneplan/00/#_> .
-"""
 
 
 def _samarbejde(members: list[tuple[str, str, str]], medlem_fra: dict[str, str] | None = None) -> str:

@@ -9,19 +9,11 @@ from pathlib import Path
 import pytest
 
 from arkitektur.check import ENGINES, run_check
-from hostile import assert_no_traceback, run, snapshot
+from hostile import PREFIXES, assert_no_traceback, run, snapshot
 
 AS_OF = dt.date(2016, 6, 1)
 EX = "https://example.org/"
 
-PREFIXES = """\
-@prefix ark: <https://w3id.org/arkitektur/ontologi#> .
-@prefix ex: <https://example.org/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix kle00: <http://www.kle-online.dk/emneplan/00/#_> .
-"""
 
 
 def _check(tmp_path: Path, text: str, engine: str, name: str = "model.ttl"):

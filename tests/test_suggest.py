@@ -10,7 +10,7 @@ import jsonschema
 
 from arkitektur.suggest import Suggester, fold, written_as
 
-from hostile import assert_no_traceback, assert_refused, copy_models, run, snapshot
+from hostile import assert_no_traceback, assert_refused, copy_models, edit, plant_typos, run, snapshot
 
 ARK = "https://w3id.org/arkitektur/ontologi#"
 SK = "https://w3id.org/arkitektur/eksempel/silkeborg#"
@@ -46,21 +46,10 @@ def test_written_as_the_file_spells_it():
     assert written_as("https://other.example/x", "ark:y", prefixes) == "<https://other.example/x>"
 
 
-def _edit(path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 def test_check_proposes_the_fix_in_text_json_and_sarif(tmp_path):
     models = copy_models(tmp_path)
-    _edit(models / "silkeborg" / "systemanvendelser.ttl", "ark:systemansvarlig \"Informatik",
-          "ark:systemansvarig \"Informatik")
-    _edit(models / "silkeborg" / "integrationer.ttl", "ark:via ark:Serviceplatformen .\n",
-          "ark:via ark:Serviceplatform .\n")
-    _edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n    a ark:Systemanvendelse ;",
-          "vi:Acadre\n    a ark:Systemanvendlse ;")
-    _edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n", "vi:Acadre\n    ark:kommune ark:Helt_Ukendt ;\n")
+    plant_typos(models)
+    edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n", "vi:Acadre\n    ark:kommune ark:Helt_Ukendt ;\n")
     before = snapshot(models)
     r = run("check", models, "--format", "json", "--select", "MOD-1,MOD-2")
     assert r.code == 1
@@ -97,7 +86,7 @@ def test_check_proposes_the_fix_in_text_json_and_sarif(tmp_path):
 def test_the_fix_applied_makes_the_finding_go(tmp_path):
     models = copy_models(tmp_path)
     target = models / "silkeborg" / "integrationer.ttl"
-    _edit(target, "ark:via ark:Serviceplatformen .\n", "ark:via ark:Serviceplatform .\n")
+    edit(target, "ark:via ark:Serviceplatformen .\n", "ark:via ark:Serviceplatform .\n")
     r = run("check", models, "--format", "json", "--select", "MOD-2")
     fix = json.loads(r.out)["findings"][0]["fix"]
     lines = target.read_text(encoding="utf-8").split("\n")
@@ -110,7 +99,7 @@ def test_the_fix_applied_makes_the_finding_go(tmp_path):
 def test_an_undeclared_prefix_proposes_the_repositorys_declaration(tmp_path):
     models = copy_models(tmp_path)
     target = models / "silkeborg" / "integrationer.ttl"
-    _edit(target, f"@prefix sk: <{SK}> .\n", "")
+    edit(target, f"@prefix sk: <{SK}> .\n", "")
     before = snapshot(models)
     for where in (models, models / "silkeborg"):  # also when only the member's folder is checked
         r = run("check", where)
@@ -121,7 +110,7 @@ def test_an_undeclared_prefix_proposes_the_repositorys_declaration(tmp_path):
 
 def test_an_undeclared_prefix_no_file_declares_proposes_nothing(tmp_path):
     models = copy_models(tmp_path)
-    _edit(models / "silkeborg" / "integrationer.ttl", "ark:via ark:Serviceplatformen .\n",
+    edit(models / "silkeborg" / "integrationer.ttl", "ark:via ark:Serviceplatformen .\n",
           "ark:via zz:Serviceplatformen .\n")
     r = run("check", models)
     assert_refused(r, "ARK-E02", "zz:")
@@ -131,7 +120,7 @@ def test_an_undeclared_prefix_no_file_declares_proposes_nothing(tmp_path):
 def test_a_member_folder_alone_says_once_what_it_depends_on(tmp_path):
     """Issue 16: 'check models/viborg' flooded with MOD-2 for the shared catalogue it references."""
     models = copy_models(tmp_path)
-    _edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n",
+    edit(models / "viborg" / "systemanvendelser.ttl", "vi:Acadre\n",
           "vi:Acadre\n    ark:kommune ark:Helt_Ukendt ;\n")
     before = snapshot(models)
     r = run("check", "viborg", "--format", "json", cwd=models)
