@@ -65,16 +65,17 @@ def models(tmp_path) -> Path:
 
 # -- 1. unreadable files and folders, dangling links, temporary files ----------------------------
 
-def test_unreadable_folder_is_refused_not_skipped(models):
-    folder = models / "viborg"
-    folder.chmod(0o000)
+@pytest.mark.parametrize("name, code, mode", [("viborg", "ARK-E04", 0o755), ("arkitektur.toml", "ARK-E11", 0o644)])
+def test_an_unreadable_folder_or_config_is_refused_not_skipped(models, name, code, mode):
+    target = models / name
+    target.chmod(0o000)
     try:
         before = snapshot(models)
         r = run_unprivileged("check", models)
-        assert_refused(r, "ARK-E04", str(folder))
+        assert_refused(r, code, str(target))
         assert snapshot(models) == before
     finally:
-        folder.chmod(0o755)
+        target.chmod(mode)
 
 
 def test_unreadable_file_is_refused(models):
@@ -89,18 +90,6 @@ def test_unreadable_file_is_refused(models):
         assert snapshot(models) == before
     finally:
         target.chmod(0o644)
-
-
-def test_unreadable_config_is_refused(models):
-    config = models / "arkitektur.toml"
-    config.chmod(0o000)
-    try:
-        before = snapshot(models)
-        r = run_unprivileged("check", models)
-        assert_refused(r, "ARK-E11", str(config))
-        assert snapshot(models) == before
-    finally:
-        config.chmod(0o644)
 
 
 def test_dangling_symlink_is_refused(models):
