@@ -66,3 +66,16 @@ def test_unreadable_input_is_exit_2_with_file_and_line(tmp_path):
     r = run("shacl", bad)
     assert_refused(r, "ARK-E02", f"{bad}:2")
     assert_refused(run("shacl", tmp_path / "nope.ttl"), "ARK-E01")
+
+
+def test_a_literal_focus_node_comes_back_as_written_even_when_falsy(tmp_path):
+    """pyoxigraph stores "0.0"^^xsd:decimal as "0"; the report names the target as the shapes wrote
+    it – also for a literal whose value is zero (falsy in rdflib)."""
+    f = tmp_path / "t.ttl"
+    f.write_text('@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+                 '@prefix ex: <https://example.org/> .\n'
+                 'ex:S a sh:NodeShape ; sh:targetNode "0.0"^^xsd:decimal ; sh:minExclusive 1 .\n', encoding="utf-8")
+    r = run("shacl", f, "--format", "json")
+    assert r.code == 1, str(r)
+    [result] = json.loads(r.out)["results"]
+    assert result["focusNode"] == result["value"] == '"0.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'

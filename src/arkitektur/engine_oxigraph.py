@@ -135,7 +135,9 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
     property_shape = q.path is not None
     written = {canonical(t): t for t in q.literal_targets}  # literal focus nodes as the shapes wrote them
     for row in rows:
-        focus = written.get(row["this"]) or from_ox(row["this"])
+        focus = written.get(row["this"])
+        if focus is None:  # (not `or`: a literal such as "0"^^xsd:integer is falsy in rdflib)
+            focus = from_ox(row["this"])
         path = q.path
         value = None
         if q.kind == "value":
