@@ -8,7 +8,6 @@ so it is never used on user input.
 
 from __future__ import annotations
 
-import bisect
 import contextvars
 import os
 import re
@@ -571,25 +570,17 @@ class SubjectLocator(Locator):
             hit = self.subjects.get(str(subject))
             if hit is not None and hit[0] in self._meta:
                 by_file.setdefault(hit[0], []).append((hit[1], i, subject, predicate))
-        if by_file:
-            self._subject_starts()
         for file, wanted in by_file.items():
-            path, prefixes, base = self._meta[file]
-            data = _read(path, file)
-            lines = _decode(path, data, file).split("\n")
-            starts = self._starts.get(file, [])
-            head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items())
-            if base:
-                head = f"@base <{base}> .\n" + head
+            src = self.source(file)  # the same read of the file that the findings' positions use
+            head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in src.prefixes.items())
+            if src.base:
+                head = f"@base <{src.base}> .\n" + head
             for line, i, subject, predicate in sorted(wanted, key=lambda w: w[0]):
-                k = bisect.bisect_right(starts, line)
-                nxt = starts[k] if k < len(starts) else len(lines) + 1
-                chunk = head + "\n".join(lines[line - 1:nxt - 1])
+                chunk = head + src.block(line)
                 try:
                     quads = list(ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 except SyntaxError:  # an unusual layout: read the whole file
-                    quads = list(ox.parse(data[3:] if data.startswith(b"\xef\xbb\xbf") else data,
-                                          format=ox.RdfFormat.TURTLE))
+                    quads = list(ox.parse("\n".join(src.lines).encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 s = ox.NamedNode(str(subject))
                 p = None if predicate is None else ox.NamedNode(str(predicate))
                 out[i] = [from_ox(q.object) for q in quads if q.subject == s and (p is None or q.predicate == p)]

@@ -113,13 +113,17 @@ class Source:
             pass
         return cls(text.split("\n"), prefixes, base, starts)
 
+    def block(self, line: int) -> str:
+        """The text of the statement block that starts at ``line`` (up to the next subject's line)."""
+        k = bisect.bisect_right(self.starts, line)
+        nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
+        return "\n".join(self.lines[line - 1:nxt - 1])
+
     def statements(self, line: int) -> "_Block":
-        """The statements of the block that starts at ``line`` (up to the next subject's line)."""
+        """The statements of the block that starts at ``line``, lexed (cached)."""
         hit = self._blocks.get(line)
         if hit is None:
-            k = bisect.bisect_right(self.starts, line)
-            nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
-            hit = self._blocks[line] = _Block("\n".join(self.lines[line - 1:nxt - 1]), line, self)
+            hit = self._blocks[line] = _Block(self.block(line), line, self)
         return hit
 
     def iri(self, tok: tuple) -> str | None:
