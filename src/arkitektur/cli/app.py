@@ -8,18 +8,11 @@ import sys
 import tempfile
 import traceback
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 
 import click
 
+from .. import version
 from ..errors import ArkitekturError
-
-
-def _version() -> str:
-    try:
-        return version("arkitektur")
-    except PackageNotFoundError:  # running from a source tree
-        return "0+unknown"
 
 
 # Command name -> the module of this package that registers it on ``main`` when imported. A
@@ -60,7 +53,7 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
         try:
             fd, path = tempfile.mkstemp(prefix="arkitektur-fejl-", suffix=".txt")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(f"arkitektur {_version()}\n{' '.join(sys.argv)}\n\n{text}")
+                fh.write(f"arkitektur {version()}\n{' '.join(sys.argv)}\n\n{text}")
             where_da, where_en = f"fejlsporet er gemt i {path}", f"the traceback is in {path}"
         except OSError:
             where_da, where_en = "kør igen med --debug for fejlsporet", "run again with --debug for the traceback"
@@ -105,7 +98,7 @@ class Group(click.Group):
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="arkitektur")
+@click.version_option(version(), prog_name="arkitektur")
 @click.option("--debug", is_flag=True,
               help="Vis hele fejlsporet ved en intern fejl (exit 3) / show the traceback of an internal error.")
 def main(debug: bool) -> None:

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
-def tool_version() -> str:
-    try:
-        return version("arkitektur")
-    except PackageNotFoundError:
-        return "0+unknown"
-
-
 def where(f, unknown: str = "?") -> str:
-    """``file:line:column`` as far as known (the column is SPEC §4 v1.1's)."""
+    """``file:line:column`` as far as known (the column of the offending term)."""
     if f.file and f.line:
         return f"{f.file}:{f.line}:{f.column}" if f.column else f"{f.file}:{f.line}"
     return f.file or unknown

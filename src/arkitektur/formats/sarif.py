@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from ._common import file_uri, tool_version
+from .. import version
+from ._common import file_uri
 
 _LEVEL = {"violation": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -74,7 +75,7 @@ def document(result, *, lang: str = "da", catalogue=None) -> dict:
         "runs": [{
             "tool": {"driver": {
                 "name": "arkitektur",
-                "version": tool_version(),
+                "version": version(),
                 "informationUri": "https://w3id.org/arkitektur",
                 "rules": [_rule_entry(r, lang) for r in rules],
             }},

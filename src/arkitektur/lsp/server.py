@@ -13,7 +13,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
 
 from .. import catalogue as catalogue_mod
-from .. import fmt
+from .. import fmt, version
 from ..errors import ArkitekturError
 from . import actions, completion
 from . import diagnostics as diag
@@ -33,7 +33,7 @@ class ArkitekturServer(LanguageServer):
     """Holds the repository, the open buffers and the last check's outcome."""
 
     def __init__(self) -> None:
-        super().__init__("arkitektur", _version())
+        super().__init__("arkitektur", version())
         self.root: Path | None = None
         self.lang = "da"
         self.catalogue = None
@@ -125,15 +125,6 @@ class ArkitekturServer(LanguageServer):
 def path_exists(uri: str) -> bool:
     path = uri_to_path(uri)
     return path is not None and path.exists()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("arkitektur")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def build() -> ArkitekturServer:
