@@ -214,7 +214,7 @@ def test_atomic_write_fsyncs_before_replacing(tmp_path, monkeypatch):
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(files_mod.os, "fsync", lambda fd: (calls.append("fsync"), real_fsync(fd))[1])
     monkeypatch.setattr(files_mod.os, "replace", lambda a, b: (calls.append("replace"), real_replace(a, b))[1])
-    fmt_mod.write_atomic(target, b"new\n")
+    files_mod.write_atomic(target, b"new\n")
     assert target.read_bytes() == b"new\n" and calls[:2] == ["fsync", "replace"]
     assert os.stat(target).st_mode & 0o777 == 0o640
 

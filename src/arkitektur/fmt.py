@@ -233,9 +233,3 @@ def format_files(paths: list[Path], *, check: bool = False) -> tuple[list[FileRe
         except files.WriteError as exc:
             errors.append(exc)
     return results, errors
-
-
-def write_atomic(path: Path, data: bytes, *, display: str | None = None) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file
-    (``files.write_atomic``; kept here for its callers)."""
-    files.write_atomic(path, data, display=display)

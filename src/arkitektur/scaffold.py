@@ -19,7 +19,8 @@ from rdflib import Literal, URIRef
 
 from . import loader
 from .errors import InputError, UsageError
-from .fmt import format_text, write_atomic
+from .files import write_atomic
+from .fmt import format_text
 from .namespaces import ARK, RDF, RDFS, SKOS
 
 DEFAULT_BASE = "https://w3id.org/arkitektur/eksempel/"

@@ -84,13 +84,13 @@ def export_csv(paths, output, kommune, skilletegn):
     """Systemer, kontrakter og integrationer som CSV (UTF-8 med BOM, CRLF)."""
     from .. import loader
     from ..interchange import sheets
-    from ..interchange.safety import write_atomic
+    from ..files import write_all
 
     if output.exists() and not output.is_dir():
         raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
     repo = loader.load(_paths(paths))
     files, report = sheets.export_csv(repo, kommune=kommune, delimiter=skilletegn)
-    write_atomic({output / name: data for name, data in files.items()})
+    write_all({output / name: data for name, data in files.items()}, make_dirs=True)
     _report(report, False)
 
 

@@ -14,7 +14,7 @@ from .app import main
 
 
 def _write_turtle(text: str, output: Path | None, overwrite: bool) -> None:
-    from ..interchange.safety import write_atomic
+    from ..files import write_all
 
     if output is None:
         sys.stdout.write(text)
@@ -24,7 +24,7 @@ def _write_turtle(text: str, output: Path | None, overwrite: bool) -> None:
         raise UsageError(
             f"{output} findes allerede; brug --overskriv for at erstatte den.",
             f"{output} already exists; use --overskriv to replace it.", code="ARK-E85", file=str(output))
-    write_atomic({output: text.encode("utf-8")})
+    write_all({output: text.encode("utf-8")}, make_dirs=True)
 
 
 def _check_base(base: str | None) -> None:

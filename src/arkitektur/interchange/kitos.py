@@ -21,10 +21,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..errors import InputError, UsageError
+from ..files import write_all
 from ..namespaces import ARK
 from . import drift
 from .report import Report
-from .safety import read_capped, write_atomic
+from .safety import read_capped
 from .terms import KLE_NS, Prefixes
 from .turtle_out import serialize
 
@@ -903,7 +904,7 @@ def run(source, options: Options, output: Path, *, since: str | None = None, dry
                 [fetched.organization] if fetched.organization else [], ensure_ascii=False, indent=1).encode("utf-8")
             files[save_json / "deleted-entities.json"] = json.dumps(fetched.deleted, ensure_ascii=False, indent=1).encode("utf-8")
             files[save_json / "hentet.json"] = json.dumps({"fetched_at": fetched.fetched_at}).encode("utf-8")
-        write_atomic(files)
+        write_all(files, make_dirs=True)
         written = [str(output)]
     else:
         report.note("Tørkørsel: intet skrevet / dry run: nothing written.")

@@ -4,8 +4,7 @@
   parsed with defusedxml (``forbid_dtd``, no entities, no external references; never the network).
 - Files are capped in size; an xlsx (a zip) is capped in entries, uncompressed size and ratio, and
   its XML parts are pre-scanned too.
-- Output is written to a temporary file next to the target and renamed into place, so a command
-  that fails writes nothing.
+- Output is written by ``arkitektur.files.write_all`` (all or nothing), not here.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ import zlib
 from pathlib import Path
 
 from ..errors import InputError
-from ..files import write_all
 
 MAX_FILE = 64 * 1024 * 1024          # any input file
 MAX_UNZIPPED = 256 * 1024 * 1024     # total uncompressed size of an xlsx
@@ -135,9 +133,3 @@ def check_zip(path: Path, display: str | None = None) -> None:
                                        "the xlsx file's contents do not match its directory.",
                                        code="ARK-E74", file=display)
                 refuse_dtd(data, f"{display}!{info.filename}")
-
-
-def write_atomic(files: dict[Path, bytes]) -> None:
-    """Write every file or none (``arkitektur.files.write_all``: same-folder temporary files, fsync,
-    the umask for new files, a rewritten file keeps its mode); missing folders are created."""
-    write_all(files, make_dirs=True)
