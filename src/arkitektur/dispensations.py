@@ -1,6 +1,6 @@
 """Dispensationer / turns findings covered by a valid Dispensation into info, and reports stale ones (DISP-3).
 
-Validity is decided once, in ``derive`` (SPEC §3); DISP-1 and DISP-2 are shapes, DISP-3 needs the
+Validity is decided once, in ``derive`` (docs/modelsprog.md); DISP-1 and DISP-2 are shapes, DISP-3 needs the
 findings and so runs here, with the texts of its (post-processing) shape.
 """
 

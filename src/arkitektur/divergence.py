@@ -1,4 +1,4 @@
-"""Harmoniseringsmatrixen / SPEC §5: per task and member the systems in use and the convergence status.
+"""Harmoniseringsmatrixen / docs/divergens.md: per task and member the systems in use and the convergence status.
 
 Plan, membership, the applicable Maalloesning and notice dates come from ``derive.Facts``; this
 module only reads the model's usages and contracts and classifies each (task, member) cell.
@@ -24,7 +24,7 @@ DIVERGERENDE = "divergerende"
 IKKE_REGISTRERET = "ikke registreret"
 IKKE_OMFATTET = "ikke omfattet"
 STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)
-#: Statuses that count as "not converged, no plan" (SPEC v1.1 §5): the forum has to act on them.
+#: Statuses that count as "not converged, no plan" (docs/divergens.md): the forum has to act on them.
 UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 
 _STATUS_EN = {KONVERGERET: "converged", PLANLAGT: "planned", DIVERGERENDE: "diverging",
@@ -96,7 +96,7 @@ class Cell:
     medlem_fra: dt.date | None
     aktiv: bool
     plan_labels: list[str] = field(default_factory=list)
-    # The valid Dispensation that turns this member's HEL-2 finding for the task into info (SPEC v1.1 §5).
+    # The valid Dispensation that turns this member's HEL-2 finding for the task into info (docs/divergens.md).
     dispensation: str | None = None
     dispensation_label: str | None = None
     dispensation_udloeber: dt.date | None = None
@@ -167,7 +167,7 @@ class Share:
 
 
 def _summary(shares: dict[str, "Share"], samlet: "Share") -> dict:
-    """SPEC §5's summary: each member's share converged, then ``samlet``."""
+    """docs/divergens.md's summary: each member's share converged, then ``samlet``."""
     out: dict = {k: s.andel for k, s in shares.items()}
     out["samlet"] = samlet.andel
     return out
@@ -191,7 +191,7 @@ class Collaboration:
 
 @dataclass
 class Matrix:
-    """The harmonisation matrix (SPEC §5) at ``as_of``."""
+    """The harmonisation matrix (docs/divergens.md) at ``as_of``."""
 
     as_of: dt.date
     rows: list[Row]
@@ -204,7 +204,7 @@ class Matrix:
         return _summary(self.shares, self.samlet)
 
     def to_json(self) -> dict:
-        """The JSON that SPEC §5 fixes (plus added keys)."""
+        """The JSON that docs/divergens.md fixes (plus added keys)."""
         return {"as_of": self.as_of.isoformat(), "rows": [r.to_json() for r in self.rows],
                 "summary": self.summary(), "samarbejder": [c.to_json() for c in self.samarbejder]}
 
@@ -236,7 +236,7 @@ class _Index:
             for k in g.objects(u, ARK.kommune):
                 for task in g.objects(u, ARK.understoetterOpgave):
                     self.usages[(k, task)].append(usage)
-                    # A phased-out usage no longer supports the task (SPEC §5: "supports").
+                    # A phased-out usage no longer supports the task (docs/divergens.md: "supports").
                     if lc != ARK.Udfaset:
                         self.tasks_of[k].add(task)
 
@@ -288,7 +288,7 @@ def _cell(idx: _Index, s: Node, task: Node, member: Member, ml: Node | None, tar
     elif plans:
         status = PLANLAGT
     elif all(u.livscyklus == str(ARK.Udfaset) for u in usages):
-        status = IKKE_REGISTRERET   # SPEC v1.1 §5: the repository does not know what it uses
+        status = IKKE_REGISTRERET   # docs/divergens.md: the repository does not know what it uses
     else:
         status = DIVERGERENDE
     disp = _dispensation(idx, running, target) if status != IKKE_OMFATTET else None

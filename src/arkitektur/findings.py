@@ -28,7 +28,7 @@ class Severity(IntEnum):
 
 @dataclass(frozen=True)
 class Fix:
-    """A proposed edit (SPEC §4 v1.1 ``fix``): put ``replacement`` in place of the text from
+    """A proposed edit (``fix`` in the JSON output, docs/cli.md): put ``replacement`` in place of the text from
     ``line``:``column`` up to ``end_line``:``end_column`` (1-based; the end column is the one after
     the last replaced character, as SARIF and LSP count)."""
 
@@ -55,7 +55,7 @@ class Finding:
     value: str | None = None
     file: str | None = None
     line: int | None = None
-    column: int | None = None  # v1.1: with ``line``, the offending term (SPEC §4)
+    column: int | None = None  # v1.1: with ``line``, the offending term (docs/cli.md)
     dispensation: str | None = None
     fix: Fix | None = None  # v1.1: a "did you mean" replacement, where one is clearly close
     message_en: str | None = field(default=None, compare=False)
@@ -75,7 +75,7 @@ class Finding:
                 tuple(getattr(self, n) is None for n in _OPTIONAL))
 
     def to_json(self) -> dict:
-        """The finding as SPEC §4 fixes it (keys and values are a contract): the fields in order,
+        """The finding as the JSON output fixes it (docs/cli.md) (keys and values are a contract): the fields in order,
         without ``message_en``, severity as its label. (``asdict`` deep-copies each value – a third
         of the JSON output's time at 98 municipalities, for fields that are all str, int or None.)"""
         d = {name: getattr(self, name) for name in _JSON_FIELDS}

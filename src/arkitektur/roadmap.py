@@ -1,4 +1,4 @@
-"""Køreplanen / SPEC §5: per task the members' contract ends, notice dates, procurements and joint windows.
+"""Køreplanen / docs/divergens.md: per task the members' contract ends, notice dates, procurements and joint windows.
 
 Built on the harmonisation matrix (``divergence``): the same rows, the same per-member governing
 contract (the latest end of the member's IDrift usages for the task). Nothing here re-derives
@@ -166,7 +166,7 @@ class Roadmap:
 
 
 def joint_windows(ends: list[tuple[dt.date, str]], months: int) -> list[list[tuple[dt.date, str]]]:
-    """SPEC §5: walk the ends in date order; a window starts at the earliest end not yet in one and
+    """docs/divergens.md: walk the ends in date order; a window starts at the earliest end not yet in one and
     takes every end at most ``months`` months after it (inclusive). Only windows of two or more."""
     walk = sorted(ends)
     out, i = [], 0

@@ -27,7 +27,7 @@ def divergence_command(ctx, paths, as_of, fmt, lang, output):
     """Harmoniseringsmatrix / harmonisation matrix: per opgave og kommune system og status.
 
     Status pr. celle: konvergeret, planlagt, divergerende, ikke registreret eller ikke omfattet
-    (SPEC §5), og en gyldig dispensation med udløb; til sidst andelen af opgaver med
+    (docs/divergens.md), og en gyldig dispensation med udløb; til sidst andelen af opgaver med
     målløsning, der er konvergeret, pr. kommune og samlet.
     """
     ctx.meta["arkitektur.lang"] = lang

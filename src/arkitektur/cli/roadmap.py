@@ -29,7 +29,7 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     """Køreplan / roadmap: kontraktudløb, opsigelsesdatoer, udbud og fælles udbudsvinduer pr. opgave.
 
     Et vindue starter ved det tidligste kontraktudløb, der ikke allerede er i et vindue, og tager
-    alle udløb højst --vindue måneder efter; vinduer med mindst to kommuner vises (SPEC §5).
+    alle udløb højst --vindue måneder efter; vinduer med mindst to kommuner vises (docs/divergens.md).
     """
     ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]

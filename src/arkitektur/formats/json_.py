@@ -1,4 +1,4 @@
-"""JSON-output / the machine-readable contract of SPEC §4."""
+"""JSON-output / the machine-readable contract (docs/cli.md)."""
 
 import json
 
