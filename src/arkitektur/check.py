@@ -23,7 +23,8 @@ from .errors import ArkitekturError, InputError, UsageError
 from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
 from .storegraph import StoreGraph
-from .namespaces import ARK, RDF, RDFS, SH
+from .formatting import pick
+from .namespaces import ARK, RDF, RDFS, SH, curie
 
 # name -> module with ``validate(data: Graph, shapes: Graph) -> list[RawResult]``. pySHACL is the
 # reference; oxigraph (the shapes compiled to SPARQL) gives the same findings – tests/test_engines.py
@@ -238,6 +239,7 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Find
 
 _SUGGESTING = ("MOD-1", "MOD-2")  # rules whose value is a typo'd term or reference (issue 16)
 _SLOT = re.compile(r"\{[?$](this|value|path)\}")
+_ONTOLOGY = {"ark": str(ARK)}
 
 
 class FindingMaker:
@@ -269,20 +271,12 @@ class FindingMaker:
         """``prefetch`` for the focus nodes and IRI values of some engine results."""
         self.prefetch({r.focus for r in raw}, {r.value for r in raw if isinstance(r.value, URIRef)})
 
-    def _label_pairs(self, node: Node) -> list:
-        if self._labels is not None and node in self._labels:
-            return self._labels[node]
-        pairs = [(lab.language, str(lab)) if isinstance(lab, Literal) else (None, str(lab))
-                 for lab in self.g.objects(node, RDFS.label)]
-        return sorted(pairs, key=lambda p: (p[0] or "", p[1]))
-
     def label(self, node: Node, lang: str) -> str | None:
-        labels = self._label_pairs(node)
-        for want in (lang, "da", "en"):
-            for language, text in labels:
-                if language == want:
-                    return text
-        return labels[0][1] if labels else None  # sorted: the same label whatever the store's order
+        """The node's rdfs:label by ``formatting.pick``; ``None`` without one (the JSON's null)."""
+        if self._labels is not None and node in self._labels:
+            return pick(self._labels[node], lang)
+        return pick(((lab.language, str(lab)) if isinstance(lab, Literal) else (None, str(lab))
+                     for lab in self.g.objects(node, RDFS.label)), lang)
 
     def kommune(self, node: Node) -> str | None:
         if self._kommuner is not None and node in self._kommuner:
@@ -330,10 +324,8 @@ class FindingMaker:
         label = self.label(URIRef(term), lang) if term.startswith(("http:", "https:", "urn:")) else None
         if label:
             return label
-        for prefix, ns in (("ark", str(ARK)),):
-            if term.startswith(ns):
-                return f"{prefix}:{term[len(ns):]}"
-        return term
+        # Only the ontology's own terms are shortened: the message texts are part of the JSON.
+        return curie(term, _ONTOLOGY) or term
 
     def _fill(self, text: str, focus: str, value: str | None, lang: str) -> str:
         """Fill {$this} and {?value}; engines differ in whether they do, so we always do."""
