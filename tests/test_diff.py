@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 
 from arkitektur.cli import main
-from arkitektur.semdiff import MARKER, diff_graphs, render, semantic_diff
+from arkitektur.presenters.diff import MARKER, render
+from arkitektur.semdiff import diff_graphs, semantic_diff
 
 DATA = Path(__file__).parent / "data" / "divergens"
 EX = "https://example.org/"

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from arkitektur.check import prepare
 from arkitektur.cli import main
-from arkitektur.divergence import build_matrix, render
+from arkitektur.divergence import build_matrix
+from arkitektur.presenters.divergence import render
 
 DATA = Path(__file__).parent / "data" / "divergens"
 EX = "https://example.org/"

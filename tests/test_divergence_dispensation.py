@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from arkitektur.check import prepare, run_check
-from arkitektur.divergence import build_matrix, render
+from arkitektur.divergence import build_matrix
+from arkitektur.presenters.divergence import render
 from arkitektur.findings import Severity
 
 from hostile import assert_no_traceback, copy_models, run, snapshot

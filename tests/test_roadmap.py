@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from arkitektur.check import prepare
 from arkitektur.cli import main
-from arkitektur.roadmap import build_roadmap, joint_windows, render
+from arkitektur.presenters.roadmap import render
+from arkitektur.roadmap import build_roadmap, joint_windows
 
 DATA = Path(__file__).parent / "data" / "divergens"
 EX = "https://example.org/"

@@ -2,20 +2,21 @@
 
 Plan, membership, the applicable Maalloesning and notice dates come from ``derive.Facts``; this
 module only reads the model's usages and contracts and classifies each (task, member) cell.
+How the matrix is written (text, JSON, CSV, Markdown) is ``presenters/divergence.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from . import dispensations, formatting, tables
+from . import dispensations, formatting
 from .derive import as_date
+from .formatting import iso
 from .namespaces import ARK, RDF, SKOS
 
 KONVERGERET = "konvergeret"
@@ -27,8 +28,6 @@ STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET
 #: Statuses that count as "not converged, no plan" (docs/divergens.md): the forum has to act on them.
 UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 
-_STATUS_EN = {KONVERGERET: "converged", PLANLAGT: "planned", DIVERGERENDE: "diverging",
-              IKKE_REGISTRERET: "not registered", IKKE_OMFATTET: "not covered"}
 HEL2 = "HEL-2"
 
 
@@ -36,8 +35,9 @@ HEL2 = "HEL-2"
 label_of = formatting.label
 
 
-def _date(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
+def task_title(row) -> str:
+    """A row's task as people name it: "24.03 Sagsbehandling" (its KLE number and label)."""
+    return f"{row.notation} {row.label}" if row.notation and row.notation != row.label else row.label
 
 
 @dataclass
@@ -53,9 +53,9 @@ class Contract:
     kontraktpart: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        return {"kontrakt": self.kontrakt, "label": self.label, "udloebsdato": _date(self.udloebsdato),
-                "opsigelsesdato": _date(self.opsigelsesdato), "opsigelsesfrist": self.opsigelsesfrist,
-                "forlaengelse_til": _date(self.forlaengelse_til), "kontraktpart": self.kontraktpart}
+        return {"kontrakt": self.kontrakt, "label": self.label, "udloebsdato": iso(self.udloebsdato),
+                "opsigelsesdato": iso(self.opsigelsesdato), "opsigelsesfrist": self.opsigelsesfrist,
+                "forlaengelse_til": iso(self.forlaengelse_til), "kontraktpart": self.kontraktpart}
 
 
 @dataclass
@@ -103,9 +103,9 @@ class Cell:
 
     def to_json(self) -> dict:
         return {"kommune": self.kommune, "status": self.status, "systemer": self.systemer,
-                "udloebsdato": _date(self.udloebsdato), "opsigelsesdato": _date(self.opsigelsesdato),
+                "udloebsdato": iso(self.udloebsdato), "opsigelsesdato": iso(self.opsigelsesdato),
                 "label": self.label, "kontrakt": self.kontrakt, "planer": self.planer,
-                "medlem_fra": _date(self.medlem_fra), "aktiv": self.aktiv,
+                "medlem_fra": iso(self.medlem_fra), "aktiv": self.aktiv,
                 "anvendelser": [u.to_json() for u in self.anvendelser],
                 "dispensation": self.dispensation}
 
@@ -133,7 +133,7 @@ class Row:
 
     def to_json(self) -> dict:
         return {"opgave": self.opgave, "label": self.label, "maalsystem": self.maalsystem,
-                "senest": _date(self.senest), "members": [c.to_json() for c in self.members],
+                "senest": iso(self.senest), "members": [c.to_json() for c in self.members],
                 "samarbejde": self.samarbejde, "notation": self.notation,
                 "maalloesning": self.maalloesning, "maalsystem_label": self.maalsystem_label}
 
@@ -146,7 +146,7 @@ class Member:
     aktiv: bool
 
     def to_json(self) -> dict:
-        return {"kommune": self.kommune, "label": self.label, "medlem_fra": _date(self.medlem_fra),
+        return {"kommune": self.kommune, "label": self.label, "medlem_fra": iso(self.medlem_fra),
                 "aktiv": self.aktiv}
 
 
@@ -385,139 +385,3 @@ def build_matrix(ctx, lang: str = "da") -> Matrix:
                                      members=members, shares=shares, samlet=samlet))
     ordered = dict(sorted(total_shares.items()))
     return Matrix(as_of=ctx.facts.as_of, rows=rows, samarbejder=collabs, shares=ordered, samlet=total)
-
-
-# --------------------------------------------------------------------------- rendering
-
-_WORDS = {
-    "da": {"title": "Harmoniseringsmatrix pr. {as_of}", "collab": "Samarbejde", "members": "Medlemmer",
-           "from": "medlem fra {d}", "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
-           "kommune": "Kommune", "status": "Status", "systems": "Systemer", "end": "Udløb",
-           "notice": "Opsigelse", "plan": "Plan", "summary": "Konvergens (andel af opgaver med målløsning)",
-           "samlet": "Samlet", "of": "{n} af {d}", "none": "Ingen opgaver at vise.", "task": "Opgave",
-           "maal": "Målsystem", "senest": "Senest", "notyet": "ikke medlem endnu"},
-    "en": {"title": "Harmonisation matrix as of {as_of}", "collab": "Collaboration", "members": "Members",
-           "from": "member from {d}", "target": "target system {s}, by {d}", "notarget": "no target solution",
-           "kommune": "Municipality", "status": "Status", "systems": "Systems", "end": "Expires",
-           "notice": "Notice", "plan": "Plan", "summary": "Convergence (share of tasks with a target solution)",
-           "samlet": "Overall", "of": "{n} of {d}", "none": "No tasks to show.", "task": "Task",
-           "maal": "Target system", "senest": "By", "notyet": "not yet a member"},
-}
-
-
-def status_text(status: str, lang: str) -> str:
-    return _STATUS_EN[status] if lang == "en" else status
-
-
-def task_title(row) -> str:
-    return f"{row.notation} {row.label}" if row.notation and row.notation != row.label else row.label
-
-
-def _systems_text(cell: Cell, lang: str) -> str:
-    """Every usage for the task, IDrift first: "SBSYS (I drift), Acadre (Udfases)"."""
-    order = {str(ARK.IDrift): 0, str(ARK.Indfases): 1, str(ARK.Planlagt): 2, str(ARK.Udfases): 3,
-             str(ARK.Udfaset): 4}
-    parts = []
-    for u in sorted(cell.anvendelser, key=lambda u: (order.get(u.livscyklus, 5), u.system_label.casefold())):
-        parts.append(f"{u.system_label} ({u.livscyklus_label.lower()})" if u.livscyklus_label else u.system_label)
-    return ", ".join(dict.fromkeys(parts)) or "–"
-
-
-def _plans_text(cell: Cell) -> str:
-    return ", ".join(cell.plan_labels)
-
-
-def _status_cell(cell: Cell, w: dict, lang: str) -> str:
-    text = status_text(cell.status, lang)
-    if not cell.aktiv and cell.medlem_fra:
-        text += f" ({w['from'].format(d=cell.medlem_fra.isoformat())})"
-    if cell.dispensation:
-        text += f" ({formatting.dispensation(cell.dispensation_udloeber, lang)})"
-    return text
-
-
-def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
-    """The matrix as ``text``, ``json``, ``csv`` or ``markdown``."""
-    if fmt == "json":
-        return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2) + "\n"
-    w = _WORDS["en" if lang == "en" else "da"]
-    if fmt == "csv":
-        headers = ["samarbejde", "opgave", "notation", "label", "maalsystem", "senest", "kommune",
-                   "kommune_label", "status", "systemer", "anvendelser", "udloebsdato", "opsigelsesdato",
-                   "planer", "medlem_fra", "aktiv", "dispensation", "dispensation_udloeber"]
-        out = []
-        for r in matrix.rows:
-            for c in r.members:
-                out.append([r.samarbejde, r.opgave, r.notation, r.label, r.maalsystem, r.senest, c.kommune,
-                            c.label, c.status, " ".join(c.systemer), _systems_text(c, lang), c.udloebsdato,
-                            c.opsigelsesdato, " ".join(c.planer), c.medlem_fra, "ja" if c.aktiv else "nej",
-                            c.dispensation, c.dispensation_udloeber])
-        return tables.csv_table(headers, out)
-    if fmt == "markdown":
-        return _markdown(matrix, w, lang)
-    return _text(matrix, w, lang)
-
-
-def _text(matrix: Matrix, w: dict, lang: str) -> str:
-    lines = [w["title"].format(as_of=matrix.as_of.isoformat())]
-    for collab in matrix.samarbejder:
-        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
-        lines += ["", f"{w['collab']}: {collab.label}"]
-        names = [m.label + ("" if m.aktiv or not m.medlem_fra else f" ({w['from'].format(d=m.medlem_fra)})")
-                 for m in collab.members]
-        lines.append(f"{w['members']}: {', '.join(names)}")
-        if not rows:
-            lines += ["", w["none"]]
-        for r in rows:
-            head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
-                    if r.has_target else w["notarget"])
-            lines += ["", f"{task_title(r)} — {head}"]
-            body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,
-                     c.opsigelsesdato, _plans_text(c)] for c in r.members]
-            lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
-                                            w["plan"]], body, indent="  "))
-        lines += ["", w["summary"] + ":"]
-        body = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
-                 w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
-                for m in collab.members if m.kommune in collab.shares]
-        body.append([w["samlet"], formatting.percent(collab.samlet.andel, lang),
-                     w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
-        lines.append(tables.text_table(None, body, indent="  "))
-    if not matrix.samarbejder:
-        lines += ["", w["none"]]
-    return "\n".join(lines) + "\n"
-
-
-_MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_REGISTRERET: "❔", IKKE_OMFATTET: "➖"}
-
-
-def _markdown(matrix: Matrix, w: dict, lang: str) -> str:
-    lines = [f"## {w['title'].format(as_of=matrix.as_of.isoformat())}"]
-    for collab in matrix.samarbejder:
-        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
-        lines += ["", f"### {w['collab']}: {collab.label}", ""]
-        headers = [w["task"], w["maal"], w["senest"]] + [m.label for m in collab.members]
-        body = []
-        for r in rows:
-            cells = []
-            for c in r.members:
-                text = f"{_MARK[c.status]} {_status_cell(c, w, lang)}\n{_systems_text(c, lang)}"
-                if c.udloebsdato:
-                    text += f"\n{w['end'].lower()} {c.udloebsdato.isoformat()}"
-                    if c.opsigelsesdato:
-                        text += f", {w['notice'].lower()} {c.opsigelsesdato.isoformat()}"
-                if c.planer:
-                    text += f"\n{w['plan'].lower()}: {_plans_text(c)}"
-                cells.append(text)
-            body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
-        lines.append(tables.markdown_table(headers, body) if body else w["none"])
-        lines += ["", f"**{w['summary']}**", ""]
-        sbody = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
-                  w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
-                 for m in collab.members if m.kommune in collab.shares]
-        sbody.append([f"**{w['samlet']}**", formatting.percent(collab.samlet.andel, lang),
-                      w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
-        lines.append(tables.markdown_table([w["kommune"], "%", ""], sbody))
-    if not matrix.samarbejder:
-        lines += ["", w["none"]]
-    return "\n".join(lines) + "\n"

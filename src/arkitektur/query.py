@@ -7,29 +7,27 @@ algebra reaches outside that graph (``SERVICE``, ``FROM``/``FROM NAMED``) or whe
 typed RDF terms through ``initBindings``, never spliced into the text.
 
 A query file starts with comment lines (``# titel:``, ``# title:``, ``# parameter: NAME TYPE
-description``); the named queries ship in ``arkitektur/queries/``.
+description``); the named queries ship in ``arkitektur/queries/``. The result is written (table,
+CSV, JSON) by ``presenters/query.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
 from pyparsing import ParseException
-from rdflib import BNode, Literal, URIRef, Variable
+from rdflib import Literal, URIRef, Variable
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from . import tables
 from .errors import InputError, UsageError
 from .namespaces import XSD
 
-FORMATS = ("table", "csv", "json")
 PARAM_TYPES = {
     "xsd:integer": XSD.integer,
     "xsd:gYear": XSD.gYear,
@@ -266,70 +264,3 @@ def run(graph, q: NamedQuery, params: list[str] | None = None) -> QueryResult:
         return QueryResult(variables=["subjekt", "praedikat", "objekt"], rows=rows)
     variables = [str(v) for v in result.vars]
     return QueryResult(variables=variables, rows=[[row[v] for v in result.vars] for row in result])
-
-
-# --- presentation ----------------------------------------------------------------------------
-
-def _plain(term) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _json_value(term):
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        if term.datatype == XSD.boolean:
-            return bool(term.toPython())
-        if term.datatype == XSD.integer:
-            try:
-                return int(str(term))
-            except ValueError:
-                return str(term)
-    return _plain(term)
-
-
-def _compact(term, prefixes: dict[str, str]) -> str:
-    if isinstance(term, URIRef):
-        iri = str(term)
-        best = max((ns for ns in prefixes.values() if iri.startswith(ns)), key=len, default=None)
-        if best is not None:
-            pfx = next(p for p, ns in prefixes.items() if ns == best)
-            local = iri[len(best):]
-            if re.fullmatch(r"[\w.\-]*", local) and not local.endswith("."):
-                return f"{pfx}:{local}"
-        return f"<{iri}>"
-    return " ".join(_plain(term).split())
-
-
-def render(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None) -> str:
-    """The result as an aligned table (IRIs shortened with ``prefixes``), CSV or JSON."""
-    if fmt == "json":
-        data = [{v: _json_value(t) for v, t in zip(result.variables, row)} for row in result.rows]
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        return tables.csv_table(result.variables, [[_plain(t) for t in row] for row in result.rows],
-                                lineterminator="\n")
-    cells = [[_compact(t, prefixes or {}) for t in row] for row in result.rows]
-    widths = [len(v) for v in result.variables]
-    for row in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, row)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(result.variables, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    n = len(result.rows)
-    lines.append(f"({n} {'række' if n == 1 else 'rækker'} / {n} row{'' if n == 1 else 's'})")
-    return "\n".join(lines) + "\n"
-
-
-def prefixes_of(texts: list[str]) -> dict[str, str]:
-    """The ``@prefix``/``PREFIX`` declarations of Turtle texts (first one wins), for the table."""
-    out: dict[str, str] = {}
-    rx = re.compile(r"^\s*@?prefix\s+([\w.\-]*):\s*<([^>]*)>", re.I | re.M)
-    for text in texts:
-        for pfx, ns in rx.findall(text):
-            out.setdefault(pfx, ns)
-    return out

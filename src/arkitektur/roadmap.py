@@ -2,13 +2,13 @@
 
 Built on the harmonisation matrix (``divergence``): the same rows, the same per-member governing
 contract (the latest end of the member's IDrift usages for the task). Nothing here re-derives
-plan, membership or notice dates; those come from ``derive.Facts``.
+plan, membership or notice dates; those come from ``derive.Facts``. How the roadmap is written
+(text, JSON, CSV, Markdown) is ``presenters/roadmap.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -16,8 +16,10 @@ from rdflib import URIRef
 
 from . import tables
 from .derive import as_date, shift
-from .divergence import Cell, Row, build_rows, label_of, status_text, task_title
+from .divergence import Cell, Row, build_rows, label_of, task_title
+from .formatting import iso
 from .namespaces import ARK, RDF
+from .words import ROADMAP, words
 
 # Flag types (stable values in the JSON).
 FASTLAAST = "fastlaast"                    # a non-target IDrift contract ends after the target's senest
@@ -26,10 +28,6 @@ OPSIGELSE_SNART = "opsigelse_snart"        # notice date within the coming 12 mo
 UDLOEBET = "udloebet"                      # contract ended before as-of, usage still IDrift
 UDBUD_EFTER_SENEST = "udbud_efter_senest"  # an Udbud for the task planned after the target's senest
 FLAG_TYPES = (FASTLAAST, OPSIGELSE_PASSERET, OPSIGELSE_SNART, UDLOEBET, UDBUD_EFTER_SENEST)
-
-
-def _d(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 @dataclass
@@ -51,11 +49,11 @@ class MemberContracts:
 
     def to_json(self) -> dict:
         return {"kommune": self.kommune, "label": self.label, "status": self.status,
-                "medlem_fra": _d(self.medlem_fra), "aktiv": self.aktiv, "systemer": self.systemer,
-                "kontrakt": self.kontrakt, "udloebsdato": _d(self.udloebsdato),
-                "opsigelsesdato": _d(self.opsigelsesdato), "kandidat": self.kandidat,
-                "kontrakter": [{**c, "udloebsdato": _d(c["udloebsdato"]),
-                                "opsigelsesdato": _d(c["opsigelsesdato"])} for c in self.kontrakter]}
+                "medlem_fra": iso(self.medlem_fra), "aktiv": self.aktiv, "systemer": self.systemer,
+                "kontrakt": self.kontrakt, "udloebsdato": iso(self.udloebsdato),
+                "opsigelsesdato": iso(self.opsigelsesdato), "kandidat": self.kandidat,
+                "kontrakter": [{**c, "udloebsdato": iso(c["udloebsdato"]),
+                                "opsigelsesdato": iso(c["opsigelsesdato"])} for c in self.kontrakter]}
 
 
 @dataclass
@@ -70,7 +68,7 @@ class Procurement:
     erstatter: list[str]
 
     def to_json(self) -> dict:
-        return {"udbud": self.udbud, "label": self.label, "planlagt_dato": _d(self.planlagt_dato),
+        return {"udbud": self.udbud, "label": self.label, "planlagt_dato": iso(self.planlagt_dato),
                 "deltagere": self.deltagere, "erstatter": self.erstatter}
 
 
@@ -114,8 +112,8 @@ class Flag:
 
     def to_json(self) -> dict:
         return {"type": self.type, "samarbejde": self.samarbejde, "opgave": self.opgave,
-                "dato": _d(self.dato), "kommune": self.kommune, "kontrakt": self.kontrakt,
-                "system": self.system, "udbud": self.udbud, "senest": _d(self.senest)}
+                "dato": iso(self.dato), "kommune": self.kommune, "kontrakt": self.kontrakt,
+                "system": self.system, "udbud": self.udbud, "senest": iso(self.senest)}
 
 
 @dataclass
@@ -134,7 +132,7 @@ class TaskRoadmap:
 
     def to_json(self) -> dict:
         return {"samarbejde": self.samarbejde, "opgave": self.opgave, "label": self.label,
-                "notation": self.notation, "maalsystem": self.maalsystem, "senest": _d(self.senest),
+                "notation": self.notation, "maalsystem": self.maalsystem, "senest": iso(self.senest),
                 "members": [m.to_json() for m in self.members],
                 "udbud": [u.to_json() for u in self.udbud],
                 "windows": [w.to_json() for w in self.windows], "flags": [f.to_json() for f in self.flags]}
@@ -288,167 +286,8 @@ def build_roadmap(ctx, window_months: int = 12, lang: str = "da") -> Roadmap:
     return Roadmap(as_of=as_of, window_months=window_months, tasks=tasks)
 
 
-# --------------------------------------------------------------------------- rendering
-
-_WORDS = {
-    "da": {"title": "Køreplan pr. {as_of} (fælles udbudsvinduer på {n} måneder)",
-           "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
-           "kommune": "Kommune", "status": "Status", "systems": "Systemer i drift", "end": "Kontraktudløb",
-           "notice": "Opsigelsesdato", "from": "medlem fra {d}", "udbud": "Udbud", "window": "Vindue",
-           "windows": "Fælles udbudsvinduer", "nowindows": "Ingen fælles udbudsvinduer.",
-           "flags": "Opmærksomhedspunkter", "task": "Opgave", "period": "Periode", "covered": "dækket af",
-           "nocand": "før medlemskab", "none": "Ingen opgaver at vise.", "date": "Dato",
-           FASTLAAST: "{k} er bundet af {s} til {d}, efter målløsningens frist {senest}",
-           UDLOEBET: "{k}: kontrakten for {s} udløb {d}, men systemet er stadig i drift",
-           OPSIGELSE_PASSERET: "{k}: opsigelsesdatoen for {s} ({d}) er passeret",
-           OPSIGELSE_SNART: "{k}: opsigelsesdato for {s} inden for et år ({d})",
-           UDBUD_EFTER_SENEST: "{u} er planlagt {d}, efter målløsningens frist {senest}"},
-    "en": {"title": "Roadmap as of {as_of} (joint procurement windows of {n} months)",
-           "target": "target system {s}, by {d}", "notarget": "no target solution",
-           "kommune": "Municipality", "status": "Status", "systems": "Systems in operation",
-           "end": "Contract end", "notice": "Notice date", "from": "member from {d}", "udbud": "Procurement",
-           "window": "Window", "windows": "Joint procurement windows", "nowindows": "No joint procurement windows.",
-           "flags": "Points of attention", "task": "Task", "period": "Period", "covered": "covered by",
-           "nocand": "before membership", "none": "No tasks to show.", "date": "Date",
-           FASTLAAST: "{k} is bound to {s} until {d}, after the target deadline {senest}",
-           UDLOEBET: "{k}: the contract for {s} ended {d}, but the system is still in operation",
-           OPSIGELSE_PASSERET: "{k}: the notice date for {s} ({d}) has passed",
-           OPSIGELSE_SNART: "{k}: notice date for {s} within a year ({d})",
-           UDBUD_EFTER_SENEST: "{u} is planned for {d}, after the target deadline {senest}"},
-}
-
-
 def flag_text(f: Flag, lang: str = "da") -> str:
-    w = _WORDS["en" if lang == "en" else "da"]
+    """A flag as one sentence in ``lang``: "Viborg: opsigelsesdatoen for Acadre (2019-06-30) er passeret"."""
+    w = words(ROADMAP, lang)
     return w[f.type].format(k=f.kommune_label or "", s=f.system_label or "", d=tables.cell(f.dato),
                             senest=tables.cell(f.senest), u=f.udbud_label or "")
-
-
-def _window_text(win: Window, w: dict) -> str:
-    text = f"{win.fra.isoformat()} – {win.til.isoformat()}: {', '.join(win.kommune_labels)}"
-    if win.udbud_labels:
-        text += f" ({w['covered']} {', '.join(win.udbud_labels)})"
-    return text
-
-
-def _proc_text(p: Procurement) -> str:
-    who = ", ".join(p.deltager_labels) or "–"
-    return f"{p.label} {tables.cell(p.planlagt_dato) or '?'} ({who})"
-
-
-def _end_text(m: MemberContracts, w: dict) -> str:
-    text = tables.cell(m.udloebsdato)
-    if m.udloebsdato and not m.kandidat:
-        text += f" ({w['nocand']})"
-    return text
-
-
-def _member_row(m: MemberContracts, w: dict, lang: str) -> list:
-    systems = ", ".join(sorted(m.system_labels, key=str.casefold)) or "–"
-    return [_member_label(m, w), status_text(m.status, lang), systems, _end_text(m, w), m.opsigelsesdato]
-
-
-def _member_label(m: MemberContracts, w: dict) -> str:
-    return m.label if m.aktiv or not m.medlem_fra else f"{m.label} ({w['from'].format(d=m.medlem_fra)})"
-
-
-def render(roadmap: Roadmap, fmt: str, lang: str = "da") -> str:
-    """The roadmap as ``text``, ``json``, ``csv`` (a calendar, one event a line) or ``markdown``."""
-    if fmt == "json":
-        return json.dumps(roadmap.to_json(), ensure_ascii=False, indent=2) + "\n"
-    w = _WORDS["en" if lang == "en" else "da"]
-    if fmt == "csv":
-        return _csv(roadmap)
-    if fmt == "markdown":
-        return _markdown(roadmap, w, lang)
-    return _text(roadmap, w, lang)
-
-
-def _headline(t: TaskRoadmap, w: dict) -> str:
-    head = (w["target"].format(s=t.maalsystem_label, d=tables.cell(t.senest) or "–")
-            if t.maalsystem else w["notarget"])
-    return f"{task_title(t)} — {head}"
-
-
-def _text(roadmap: Roadmap, w: dict, lang: str) -> str:
-    lines = [w["title"].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)]
-    for t in roadmap.tasks:
-        lines += ["", _headline(t, w)]
-        body = [_member_row(m, w, lang) for m in t.members]
-        lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"]],
-                                       body, indent="  "))
-        for p in t.udbud:
-            lines.append(f"  {w['udbud']}: {_proc_text(p)}")
-        for win in t.windows:
-            lines.append(f"  {w['window']}: {_window_text(win, w)}")
-        for f in t.flags:
-            lines.append(f"  ! {flag_text(f, lang)}")
-    if not roadmap.tasks:
-        lines += ["", w["none"]]
-    wins = roadmap.windows
-    lines += ["", f"{w['windows']} ({len(wins)}):" if wins else w["nowindows"]]
-    if wins:
-        lines.append(tables.text_table(None, [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels),
-                                               (w["covered"] + " " + ", ".join(x.udbud_labels)) if x.udbud else ""]
-                                              for x in wins], indent="  "))
-    return "\n".join(lines) + "\n"
-
-
-def _markdown(roadmap: Roadmap, w: dict, lang: str) -> str:
-    lines = [f"## {w['title'].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)}", "",
-             f"### {w['windows']}", ""]
-    wins = roadmap.windows
-    if wins:
-        lines.append(tables.markdown_table(
-            [w["period"], w["task"], w["kommune"], w["udbud"]],
-            [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels), ", ".join(x.udbud_labels)]
-             for x in wins]))
-    else:
-        lines.append(w["nowindows"])
-    flags = roadmap.flags
-    if flags:
-        lines += ["", f"### {w['flags']}", ""]
-        lines += [f"- ⚠️ {f.opgave_label}: {flag_text(f, lang)}" for f in flags]
-    for t in roadmap.tasks:
-        lines += ["", f"### {_headline(t, w)}", ""]
-        body = [_member_row(m, w, lang) for m in t.members]
-        lines.append(tables.markdown_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"]], body))
-        extra = [f"- {w['udbud']}: {_proc_text(p)}" for p in t.udbud]
-        extra += [f"- {w['window']}: {_window_text(win, w)}" for win in t.windows]
-        extra += [f"- ⚠️ {flag_text(f, lang)}" for f in t.flags]
-        if extra:
-            lines += [""] + extra
-    return "\n".join(lines) + "\n"
-
-
-def _csv(roadmap: Roadmap) -> str:
-    """One event a line, in date order: udloeb, opsigelse, udbud, vindue — flags on the line they concern."""
-    headers = ["dato", "til", "haendelse", "samarbejde", "opgave", "opgave_label", "kommune", "kommune_label",
-               "system", "kontrakt", "udbud", "flag"]
-    events = []
-    for t in roadmap.tasks:
-        task = [t.samarbejde, t.opgave, task_title(t)]
-        flags = defaultdict(list)
-        for f in t.flags:
-            flags[(f.kommune, f.kontrakt, f.udbud, f.dato)].append(f.type)
-        for m in t.members:
-            for c in m.kontrakter:
-                for kind, day in (("udloeb", c["udloebsdato"]), ("opsigelse", c["opsigelsesdato"])):
-                    if day is None:
-                        continue
-                    flag = flags.get((m.kommune, c["kontrakt"], None, day), [])
-                    if kind == "opsigelse":
-                        flag = [x for x in flag if x != FASTLAAST]
-                    else:
-                        flag = [x for x in flag if x in (FASTLAAST, UDLOEBET)]
-                    events.append([day, "", kind, *task, m.kommune, m.label, c["system"], c["kontrakt"], "",
-                                   " ".join(flag)])
-        for p in t.udbud:
-            flag = flags.get((None, None, p.udbud, p.planlagt_dato), [])
-            events.append([p.planlagt_dato, "", "udbud", *task, " ".join(p.deltagere),
-                           ", ".join(p.deltager_labels), "", "", p.udbud, " ".join(flag)])
-        for win in t.windows:
-            events.append([win.fra, win.til, "vindue", *task, " ".join(win.kommuner), ", ".join(win.kommune_labels),
-                           "", "", " ".join(win.udbud), ""])
-    events.sort(key=lambda e: (e[0] or dt.date.max, e[2], e[4], e[6]))
-    return tables.csv_table(headers, events)

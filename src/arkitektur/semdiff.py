@@ -5,39 +5,29 @@ Each side is loaded by the same strict loader as ``check`` (a revision is export
 and compared triple by triple per named subject. Models are blank-node free by convention; where
 a blank node occurs anyway, it is compared by its canonical nested form under the named subject
 that points to it, and a blank-node structure no named subject points to is compared as a whole
-("anonymous structure added/removed").
+("anonymous structure added/removed"). Reading a revision is ``revisions.py``; writing the
+result (text, JSON, Markdown) is ``presenters/diff.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
-import subprocess
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from . import check, formatting, tables
-from .divergence import IKKE_OMFATTET, build_matrix, label_of, status_text, task_title
-from .errors import ArkitekturError, InputError, UsageError
+from . import check
+from .divergence import IKKE_OMFATTET, build_matrix, label_of, task_title
+from .errors import InputError
 from .findings import Finding
-from .namespaces import ARK, OWL, RDF, RDFS, SKOS, XSD
+from .namespaces import ARK, RDF, RDFS
+from .revisions import export, relative, repo_root, resolve_rev
 
 WORKING_TREE = None  # ``head`` value meaning: the working tree, uncommitted changes included
-MARKER = "<!-- arkitektur-diff -->"  # lets a CI job find and update its own PR comment
-_PREFIXES = (("ark", str(ARK)), ("rdf", str(RDF)), ("rdfs", str(RDFS)), ("owl", str(OWL)),
-             ("skos", str(SKOS)), ("xsd", str(XSD)), ("dcat", "http://www.w3.org/ns/dcat#"),
-             ("dcterms", "http://purl.org/dc/terms/"), ("org", "http://www.w3.org/ns/org#"))
-
-
-class GitError(ArkitekturError):
-    """git is missing, the folder is not a git repository, or a revision is unknown."""
-
 
 # --------------------------------------------------------------------------- records
 
@@ -225,90 +215,6 @@ def diff_graphs(base: Graph, head: Graph, labels=None) -> GraphDiff:
     return out
 
 
-# --------------------------------------------------------------------------- git
-
-
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, capture_output=True)
-    except FileNotFoundError:
-        raise GitError("git er ikke installeret eller ikke på PATH; 'arkitektur diff' kræver git.",
-                       "git is not installed or not on PATH; 'arkitektur diff' needs git.",
-                       code="ARK-E50") from None
-
-
-def _err(proc: subprocess.CompletedProcess) -> str:
-    return " ".join(proc.stderr.decode("utf-8", "replace").split())[:300]
-
-
-def repo_root(start: Path) -> Path:
-    """The top folder of the git repository that holds ``start``."""
-    folder = start.resolve()
-    while not folder.is_dir():
-        folder = folder.parent
-    proc = _git(["rev-parse", "--show-toplevel"], folder)
-    if proc.returncode != 0:
-        raise GitError(f"{folder} er ikke i et git-repository; 'arkitektur diff' sammenligner to git-revisioner "
-                       f"({_err(proc)}).",
-                       f"{folder} is not inside a git repository; 'arkitektur diff' compares two git revisions "
-                       f"({_err(proc)}).", code="ARK-E51")
-    return Path(os.fsdecode(proc.stdout.strip())).resolve()
-
-
-def resolve_rev(root: Path, rev: str) -> str:
-    """The commit id of ``rev``; an unknown revision is a usage error."""
-    proc = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], root)
-    if proc.returncode != 0 or not rev or rev.startswith("-"):
-        raise GitError(f"ukendt git-revision '{rev}'. Angiv en gren, et tag eller et commit-id, fx "
-                       "'--base origin/main' (husk 'git fetch' og fetch-depth: 0 i CI).",
-                       f"unknown git revision '{rev}'. Give a branch, tag or commit id, e.g. "
-                       "'--base origin/main' (remember 'git fetch' and fetch-depth: 0 in CI).", code="ARK-E52")
-    return proc.stdout.decode().strip()
-
-
-def _relative(root: Path, path: Path) -> str:
-    full = path.resolve()
-    try:
-        rel = full.relative_to(root)
-    except ValueError:
-        raise UsageError(f"{path} ligger uden for git-repositoriet {root}.",
-                         f"{path} lies outside the git repository {root}.", code="ARK-E53") from None
-    return rel.as_posix() or "."
-
-
-def _export(root: Path, commit: str, rels: list[str], dest: Path) -> list[Path | None]:
-    """Write the .ttl files under ``rels`` at ``commit`` below ``dest``; per rel the path to load (or None)."""
-    out: list[Path | None] = []
-    for rel in rels:
-        proc = _git(["ls-tree", "-r", "-z", "--name-only", commit, "--", rel], root)
-        if proc.returncode != 0:
-            raise GitError(f"git ls-tree fejlede: {_err(proc)}", f"git ls-tree failed: {_err(proc)}",
-                           code="ARK-E52")
-        # git prints names as stored (bytes); a name that is not UTF-8 keeps its bytes (surrogateescape),
-        # so cat-file and the temporary copy get the same name back (issue 13).
-        names = [os.fsdecode(n) for n in proc.stdout.split(b"\0") if n]
-        is_file = names == [rel]
-        for name in names:
-            if not name.endswith(".ttl"):
-                continue
-            blob = _git(["cat-file", "blob", f"{commit}:{name}"], root)
-            if blob.returncode != 0:
-                raise GitError(f"kan ikke læse {name} i {commit[:12]}: {_err(blob)}",
-                               f"cannot read {name} at {commit[:12]}: {_err(blob)}", code="ARK-E52")
-            target = dest / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob.stdout)
-        target = dest / rel
-        if is_file:
-            out.append(target if target.exists() else None)
-        elif names or not rel.endswith(".ttl"):
-            target.mkdir(parents=True, exist_ok=True)
-            out.append(target)
-        else:
-            out.append(None)
-    return out
-
-
 @dataclass
 class _Side:
     ctx: check.Context
@@ -375,7 +281,7 @@ def semantic_diff(paths: list[Path], base: str, head: str | None = WORKING_TREE,
     root = repo_root(paths[0] if paths[0].is_absolute() else Path.cwd() / paths[0])
     base_commit = resolve_rev(root, base)
     head_commit = resolve_rev(root, head) if head is not None else None
-    rels = [_relative(root, p) for p in paths]
+    rels = [relative(root, p) for p in paths]
     day = check.resolve_as_of(paths, as_of)
     with tempfile.TemporaryDirectory(prefix="arkitektur-diff-") as tmp:
         sides = []  # per side: (per path the folder or file to load, or None; display mapping)
@@ -383,7 +289,7 @@ def semantic_diff(paths: list[Path], base: str, head: str | None = WORKING_TREE,
             if commit is None:
                 sides.append(([p if p.exists() else None for p in paths], []))
                 continue
-            exported = _export(root, commit, rels, Path(tmp) / name)
+            exported = export(root, commit, rels, Path(tmp) / name)
             # Files of a revision are named as ``git show`` names them: REV:path/from/the/root.
             sides.append((exported, [(str(t), f"{rev}:" + ("" if r == "." else r)) for t, r in zip(exported, rels)
                                      if t is not None]))
@@ -423,251 +329,3 @@ def semantic_diff(paths: list[Path], base: str, head: str | None = WORKING_TREE,
                         elements=elements, appeared=appeared, fixed=fixed,
                         convergence=_convergence(before.ctx, after.ctx, lang), labels=value_labels,
                         checked=run_check)
-
-
-# --------------------------------------------------------------------------- rendering
-
-_WORDS = {
-    "da": {"title": "Arkitekturændringer {base} → {head}", "worktree": "arbejdskopien", "asof": "pr. {d}",
-           "elements": "Elementer", "added": "tilføjet", "removed": "fjernet", "changed": "ændret",
-           "findings": "Fund", "appeared": "nye", "fixed": "rettet", "convergence": "Konvergens",
-           "kommune": "Kommune", "before": "Før", "after": "Efter", "samlet": "Samlet", "task": "Opgave",
-           "property": "Egenskab", "class": "Klasse", "element": "Element", "rule": "Regel",
-           "severity": "Alvor", "message": "Besked", "where": "Fil", "cells": "Ændrede celler",
-           "none": "Ingen semantiske ændringer.", "anon": "Anonym struktur (blank node)",
-           "anon_added": "anonym struktur tilføjet", "anon_removed": "anonym struktur fjernet",
-           "nofindings": "Ingen ændringer i fund.", "unchecked": "ikke tjekket",
-           "skipped": "Modellerne blev ikke tjekket (--skip-check).", "noconv": "Ingen ændring i konvergens.",
-           "more": "… og {n} flere (se jobbets log: arkitektur diff --format text)",
-           "violation": "overtrædelse", "warning": "advarsel", "info": "info", "absent": "–",
-           "added_h": "Tilføjet", "removed_h": "Fjernet", "changed_h": "Ændret",
-           "appeared_h": "Nye fund", "fixed_h": "Rettede fund"},
-    "en": {"title": "Architecture changes {base} → {head}", "worktree": "working tree", "asof": "as of {d}",
-           "elements": "Elements", "added": "added", "removed": "removed", "changed": "changed",
-           "findings": "Findings", "appeared": "new", "fixed": "fixed", "convergence": "Convergence",
-           "kommune": "Municipality", "before": "Before", "after": "After", "samlet": "Overall", "task": "Task",
-           "property": "Property", "class": "Class", "element": "Element", "rule": "Rule",
-           "severity": "Severity", "message": "Message", "where": "File", "cells": "Changed cells",
-           "none": "No semantic changes.", "anon": "Anonymous structure (blank node)",
-           "anon_added": "anonymous structure added", "anon_removed": "anonymous structure removed",
-           "nofindings": "No change in findings.", "unchecked": "not checked",
-           "skipped": "The models were not checked (--skip-check).", "noconv": "No change in convergence.",
-           "more": "… and {n} more (see the job log: arkitektur diff --format text)",
-           "violation": "violation", "warning": "warning", "info": "info", "absent": "–",
-           "added_h": "Added", "removed_h": "Removed", "changed_h": "Changed",
-           "appeared_h": "New findings", "fixed_h": "Fixed findings"},
-}
-
-
-def compact(iri: str | None, labels: dict | None = None) -> str:
-    """An IRI as a reader wants it: ``ark:IDrift``, else its label, else ``<iri>``."""
-    if iri is None:
-        return ""
-    for prefix, ns in _PREFIXES:
-        if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
-    if labels and iri in labels:
-        return labels[iri]
-    return f"<{iri}>"
-
-
-def _value(v: str, labels: dict) -> str:
-    """An N-Triples value for reading: compact IRIs, bare dates and numbers, quoted strings."""
-    if v.startswith("<") and v.endswith(">"):
-        return compact(v[1:-1], labels)
-    if v.startswith('"'):
-        try:
-            from rdflib.util import from_n3
-            lit = from_n3(v)
-        except Exception:  # noqa: BLE001 – a value we cannot parse is shown as it is
-            return v
-        if isinstance(lit, Literal):
-            if lit.language:
-                return f'"{lit}"@{lit.language}'
-            if lit.datatype is None or lit.datatype == XSD.string:
-                return f'"{lit}"'
-            return str(lit)
-    return v
-
-
-def _summary(d: SemanticDiff, w: dict, lang: str) -> dict:
-    e = d.elements
-    n_anon = len(e.anonymous_added) + len(e.anonymous_removed)
-    return {
-        "elements": (f"{len(e.added)} {w['added']}, {len(e.removed)} {w['removed']}, "
-                     f"{len(e.changed) + n_anon} {w['changed']}"),
-        "findings": (f"{len(d.appeared)} {w['appeared']}, {len(d.fixed)} {w['fixed']}" if d.checked
-                     else w["unchecked"]),
-        "convergence": (f"{w['samlet'].lower()} {formatting.percent(d.convergence.before.get('samlet'), lang)} → "
-                        f"{formatting.percent(d.convergence.after.get('samlet'), lang)}"),
-    }
-
-
-def _head_name(d: SemanticDiff, w: dict) -> str:
-    return d.head if d.head is not None else w["worktree"]
-
-
-def _change_text(c: PropertyChange, labels: dict) -> tuple[str, str]:
-    both = set(c.foer) & set(c.efter)
-    before = [v for v in c.foer if v not in both]
-    after = [v for v in c.efter if v not in both]
-    return (", ".join(_value(v, labels) for v in before) or "–", ", ".join(_value(v, labels) for v in after) or "–")
-
-
-def _finding_line(f: Finding, w: dict) -> list:
-    where = f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")
-    return [f.rule, w[f.severity.label], f.label or compact(f.focus), f.message, where]
-
-
-def _conv_rows(d: SemanticDiff, w: dict, lang: str) -> list[list]:
-    c = d.convergence
-    kommuner = sorted((set(c.before) | set(c.after)) - {"samlet"}, key=lambda k: (c.labels.get(k, k), k))
-
-    def pct(side: dict, k: str) -> str:
-        return formatting.percent(side.get(k), lang) if k in side else w["absent"]
-
-    rows = [[c.labels.get(k, compact(k)), pct(c.before, k), pct(c.after, k)] for k in kommuner]
-    rows.append([w["samlet"], formatting.percent(c.before.get("samlet"), lang),
-                 formatting.percent(c.after.get("samlet"), lang)])
-    return rows
-
-
-def _status(s: str | None, w: dict, lang: str) -> str:
-    return w["absent"] if s is None else status_text(s, lang)
-
-
-def render(d: SemanticDiff, fmt: str, lang: str = "da", max_chars: int = 60000) -> str:
-    """The diff as ``text``, ``json`` or ``markdown`` (a PR comment with ``<details>`` sections).
-
-    Markdown longer than ``max_chars`` (GitHub refuses comments over 65536 characters) is
-    shortened by listing fewer items per section.
-    """
-    if fmt == "json":
-        return json.dumps(_printable_json(d.to_json()), ensure_ascii=False, indent=2) + "\n"
-    w = _WORDS["en" if lang == "en" else "da"]
-    if fmt == "markdown":
-        for limit in (None, 200, 50, 10, 0):
-            text = _markdown(d, w, lang, limit)
-            if len(text) <= max_chars:
-                break
-        return _printable(text)
-    return _printable(_text(d, w, lang))
-
-
-def _printable(text: str) -> str:
-    """A file name that is not UTF-8 (kept as surrogate escapes) spelled ``\\xe6``, as UTF-8 output allows."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-
-
-def _printable_json(value):
-    if isinstance(value, str):
-        return _printable(value)
-    if isinstance(value, dict):
-        return {_printable_json(k): _printable_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_printable_json(v) for v in value]
-    return value
-
-
-def _text(d: SemanticDiff, w: dict, lang: str) -> str:
-    s = _summary(d, w, lang)
-    base = f"{d.base} ({d.base_commit[:7]})"
-    head = _head_name(d, w) + (f" ({d.head_commit[:7]})" if d.head_commit else "")
-    lines = [f"{w['title'].format(base=base, head=head)}, {w['asof'].format(d=d.as_of.isoformat())}", ""]
-    e = d.elements
-    lines.append(f"{w['elements']}: {s['elements']}")
-    for sign, items in (("+", e.added), ("-", e.removed), ("~", e.changed)):
-        for el in items:
-            lines.append(f"  {sign} {compact(el.klasse) or '?'}  {el.label}  <{el.iri}>")
-            for c in el.changes:
-                before, after = _change_text(c, d.labels)
-                lines.append(f"      {compact(c.egenskab)}: {before} → {after}")
-    for sign, items in (("+", e.anonymous_added), ("-", e.anonymous_removed)):
-        for a in items:
-            lines.append(f"  {sign} {w['anon']}: {a}")
-    lines += ["", f"{w['findings']}: {s['findings']}"]
-    for sign, items in (("+", d.appeared), ("-", d.fixed)):
-        for f in items:
-            rule, sev, name, msg, where = _finding_line(f, w)
-            lines.append(f"  {sign} {rule} {sev}: {name}: {msg}" + (f" ({where})" if where else ""))
-    lines += ["", f"{w['convergence']}: {s['convergence']}"]
-    lines.append(tables.text_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w, lang), indent="  "))
-    if d.convergence.cells:
-        lines.append(f"  {w['cells']}:")
-        lines.append(tables.text_table(None, [[c.opgave_label, c.kommune_label,
-                                               f"{_status(c.foer, w, lang)} → {_status(c.efter, w, lang)}"]
-                                              for c in d.convergence.cells], indent="    "))
-    return "\n".join(lines) + "\n"
-
-
-def _cut(items: list, limit: int | None) -> tuple[list, int]:
-    if limit is None or len(items) <= limit:
-        return items, 0
-    return items[:limit], len(items) - limit
-
-
-def _markdown(d: SemanticDiff, w: dict, lang: str, limit: int | None) -> str:
-    s = _summary(d, w, lang)
-    base = f"`{d.base}` ({d.base_commit[:7]})"
-    head = f"`{d.head}` ({d.head_commit[:7]})" if d.head_commit else w["worktree"]
-    e = d.elements
-    lines = [MARKER, f"### {w['title'].format(base=base, head=head)}", "",
-             f"{w['asof'].format(d=d.as_of.isoformat())} · **{w['elements']}:** {s['elements']} · "
-             f"**{w['findings']}:** {s['findings']} · **{w['convergence']}:** {s['convergence']}", ""]
-    # Elements
-    lines += ["<details>", f"<summary>{w['elements']}: {s['elements']}</summary>", ""]
-    if e.empty:
-        lines += [w["none"], ""]
-    for heading, items in ((w["added_h"], e.added), (w["removed_h"], e.removed)):
-        if items:
-            shown, more = _cut(items, limit)
-            lines += [f"#### {heading}", "",
-                      tables.markdown_table([w["class"], w["element"], "IRI"],
-                                            [[compact(x.klasse) or "?", x.label, f"`{x.iri}`"] for x in shown]), ""]
-            if more:
-                lines += [w["more"].format(n=more), ""]
-    if e.changed:
-        shown, more = _cut(e.changed, limit)
-        lines += [f"#### {w['changed_h']}", ""]
-        for x in shown:
-            lines += [f"**{x.label}** — {compact(x.klasse)} `{x.iri}`", ""]
-            rows = [[compact(c.egenskab), *_change_text(c, d.labels)] for c in x.changes]
-            lines += [tables.markdown_table([w["property"], w["before"], w["after"]], rows), ""]
-        if more:
-            lines += [w["more"].format(n=more), ""]
-    for heading, items in ((w["anon_added"], e.anonymous_added), (w["anon_removed"], e.anonymous_removed)):
-        if items:
-            lines += [f"#### {heading[0].upper() + heading[1:]}", ""]
-            lines += [f"- `{a}`" for a in _cut(items, limit)[0]] + [""]
-    lines += ["</details>", ""]
-    # Findings: open when something new appeared, so a reviewer sees it without a click
-    lines += ["<details open>" if d.appeared else "<details>",
-              f"<summary>{w['findings']}: {s['findings']}</summary>", ""]
-    if not d.checked:
-        lines += [w["skipped"], ""]
-    elif not d.appeared and not d.fixed:
-        lines += [w["nofindings"], ""]
-    for heading, items in ((w["appeared_h"], d.appeared), (w["fixed_h"], d.fixed)):
-        if items:
-            shown, more = _cut(items, limit)
-            lines += [f"#### {heading}", "",
-                      tables.markdown_table([w["rule"], w["severity"], w["element"], w["message"], w["where"]],
-                                            [_finding_line(f, w) for f in shown]), ""]
-            if more:
-                lines += [w["more"].format(n=more), ""]
-    lines += ["</details>", ""]
-    # Convergence
-    lines += ["<details>", f"<summary>{w['convergence']}: {s['convergence']}</summary>", ""]
-    if not d.convergence.changed:
-        lines += [w["noconv"], ""]
-    lines += [tables.markdown_table([w["kommune"], w["before"], w["after"]], _conv_rows(d, w, lang)), ""]
-    if d.convergence.cells:
-        shown, more = _cut(d.convergence.cells, limit)
-        lines += [f"#### {w['cells']}", "",
-                  tables.markdown_table([w["task"], w["kommune"], w["before"], w["after"]],
-                                        [[c.opgave_label, c.kommune_label, _status(c.foer, w, lang),
-                                          _status(c.efter, w, lang)] for c in shown]), ""]
-        if more:
-            lines += [w["more"].format(n=more), ""]
-    lines += ["</details>"]
-    return "\n".join(lines) + "\n"

@@ -39,8 +39,10 @@ def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(ch) else 1 for ch in text)
 
 
-def text_table(headers: Sequence[str] | None, rows: Sequence[Sequence], indent: str = "") -> str:
-    """Columns padded to the widest cell, two spaces apart; no trailing blanks; no header if ``None``."""
+def text_table(headers: Sequence[str] | None, rows: Sequence[Sequence], indent: str = "", *,
+               underline: bool = False) -> str:
+    """Columns padded to the widest cell, two spaces apart; no trailing blanks; no header if
+    ``None``; with ``underline`` a line of dashes under the header."""
     table = ([[cell(v) for v in headers]] if headers is not None else []) + [[cell(v) for v in r] for r in rows]
     if not table:
         return ""
@@ -49,6 +51,8 @@ def text_table(headers: Sequence[str] | None, rows: Sequence[Sequence], indent: 
     for r in table:
         parts = [v + " " * (widths[i] - _width(v)) for i, v in enumerate(r)]
         lines.append((indent + "  ".join(parts)).rstrip())
+    if underline and headers is not None:
+        lines.insert(1, (indent + "  ".join("-" * w for w in widths)).rstrip())
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import semdiff
+from ..presenters import diff as presenter
 from ..config import option_date
 from ..files import write_output
 from .app import main
@@ -19,7 +20,7 @@ from .app import main
 @click.option("--head", metavar="REV", help="Den nye side (standard: arbejdskopien, også uindcheckede ændringer).")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato begge sider tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat; markdown passer som kommentar på en pull request.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.option("--skip-check", is_flag=True,
@@ -36,5 +37,5 @@ def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
     ctx.meta["arkitektur.lang"] = lang
     day = option_date(as_of)
     result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
-    text = semdiff.render(result, fmt, lang)
+    text = presenter.render(result, fmt, lang)
     write_output(text, output, stdout=sys.stdout)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import divergence
+from ..presenters import divergence as presenter
 from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
@@ -18,7 +19,7 @@ from .app import main
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato matricen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
@@ -34,5 +35,5 @@ def divergence_command(ctx, paths, as_of, fmt, lang, output):
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)
-    text = divergence.render(matrix, fmt, lang)
+    text = presenter.render(matrix, fmt, lang)
     write_output(text, output, stdout=sys.stdout)

@@ -11,12 +11,9 @@ from .. import query as query_mod
 from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
-from ..namespaces import AFL, ARK, RDF, RDFS, SKOS, XSD
+from ..namespaces import PREFIXES, prefixes_in
+from ..presenters import query as presenter
 from .app import main
-
-_STANDARD_PREFIXES = {"ark": str(ARK), "afl": str(AFL), "rdf": str(RDF), "rdfs": str(RDFS),
-                      "skos": str(SKOS), "xsd": str(XSD)}
-
 
 @main.command("query")
 @click.argument("query", required=False, metavar="FIL.rq|NAVN")
@@ -27,7 +24,7 @@ _STANDARD_PREFIXES = {"ark": str(ARK), "afl": str(AFL), "rdf": str(RDF), "rdfs":
               help="Dato for de afledte fakta (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--param", "params", multiple=True, metavar="NAVN=VÆRDI",
               help="Parameter til forespørgslen (gentages), fx --param aar=2019.")
-@click.option("--format", "fmt", type=click.Choice(query_mod.FORMATS), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="Vis de medfølgende forespørgsler / list the named queries.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
 @click.pass_context
@@ -56,13 +53,13 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
     result = query_mod.run(context.graph, named, list(params))
-    texts = []
+    prefixes: dict[str, str] = {}  # the models' own prefixes (the first declaration wins), then the standard ones
     for f in context.repo.model_files:
         try:
-            texts.append(Path(f).read_text(encoding="utf-8"))
+            for prefix, ns in prefixes_in(Path(f).read_text(encoding="utf-8")).items():
+                prefixes.setdefault(prefix, ns)
         except OSError:
             pass
-    prefixes = {**query_mod.prefixes_of(texts), **_STANDARD_PREFIXES}
-    text = query_mod.render(result, fmt, prefixes)
+    text = presenter.render(result, fmt, {**prefixes, **PREFIXES})
     write_output(text, output, stdout=sys.stdout)
     ctx.exit(0)

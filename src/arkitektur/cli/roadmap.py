@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import roadmap
+from ..presenters import roadmap as presenter
 from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
@@ -20,7 +21,7 @@ from .app import main
               help="Dato køreplanen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--vindue", "window", type=click.IntRange(min=1, max=120), default=12, show_default=True,
               help="Længste afstand i måneder fra første til sidste kontraktudløb i et fælles udbudsvindue.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv", "markdown"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
@@ -35,5 +36,5 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
     plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
-    text = roadmap.render(plan, fmt, lang)
+    text = presenter.render(plan, fmt, lang)
     write_output(text, output, stdout=sys.stdout)

@@ -5,18 +5,8 @@ from __future__ import annotations
 import html
 from itertools import groupby
 
+from ..words import CHECK_MARKDOWN, words
 from ._common import title, where
-
-_WORDS = {
-    "da": {"head": "Arkitekturtjek", "asof": "pr.", "rule": "Regel", "sev": "Alvor", "count": "Fund",
-           "where": "Sted", "elem": "Element", "msg": "Besked", "none": "Ingen fund. ✅",
-           "violation": "overtrædelse", "warning": "advarsel", "info": "info",
-           "violations": "overtrædelser", "warnings": "advarsler", "infos": "info"},
-    "en": {"head": "Architecture check", "asof": "as of", "rule": "Rule", "sev": "Severity", "count": "Findings",
-           "where": "Location", "elem": "Element", "msg": "Message", "none": "No findings. ✅",
-           "violation": "violation", "warning": "warning", "info": "info",
-           "violations": "violations", "warnings": "warnings", "infos": "info"},
-}
 
 
 def cell(text) -> str:
@@ -25,7 +15,7 @@ def cell(text) -> str:
 
 
 def render(result, *, lang: str = "da", catalogue=None) -> str:
-    w = _WORDS["en" if lang == "en" else "da"]
+    w = words(CHECK_MARKDOWN, lang)
     s = result.summary
     out = [f"### {w['head']} {w['asof']} {result.as_of}", "",
            f"**{s['violation']}** {w['violations']} · **{s['warning']}** {w['warnings']} · **{s['info']}** {w['infos']}",

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from ._common import where as position
-
-_WORDS = {
-    "da": {"violation": "overtrædelse", "warning": "advarsel", "info": "info",
-           "summary": "{v} overtrædelser, {w} advarsler, {i} info – {files} filer tjekket pr. {as_of}",
-           "none": "Ingen fund.", "disp": "dispensation"},
-    "en": {"violation": "violation", "warning": "warning", "info": "info",
-           "summary": "{v} violations, {w} warnings, {i} info – {files} files checked as of {as_of}",
-           "none": "No findings.", "disp": "dispensation"},
-}
+from ..words import CHECK_TEXT, words
+from ._common import title, where as position
 
 
 def render(result, *, lang: str = "da", catalogue=None) -> str:
-    w = _WORDS["en" if lang == "en" else "da"]
+    w = words(CHECK_TEXT, lang)
     lines: list[str] = []
     for note in result.notes:
         lines.append(f"note: {note}")
     for rule_id, group in groupby(result.findings, key=lambda f: f.rule):
         group = list(group)
-        title = ""
-        if catalogue is not None and rule_id in catalogue.rules:
-            title = catalogue.rules[rule_id].title.get(lang) or catalogue.rules[rule_id].title.get("da", "")
-        lines.append(f"{rule_id} {title} ({len(group)})".rstrip())
+        lines.append(f"{rule_id} {title(catalogue, rule_id, lang)} ({len(group)})".rstrip())
         for f in group:
             where = position(f)
             name = f.label or f.focus

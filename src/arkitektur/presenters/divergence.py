@@ -1,0 +1,130 @@
+"""Harmoniseringsmatrixen som tekst / the matrix as text, JSON, CSV or Markdown, one function per format.
+
+``FORMATS`` is the registry ``arkitektur divergence --format`` offers; the data is ``divergence.Matrix``.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import formatting, tables
+from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Cell, Matrix, task_title
+from ..namespaces import ARK
+from ..words import DIVERGENCE, status, words
+
+
+def _systems_text(cell: Cell, lang: str) -> str:
+    """Every usage for the task, IDrift first: "SBSYS (I drift), Acadre (Udfases)"."""
+    order = {str(ARK.IDrift): 0, str(ARK.Indfases): 1, str(ARK.Planlagt): 2, str(ARK.Udfases): 3,
+             str(ARK.Udfaset): 4}
+    parts = []
+    for u in sorted(cell.anvendelser, key=lambda u: (order.get(u.livscyklus, 5), u.system_label.casefold())):
+        parts.append(f"{u.system_label} ({u.livscyklus_label.lower()})" if u.livscyklus_label else u.system_label)
+    return ", ".join(dict.fromkeys(parts)) or "–"
+
+
+def _plans_text(cell: Cell) -> str:
+    return ", ".join(cell.plan_labels)
+
+
+def _status_cell(cell: Cell, w: dict, lang: str) -> str:
+    text = status(cell.status, lang)
+    if not cell.aktiv and cell.medlem_fra:
+        text += f" ({w['from'].format(d=cell.medlem_fra.isoformat())})"
+    if cell.dispensation:
+        text += f" ({formatting.dispensation(cell.dispensation_udloeber, lang)})"
+    return text
+
+
+def _text(matrix: Matrix, lang: str) -> str:
+    w = words(DIVERGENCE, lang)
+    lines = [w["title"].format(as_of=matrix.as_of.isoformat())]
+    for collab in matrix.samarbejder:
+        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
+        lines += ["", f"{w['collab']}: {collab.label}"]
+        names = [m.label + ("" if m.aktiv or not m.medlem_fra else f" ({w['from'].format(d=m.medlem_fra)})")
+                 for m in collab.members]
+        lines.append(f"{w['members']}: {', '.join(names)}")
+        if not rows:
+            lines += ["", w["none"]]
+        for r in rows:
+            head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
+                    if r.has_target else w["notarget"])
+            lines += ["", f"{task_title(r)} — {head}"]
+            body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,
+                     c.opsigelsesdato, _plans_text(c)] for c in r.members]
+            lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
+                                            w["plan"]], body, indent="  "))
+        lines += ["", w["summary"] + ":"]
+        body = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
+                 w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
+                for m in collab.members if m.kommune in collab.shares]
+        body.append([w["samlet"], formatting.percent(collab.samlet.andel, lang),
+                     w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
+        lines.append(tables.text_table(None, body, indent="  "))
+    if not matrix.samarbejder:
+        lines += ["", w["none"]]
+    return "\n".join(lines) + "\n"
+
+
+_MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_REGISTRERET: "❔", IKKE_OMFATTET: "➖"}
+
+
+def _markdown(matrix: Matrix, lang: str) -> str:
+    w = words(DIVERGENCE, lang)
+    lines = [f"## {w['title'].format(as_of=matrix.as_of.isoformat())}"]
+    for collab in matrix.samarbejder:
+        rows = [r for r in matrix.rows if r.samarbejde == collab.samarbejde]
+        lines += ["", f"### {w['collab']}: {collab.label}", ""]
+        headers = [w["task"], w["maal"], w["senest"]] + [m.label for m in collab.members]
+        body = []
+        for r in rows:
+            cells = []
+            for c in r.members:
+                text = f"{_MARK[c.status]} {_status_cell(c, w, lang)}\n{_systems_text(c, lang)}"
+                if c.udloebsdato:
+                    text += f"\n{w['end'].lower()} {c.udloebsdato.isoformat()}"
+                    if c.opsigelsesdato:
+                        text += f", {w['notice'].lower()} {c.opsigelsesdato.isoformat()}"
+                if c.planer:
+                    text += f"\n{w['plan'].lower()}: {_plans_text(c)}"
+                cells.append(text)
+            body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
+        lines.append(tables.markdown_table(headers, body) if body else w["none"])
+        lines += ["", f"**{w['summary']}**", ""]
+        sbody = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
+                  w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
+                 for m in collab.members if m.kommune in collab.shares]
+        sbody.append([f"**{w['samlet']}**", formatting.percent(collab.samlet.andel, lang),
+                      w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
+        lines.append(tables.markdown_table([w["kommune"], "%", ""], sbody))
+    if not matrix.samarbejder:
+        lines += ["", w["none"]]
+    return "\n".join(lines) + "\n"
+
+
+def _json(matrix: Matrix, lang: str) -> str:
+    return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv(matrix: Matrix, lang: str) -> str:
+    headers = ["samarbejde", "opgave", "notation", "label", "maalsystem", "senest", "kommune",
+               "kommune_label", "status", "systemer", "anvendelser", "udloebsdato", "opsigelsesdato",
+               "planer", "medlem_fra", "aktiv", "dispensation", "dispensation_udloeber"]
+    out = []
+    for r in matrix.rows:
+        for c in r.members:
+            out.append([r.samarbejde, r.opgave, r.notation, r.label, r.maalsystem, r.senest, c.kommune,
+                        c.label, c.status, " ".join(c.systemer), _systems_text(c, lang), c.udloebsdato,
+                        c.opsigelsesdato, " ".join(c.planer), c.medlem_fra, "ja" if c.aktiv else "nej",
+                        c.dispensation, c.dispensation_udloeber])
+    return tables.csv_table(headers, out)
+
+
+#: ``--format`` name → presenter (the matrix and the language → the text).
+FORMATS = {"text": _text, "json": _json, "csv": _csv, "markdown": _markdown}
+
+
+def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
+    """The matrix in format ``fmt`` (a key of ``FORMATS``)."""
+    return FORMATS[fmt](matrix, lang)

@@ -1,0 +1,121 @@
+"""Ord / the Danish and English words of every output, one table per output, in one place.
+
+Each table maps a language to its words; ``words(TABLE, lang)`` picks English for "en" and Danish
+for anything else, as every command does. A translator or reviewer reads all of them here.
+"""
+
+from __future__ import annotations
+
+
+def words(table: dict, lang: str) -> dict:
+    """``table``'s words in ``lang``: English for "en", Danish otherwise."""
+    return table["en" if lang == "en" else "da"]
+
+
+#: The divergence statuses in English (the Danish word is the status value itself).
+STATUS_EN = {"konvergeret": "converged", "planlagt": "planned", "divergerende": "diverging",
+             "ikke registreret": "not registered", "ikke omfattet": "not covered"}
+
+
+def status(value: str, lang: str) -> str:
+    """A convergence status as a reader reads it in ``lang``."""
+    return STATUS_EN[value] if lang == "en" else value
+
+
+#: ``check --format text`` (formats/text.py).
+CHECK_TEXT = {
+    "da": {"violation": "overtrædelse", "warning": "advarsel", "info": "info",
+           "summary": "{v} overtrædelser, {w} advarsler, {i} info – {files} filer tjekket pr. {as_of}",
+           "none": "Ingen fund.", "disp": "dispensation"},
+    "en": {"violation": "violation", "warning": "warning", "info": "info",
+           "summary": "{v} violations, {w} warnings, {i} info – {files} files checked as of {as_of}",
+           "none": "No findings.", "disp": "dispensation"},
+}
+
+#: ``check --format markdown`` (formats/markdown.py).
+CHECK_MARKDOWN = {
+    "da": {"head": "Arkitekturtjek", "asof": "pr.", "rule": "Regel", "sev": "Alvor", "count": "Fund",
+           "where": "Sted", "elem": "Element", "msg": "Besked", "none": "Ingen fund. ✅",
+           "violation": "overtrædelse", "warning": "advarsel", "info": "info",
+           "violations": "overtrædelser", "warnings": "advarsler", "infos": "info"},
+    "en": {"head": "Architecture check", "asof": "as of", "rule": "Rule", "sev": "Severity", "count": "Findings",
+           "where": "Location", "elem": "Element", "msg": "Message", "none": "No findings. ✅",
+           "violation": "violation", "warning": "warning", "info": "info",
+           "violations": "violations", "warnings": "warnings", "infos": "info"},
+}
+
+#: ``divergence`` (presenters/divergence.py).
+DIVERGENCE = {
+    "da": {"title": "Harmoniseringsmatrix pr. {as_of}", "collab": "Samarbejde", "members": "Medlemmer",
+           "from": "medlem fra {d}", "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
+           "kommune": "Kommune", "status": "Status", "systems": "Systemer", "end": "Udløb",
+           "notice": "Opsigelse", "plan": "Plan", "summary": "Konvergens (andel af opgaver med målløsning)",
+           "samlet": "Samlet", "of": "{n} af {d}", "none": "Ingen opgaver at vise.", "task": "Opgave",
+           "maal": "Målsystem", "senest": "Senest", "notyet": "ikke medlem endnu"},
+    "en": {"title": "Harmonisation matrix as of {as_of}", "collab": "Collaboration", "members": "Members",
+           "from": "member from {d}", "target": "target system {s}, by {d}", "notarget": "no target solution",
+           "kommune": "Municipality", "status": "Status", "systems": "Systems", "end": "Expires",
+           "notice": "Notice", "plan": "Plan", "summary": "Convergence (share of tasks with a target solution)",
+           "samlet": "Overall", "of": "{n} of {d}", "none": "No tasks to show.", "task": "Task",
+           "maal": "Target system", "senest": "By", "notyet": "not yet a member"},
+}
+
+#: ``roadmap`` (presenters/roadmap.py); the flag sentences are keyed by the flag types of roadmap.py.
+ROADMAP = {
+    "da": {"title": "Køreplan pr. {as_of} (fælles udbudsvinduer på {n} måneder)",
+           "target": "målsystem {s}, senest {d}", "notarget": "ingen målløsning",
+           "kommune": "Kommune", "status": "Status", "systems": "Systemer i drift", "end": "Kontraktudløb",
+           "notice": "Opsigelsesdato", "from": "medlem fra {d}", "udbud": "Udbud", "window": "Vindue",
+           "windows": "Fælles udbudsvinduer", "nowindows": "Ingen fælles udbudsvinduer.",
+           "flags": "Opmærksomhedspunkter", "task": "Opgave", "period": "Periode", "covered": "dækket af",
+           "nocand": "før medlemskab", "none": "Ingen opgaver at vise.", "date": "Dato",
+           "fastlaast": "{k} er bundet af {s} til {d}, efter målløsningens frist {senest}",
+           "udloebet": "{k}: kontrakten for {s} udløb {d}, men systemet er stadig i drift",
+           "opsigelse_passeret": "{k}: opsigelsesdatoen for {s} ({d}) er passeret",
+           "opsigelse_snart": "{k}: opsigelsesdato for {s} inden for et år ({d})",
+           "udbud_efter_senest": "{u} er planlagt {d}, efter målløsningens frist {senest}"},
+    "en": {"title": "Roadmap as of {as_of} (joint procurement windows of {n} months)",
+           "target": "target system {s}, by {d}", "notarget": "no target solution",
+           "kommune": "Municipality", "status": "Status", "systems": "Systems in operation",
+           "end": "Contract end", "notice": "Notice date", "from": "member from {d}", "udbud": "Procurement",
+           "window": "Window", "windows": "Joint procurement windows", "nowindows": "No joint procurement windows.",
+           "flags": "Points of attention", "task": "Task", "period": "Period", "covered": "covered by",
+           "nocand": "before membership", "none": "No tasks to show.", "date": "Date",
+           "fastlaast": "{k} is bound to {s} until {d}, after the target deadline {senest}",
+           "udloebet": "{k}: the contract for {s} ended {d}, but the system is still in operation",
+           "opsigelse_passeret": "{k}: the notice date for {s} ({d}) has passed",
+           "opsigelse_snart": "{k}: notice date for {s} within a year ({d})",
+           "udbud_efter_senest": "{u} is planned for {d}, after the target deadline {senest}"},
+}
+
+#: ``diff`` (presenters/diff.py).
+DIFF = {
+    "da": {"title": "Arkitekturændringer {base} → {head}", "worktree": "arbejdskopien", "asof": "pr. {d}",
+           "elements": "Elementer", "added": "tilføjet", "removed": "fjernet", "changed": "ændret",
+           "findings": "Fund", "appeared": "nye", "fixed": "rettet", "convergence": "Konvergens",
+           "kommune": "Kommune", "before": "Før", "after": "Efter", "samlet": "Samlet", "task": "Opgave",
+           "property": "Egenskab", "class": "Klasse", "element": "Element", "rule": "Regel",
+           "severity": "Alvor", "message": "Besked", "where": "Fil", "cells": "Ændrede celler",
+           "none": "Ingen semantiske ændringer.", "anon": "Anonym struktur (blank node)",
+           "anon_added": "anonym struktur tilføjet", "anon_removed": "anonym struktur fjernet",
+           "nofindings": "Ingen ændringer i fund.", "unchecked": "ikke tjekket",
+           "skipped": "Modellerne blev ikke tjekket (--skip-check).", "noconv": "Ingen ændring i konvergens.",
+           "more": "… og {n} flere (se jobbets log: arkitektur diff --format text)",
+           "violation": "overtrædelse", "warning": "advarsel", "info": "info", "absent": "–",
+           "added_h": "Tilføjet", "removed_h": "Fjernet", "changed_h": "Ændret",
+           "appeared_h": "Nye fund", "fixed_h": "Rettede fund"},
+    "en": {"title": "Architecture changes {base} → {head}", "worktree": "working tree", "asof": "as of {d}",
+           "elements": "Elements", "added": "added", "removed": "removed", "changed": "changed",
+           "findings": "Findings", "appeared": "new", "fixed": "fixed", "convergence": "Convergence",
+           "kommune": "Municipality", "before": "Before", "after": "After", "samlet": "Overall", "task": "Task",
+           "property": "Property", "class": "Class", "element": "Element", "rule": "Rule",
+           "severity": "Severity", "message": "Message", "where": "File", "cells": "Changed cells",
+           "none": "No semantic changes.", "anon": "Anonymous structure (blank node)",
+           "anon_added": "anonymous structure added", "anon_removed": "anonymous structure removed",
+           "nofindings": "No change in findings.", "unchecked": "not checked",
+           "skipped": "The models were not checked (--skip-check).", "noconv": "No change in convergence.",
+           "more": "… and {n} more (see the job log: arkitektur diff --format text)",
+           "violation": "violation", "warning": "warning", "info": "info", "absent": "–",
+           "added_h": "Added", "removed_h": "Removed", "changed_h": "Changed",
+           "appeared_h": "New findings", "fixed_h": "Fixed findings"},
+}
