@@ -21,20 +21,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDFS, XSD
 
-from ..namespaces import ARK
+from ..namespaces import PREFIXES, curie
+from ..namespaces import prefixes_in as prefixes_in_text  # noqa: F401 – the name archimate_export imports
 
 KLE_NS = "http://www.kle-online.dk/emneplan/{hg}/#_"
 
 BUILTIN_PREFIXES: dict[str, str] = {
-    "ark": str(ARK),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
+    **PREFIXES,
     "sk": "https://w3id.org/arkitektur/eksempel/silkeborg#",
     "vi": "https://w3id.org/arkitektur/eksempel/viborg#",
     "sam": "https://w3id.org/arkitektur/eksempel/samarbejde#",
@@ -43,21 +38,13 @@ BUILTIN_PREFIXES: dict[str, str] = {
 for _hg in range(100):
     BUILTIN_PREFIXES[f"kle{_hg:02d}"] = KLE_NS.format(hg=f"{_hg:02d}")
 
-_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.-]*)?:\s*<([^>\s]*)>", re.M | re.I)
 _PREFIX_NAME = re.compile(r"^[A-Za-z][\w-]*$")
-# A conservative local name that is valid Turtle PN_LOCAL and readable as a CURIE.
-_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _KEY = re.compile(
     r"^(?P<pred><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*)"
     r"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<dt><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*))?"
     r"(?P<esc> \(escaped\))?$"
 )
-
-
-def prefixes_in_text(text: str) -> dict[str, str]:
-    """The ``@prefix``/``PREFIX`` declarations of a Turtle text (the empty prefix is left out)."""
-    return {m.group(1): m.group(2) for m in _PREFIX_LINE.finditer(text) if m.group(1)}
 
 
 @dataclass
@@ -72,16 +59,11 @@ class Prefixes:
             self.table[prefix] = ns
 
     def curie(self, iri: str) -> str | None:
-        best = None
-        for prefix, ns in self.table.items():
-            if iri.startswith(ns) and (best is None or len(ns) > len(self.table[best])):
-                local = iri[len(ns):]
-                if _LOCAL.match(local):
-                    best = prefix
-        if best is None:
-            return None
-        self.used.add(best)
-        return f"{best}:{iri[len(self.table[best]):]}"
+        """``namespaces.curie`` over this table; the prefix it uses is remembered in ``used``."""
+        found = curie(iri, self.table)
+        if found is not None:
+            self.used.add(found.split(":", 1)[0])
+        return found
 
     def iri_text(self, iri: str) -> str:
         """A CURIE when one fits, else ``<IRI>``."""
