@@ -21,14 +21,11 @@ from . import loader
 from .errors import InputError, UsageError
 from .files import write_atomic
 from .fmt import format_text
-from .namespaces import ARK, RDF, RDFS, SKOS
+from .formatting import label
+from .namespaces import ARK, PREFIXES, RDF, SKOS, curie, prefixes_in
 
 DEFAULT_BASE = "https://w3id.org/arkitektur/eksempel/"
-_STANDARD = {
-    "ark": str(ARK),
-    "rdfs": str(RDFS),
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-}
+_STANDARD = {p: PREFIXES[p] for p in ("ark", "rdfs", "xsd")}  # the prefixes every new file may declare
 _TRANSLIT = {"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"}
 
 
@@ -64,25 +61,9 @@ class Plan:
     udbud_uden: list[str] = field(default_factory=list)  # Udbud on/after fra without the newcomer
 
 
-def _label(g, node) -> str:
-    labels = list(g.objects(node, RDFS.label))
-    for lab in labels:
-        if isinstance(lab, Literal) and lab.language == "da":
-            return str(lab)
-    return str(labels[0]) if labels else str(node)
-
-
 def _namespace(iri: str) -> str:
     cut = max(iri.rfind("#"), iri.rfind("/"))
     return iri[: cut + 1]
-
-
-def _term(iri: str, prefixes: dict[str, str]) -> str:
-    for pfx, ns in sorted(prefixes.items(), key=lambda kv: -len(kv[1])):
-        local = iri[len(ns):]
-        if iri.startswith(ns) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", local or "-"):
-            return f"{pfx}:{local}"
-    return f"<{iri}>"
 
 
 def _lit(text: str, lang: str) -> str:
@@ -90,15 +71,16 @@ def _lit(text: str, lang: str) -> str:
 
 
 def _repository_prefixes(files: list[str]) -> dict[str, str]:
+    """Namespace → the prefix the repository's files declare for it first."""
     out: dict[str, str] = {}
-    rx = re.compile(r"^\s*@?prefix\s+([A-Za-z][\w.\-]*):\s*<([^>]*)>", re.I | re.M)
     for f in files:
         try:
             text = Path(f).read_text(encoding="utf-8")
         except OSError:
             continue
-        for pfx, ns in rx.findall(text):
-            out.setdefault(ns, pfx)
+        for pfx, ns in prefixes_in(text).items():
+            if pfx:
+                out.setdefault(ns, pfx)
     return out
 
 
@@ -179,10 +161,10 @@ def plan_kommune(
         sam_prefix = "samarbejde" if the_slug == "sam" else "sam"
     prefixes[sam_prefix] = sam_ns
     prefixes[the_slug] = ns
-    sam_label = _label(g, chosen)
+    sam_label = label(g, chosen)
 
     def t(iri) -> str:
-        return _term(str(iri), prefixes)
+        return curie(str(iri), prefixes) or f"<{iri}>"
 
     def header(lines: list[str], used: list[str]) -> str:
         head = "".join(f"# {ln}\n" for ln in lines) + "\n"
@@ -229,9 +211,9 @@ def plan_kommune(
         for ml in g.objects(ma, ARK.maalloesning):
             task = g.value(ml, ARK.opgave)
             notation = g.value(task, SKOS.notation) if task is not None else None
-            task_text = f"{notation} {_label(g, task)}" if notation else _label(g, task) if task else "?"
+            task_text = f"{notation} {label(g, task)}" if notation else label(g, task) if task else "?"
             system = g.value(ml, ARK.maalsystem)
-            plan.maalloesninger.append((task_text, _label(g, system) if system else "?",
+            plan.maalloesninger.append((task_text, label(g, system) if system else "?",
                                         str(g.value(ml, ARK.senest) or "")))
     plan.maalloesninger = sorted(set(plan.maalloesninger))
     for u in g.subjects(RDF.type, ARK.Udbud):
@@ -241,7 +223,7 @@ def plan_kommune(
         except ValueError:
             planned = None
         if planned is not None and planned >= day:
-            plan.udbud_uden.append(f"{_label(g, u)} ({planned.isoformat()})")
+            plan.udbud_uden.append(f"{label(g, u)} ({planned.isoformat()})")
     plan.udbud_uden.sort()
     return plan
 

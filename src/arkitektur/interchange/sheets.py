@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
+from .. import formatting
 from ..errors import InputError, UsageError
 from ..namespaces import ARK
 from .kitos import kle_iri
@@ -264,12 +265,11 @@ class SheetImporter:
         self.shipped_kle = set(self.shipped.subjects(RDF.type, ARK.Opgave))
 
     def label(self, node) -> str:
-        for g in (self.g, self.r.repo, self.shipped):
-            if g is None:
-                continue
-            for lab in g.objects(node, RDFS.label):
-                return str(lab)
-        return str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        """``formatting.label`` from the first graph that names the node: this import, the
+        repository, the shipped ontology."""
+        graphs = [g for g in (self.g, self.r.repo, self.shipped) if g is not None]
+        return formatting.label(next((g for g in graphs if next(g.objects(node, RDFS.label), None) is not None),
+                                     graphs[0]), node)
 
     def opgave(self, key: str):
         node = kle_iri(key)
@@ -522,16 +522,10 @@ def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str 
 
 
 # --------------------------------------------------------------------------- export
-def _label(g: Graph, node) -> str:
-    labels = [lab for lab in g.objects(node, RDFS.label) if isinstance(lab, Literal)]
-    labels.sort(key=lambda lab: (lab.language != "da", str(lab)))
-    if labels:
-        return str(labels[0])
-    return str(node).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
 def _value(g: Graph, v) -> str:
-    return _label(g, v) if isinstance(v, URIRef) else str(v)
+    return formatting.label(g, v) if isinstance(v, URIRef) else str(v)
 
 
 def _kle_key(g: Graph, task) -> str:
@@ -575,12 +569,12 @@ def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[s
         ks = sorted(g.objects(u, ARK.kontrakt), key=str)
         contracts.update(ks)
         lc = one(u, ARK.livscyklus)
-        rows_u.append([ident(u), _label(g, u), _label(g, k) if k is not None else None,
-                       _label(g, one(u, ARK.system)) if one(u, ARK.system) is not None else None,
+        rows_u.append([ident(u), formatting.label(g, u), formatting.label(g, k) if k is not None else None,
+                       formatting.label(g, one(u, ARK.system)) if one(u, ARK.system) is not None else None,
                        LIVSCYKLUS_NAVN.get(lc, _value(g, lc) if lc is not None else None), None, None,
                        MULTI.join(_value(g, v) for v in sorted(g.objects(u, ARK.systemejer), key=str)) or None,
                        MULTI.join(_value(g, v) for v in sorted(g.objects(u, ARK.systemansvarlig), key=str)) or None,
-                       ", ".join(kle) or None, MULTI.join(_label(g, x) for x in ks) or None,
+                       ", ".join(kle) or None, MULTI.join(formatting.label(g, x) for x in ks) or None,
                        str(one(u, DCTERMS.identifier)) if one(u, DCTERMS.identifier) is not None else None])
     rows_u.sort(key=lambda r: (r[2] or "", r[1] or ""))
     all_contracts = set(repo.model.subjects(RDF.type, ARK.Kontrakt))
@@ -594,15 +588,15 @@ def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[s
         if isinstance(price_v, str):
             report.lose("ark:aarligPris kan ikke være et tal i regnearket (INF, NaN eller over 15 cifre); "
                         "skrevet som tekst / cannot be a number cell (INF, NaN or over 15 digits); written as text",
-                        f"{_label(g, c)}: {price_v}")
-        rows_k.append([ident(c), _label(g, c), _label(g, sup) if sup is not None else None,
+                        f"{formatting.label(g, c)}: {price_v}")
+        rows_k.append([ident(c), formatting.label(g, c), formatting.label(g, sup) if sup is not None else None,
                        str(one(sup, ARK.cvr)) if sup is not None and one(sup, ARK.cvr) is not None else None,
                        d(one(c, ARK.startdato)), d(one(c, ARK.udloebsdato)),
                        months(str(frist)) if frist is not None and months(str(frist)) is not None else
                        (str(frist) if frist is not None else None),
                        d(one(c, ARK.forlaengelseTil)), price_v,
                        None if dba is None else ("ja" if str(dba) in ("true", "1") else "nej"),
-                       _label(g, one(c, ARK.kontraktpart)) if one(c, ARK.kontraktpart) is not None else None])
+                       formatting.label(g, one(c, ARK.kontraktpart)) if one(c, ARK.kontraktpart) is not None else None])
     rows_k.sort(key=lambda r: (r[1] or "", r[0]))
     rows_i = []
     usage_set = set(usages)
@@ -610,12 +604,12 @@ def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[s
         ends = set(g.objects(i, ARK.fra)) | set(g.objects(i, ARK.til))
         if only is not None and not ends & usage_set:
             continue
-        rows_i.append([ident(i), _label(g, i),
-                       MULTI.join(_label(g, x) for x in sorted(g.objects(i, ARK.fra), key=str)) or None,
-                       MULTI.join(_label(g, x) for x in sorted(g.objects(i, ARK.til), key=str)) or None,
-                       MULTI.join(_label(g, x) for x in sorted(g.objects(i, ARK.via), key=str)) or None,
+        rows_i.append([ident(i), formatting.label(g, i),
+                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.fra), key=str)) or None,
+                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.til), key=str)) or None,
+                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.via), key=str)) or None,
                        MULTI.join(str(x).rsplit("#", 1)[-1] for x in sorted(g.objects(i, ARK.moenster), key=str)) or None,
-                       MULTI.join(_label(g, x) for x in sorted(g.objects(i, ARK.overfoerer), key=str)) or None,
+                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.overfoerer), key=str)) or None,
                        MULTI.join(_value(g, x) for x in sorted(g.objects(i, ARK.retsgrundlag), key=str)) or None])
     rows_i.sort(key=lambda r: (r[1] or "", r[0]))
     report.note(f"{len(rows_u)} systemanvendelser, {len(rows_k)} kontrakter, {len(rows_i)} integrationer / "
