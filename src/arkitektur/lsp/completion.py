@@ -11,10 +11,10 @@ import pyoxigraph as ox
 from lsprotocol import types as lsp
 
 from .. import suggest
-from ..namespaces import ARK, OWL, RDF, RDFS, SKOS
+from ..formatting import pick
+from ..namespaces import ARK, OWL, RDF, RDFS, SKOS, prefixes_in
 from ..turtle_lexer import LexError, tokenize
 
-_PREFIXES = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([\w.\-]*):[ \t]*<([^<>\s]*)>", re.MULTILINE)
 _WORD_TAIL = re.compile(r"[\w.\-:%]*$")
 _TYPE, _LABEL, _DEF, _KOMMUNE = str(RDF.type), str(RDFS.label), str(SKOS.definition), str(ARK.kommune)
 
@@ -24,9 +24,10 @@ class Index:
     """Types, labels and definitions of the repository's nodes and the shipped ontology's terms."""
 
     types: dict[str, set[str]] = field(default_factory=dict)  # iri -> classes
-    labels: dict[str, str] = field(default_factory=dict)  # iri -> Danish (else any) label
+    labels: dict[str, str] = field(default_factory=dict)  # iri -> its label by formatting.pick
     members: dict[str, list[str]] = field(default_factory=dict)  # class -> iris typed with it
     kommune: dict[str, str] = field(default_factory=dict)  # iri -> its ark:kommune
+    _label_pairs: dict[str, list] = field(default_factory=dict, repr=False)  # iri -> [(language, text)]
 
     def add(self, quads) -> None:
         for q in quads:
@@ -39,8 +40,9 @@ class Index:
             elif p.value == _KOMMUNE and isinstance(o, ox.NamedNode):
                 self.kommune[s.value] = o.value
             elif p.value == _LABEL and isinstance(o, ox.Literal):
-                if o.language == "da" or s.value not in self.labels:
-                    self.labels[s.value] = o.value
+                pairs = self._label_pairs.setdefault(s.value, [])
+                pairs.append((o.language, o.value))
+                self.labels[s.value] = pick(pairs)
 
     def merge(self, other: "Index") -> None:
         for iri, classes in other.types.items():
@@ -204,7 +206,7 @@ def complete(text: str, pos: lsp.Position, files: list[Path], buffers: dict[Path
     if pos.line >= len(lines):
         return []
     offset = sum(len(x) + 1 for x in lines[: pos.line]) + min(pos.character, len(lines[pos.line]))
-    prefixes = dict(_PREFIXES.findall(text))
+    prefixes = prefixes_in(text)
     state, pred, cls = _context(text, offset)
     onto = ontology()
 

@@ -10,10 +10,9 @@ from lsprotocol import types as lsp
 
 from .. import loader, resources
 from ..errors import ArkitekturError
-from ..namespaces import RDFS, SKOS
+from ..namespaces import RDFS, SKOS, prefixes_in
 
 _NAME = re.compile(r"<[^<>\s]*>|[A-Za-z_][\w.\-]*:[\w.\-:%\\]*|:[\w.\-:%\\]*")
-_PREFIXES = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([\w.\-]*):[ \t]*<([^<>\s]*)>", re.MULTILINE)
 
 
 def term_at(text: str, pos: lsp.Position) -> str | None:
@@ -27,7 +26,7 @@ def term_at(text: str, pos: lsp.Position) -> str | None:
             word = m.group(0).rstrip(".")
             if word.startswith("<"):
                 return word[1:-1]
-            prefixes = dict((p, ns) for p, ns in _PREFIXES.findall(text))
+            prefixes = prefixes_in(text)
             prefix, _, local = word.partition(":")
             ns = prefixes.get(prefix)
             return ns + local.replace("\\", "") if ns is not None else None
