@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from arkitektur import formatting, tables
-from arkitektur.namespaces import RDFS
+from arkitektur import formatting, words
+from arkitektur.namespaces import ARK, PREFIXES, RDFS, SKOS, curie, prefixes_in
 
 from hostile import assert_no_traceback, copy_models, run
 
@@ -20,7 +20,6 @@ from hostile import assert_no_traceback, copy_models, run
 def test_percent(share, da, en):
     assert formatting.percent(share, "da") == da
     assert formatting.percent(share, "en") == en
-    assert tables.percent(share) == da   # the old entry point writes the same
 
 
 def test_date_label_and_dispensation():
@@ -33,6 +32,43 @@ def test_date_label_and_dispensation():
     assert (formatting.label(g, x), formatting.label(g, x, "en")) == ("Silkeborg Løn", "Silkeborg Payroll")
     assert formatting.dispensation(dt.date(2017, 12, 31)) == "dispensation til 2017-12-31"
     assert formatting.dispensation(dt.date(2017, 12, 31), "en") == "dispensation until 2017-12-31"
+    assert formatting.iso(dt.date(2017, 12, 31)) == "2017-12-31" and formatting.iso(None) is None
+
+
+def test_one_rule_picks_the_label_whatever_the_order():
+    pick = formatting.pick
+    assert pick([("en", "Payroll"), ("da", "Løn")], "en") == "Payroll"
+    assert pick([("en", "Payroll"), ("da", "Løn")], "de") == "Løn"            # else Danish
+    assert pick([("de", "Lohn"), ("en", "Payroll")], "da") == "Payroll"      # else English
+    assert pick([("de", "Lohn"), (None, "Løn")], "da") == "Løn"              # else untagged first
+    assert pick([("fr", "b"), ("de", "a")]) == pick([("de", "a"), ("fr", "b")]) == "a"
+    assert pick([]) is None
+    g, x = Graph(), URIRef("https://example.org/a/")
+    assert formatting.label(g, x) == "a" and formatting.tail(URIRef("urn:x")) == "urn:x"
+    g.add((x, SKOS.prefLabel, Literal("Fra SKOS", lang="da")))
+    assert formatting.label(g, x) == "Fra SKOS"                             # rdfs:label first, then skos:prefLabel
+    g.add((x, RDFS.label, Literal("Fra RDFS")))
+    assert formatting.label(g, x) == "Fra RDFS"
+
+
+def test_one_curie_function_and_prefix_table():
+    assert curie(str(ARK.IDrift)) == "ark:IDrift" and curie(str(ARK)) == "ark:"
+    assert curie("https://w3id.org/arkitektur/ontologi#a/b") is None          # not a plain local name
+    assert curie("https://example.org/x") is None
+    table = {"ex": "https://example.org/", "exa": "https://example.org/a/", "ex2": "https://example.org/"}
+    assert curie("https://example.org/a/Økonomi", table) == "exa:Økonomi"   # longest namespace, Unicode local
+    assert curie("https://example.org/b", table) == "ex:b"                   # the first prefix of a namespace
+    assert set(PREFIXES) >= {"ark", "afl", "rdf", "rdfs", "owl", "xsd", "skos", "dcterms"}
+    text = "@prefix ex: <https://example.org/> .\nPREFIX ex: <https://other.org/>\n@prefix : <urn:x#> .\n"
+    assert prefixes_in(text) == {"ex": "https://example.org/", "": "urn:x#"}
+
+
+def test_every_output_has_both_languages_with_the_same_words():
+    for name in ("CHECK_TEXT", "CHECK_MARKDOWN", "DIVERGENCE", "ROADMAP", "DIFF"):
+        table = getattr(words, name)
+        assert set(table) == {"da", "en"} and set(table["da"]) == set(table["en"]), name
+        assert words.words(table, "en") is table["en"] and words.words(table, "de") is table["da"]
+    assert words.status("planlagt", "en") == "planned" and words.status("planlagt", "da") == "planlagt"
 
 
 def _words(text: str) -> str:

@@ -10,8 +10,6 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from . import formatting
-
 # A spreadsheet runs a cell that begins with one of these as a formula (CSV/formula injection,
 # e.g. a label ``=HYPERLINK("http://evil","x")``); such text gets a leading apostrophe.
 RISKY_START = ("=", "+", "-", "@", "\t", "\r")
@@ -27,11 +25,6 @@ def cell(value) -> str:
     if isinstance(value, (list, tuple)):
         return ", ".join(cell(v) for v in value)
     return str(value)
-
-
-def percent(share: float | None) -> str:
-    """0.3333 → "33,3 %": kept for callers; every share is written by ``formatting.percent`` (issue 14)."""
-    return formatting.percent(share, "da")
 
 
 def _width(text: str) -> int:

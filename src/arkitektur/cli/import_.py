@@ -67,16 +67,18 @@ def import_group() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Mappe (der skrives FIL.ttl) eller en .ttl-fil; ellers stdout.")
 @click.option("--base", help="IRI-præfiks til nye IRI'er for elementer uden ark:iri (filer fra Archi).")
-@click.option("--sprog", type=click.Choice(["da", "en"]), default=None,
+@click.option("--lang", type=click.Choice(["da", "en"]), default=None,
               help="Sprog for navne uden xml:lang / language of untagged names.")
+# The option's first name, kept so that no script breaks; --lang is its name everywhere.
+@click.option("--sprog", type=click.Choice(["da", "en"]), default=None, hidden=True)
 @click.option("--overskriv", is_flag=True, help="Erstat en eksisterende .ttl-fil.")
-def import_archimate(file, output, base, sprog, overskriv):
+def import_archimate(file, output, base, lang, sprog, overskriv):
     """Læs en ArchiMate Model Exchange File (3.x) og skriv Turtle; udskriver en tabsrapport."""
     _check_base(base)
     from ..interchange.archimate_import import import_file
     from ..interchange.turtle_out import serialize
 
-    result = import_file(file, base=base, lang=sprog)
+    result = import_file(file, base=base, lang=lang or sprog)
     text = serialize(result.graph, result.prefixes,
                      header=f"Importeret fra {file.name} med 'arkitektur import archimate'.")
     target = _target(output, file.stem)
