@@ -20,7 +20,7 @@ PREFIXES: dict[str, str] = {
 # A local name that is valid Turtle and SPARQL (PN_LOCAL without escapes) and reads as a CURIE:
 # letters, digits, "_", "-" and inner dots; empty is allowed (``ark:`` is the namespace itself).
 _LOCAL = re.compile(r"(?:\w(?:[\w.\-]*[\w\-])?)?")
-_PREFIX_LINE = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([A-Za-z][\w.\-]*)?:\s*<([^>\s]*)>", re.M | re.I)
+_PREFIX_LINE = re.compile(r"^\s*@?prefix\s+((?:[^\W\d_][\w.\-]*)?):\s*<([^>\s]*)>", re.M | re.I)
 
 
 def curie(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
@@ -35,11 +35,10 @@ def curie(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
 
 def prefixes_in(text: str) -> dict[str, str]:
     """The ``@prefix``/``PREFIX`` declarations of a Turtle text, the first of each prefix (the
-    empty prefix is left out: ``:x`` does not read as a name)."""
+    empty prefix as "")."""
     out: dict[str, str] = {}
-    for m in _PREFIX_LINE.finditer(text):
-        if m.group(1):
-            out.setdefault(m.group(1), m.group(2))
+    for prefix, ns in _PREFIX_LINE.findall(text):
+        out.setdefault(prefix, ns)
     return out
 
 
