@@ -3,3 +3,10 @@
 Each module has ``FORMATS`` (``--format`` name → function) and ``render(result, fmt, lang)``, as
 ``formats/`` does for ``check``: the command modules compute, these only write.
 """
+
+import json
+
+
+def as_json(result, lang: str = "da") -> str:
+    """A result's ``to_json()`` as the JSON outputs write it: UTF-8 text, two-space indent, a final newline."""
+    return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"

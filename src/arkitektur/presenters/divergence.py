@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import json
-
 from .. import formatting, tables
 from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Cell, Matrix, task_title
 from ..namespaces import ARK
 from ..words import DIVERGENCE, status, words
+from . import as_json
 
 
 def _systems_text(cell: Cell, lang: str) -> str:
@@ -36,6 +35,13 @@ def _status_cell(cell: Cell, w: dict, lang: str) -> str:
     return text
 
 
+def _summary(collab, w: dict, lang: str, overall: str) -> list[list]:
+    """Per member its share converged and "n af d", then the collaboration's (named ``overall``)."""
+    shares = [(m.label, collab.shares[m.kommune]) for m in collab.members if m.kommune in collab.shares]
+    return [[name, formatting.percent(share.andel, lang), w["of"].format(n=share.konvergeret, d=share.i_alt)]
+            for name, share in shares + [(overall, collab.samlet)]]
+
+
 def _text(matrix: Matrix, lang: str) -> str:
     w = words(DIVERGENCE, lang)
     lines = [w["title"].format(as_of=matrix.as_of.isoformat())]
@@ -56,12 +62,7 @@ def _text(matrix: Matrix, lang: str) -> str:
             lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
                                             w["plan"]], body, indent="  "))
         lines += ["", w["summary"] + ":"]
-        body = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
-                 w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
-                for m in collab.members if m.kommune in collab.shares]
-        body.append([w["samlet"], formatting.percent(collab.samlet.andel, lang),
-                     w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
-        lines.append(tables.text_table(None, body, indent="  "))
+        lines.append(tables.text_table(None, _summary(collab, w, lang, w["samlet"]), indent="  "))
     if not matrix.samarbejder:
         lines += ["", w["none"]]
     return "\n".join(lines) + "\n"
@@ -92,19 +93,10 @@ def _markdown(matrix: Matrix, lang: str) -> str:
             body.append([task_title(r), r.maalsystem_label or "–", r.senest or "–"] + cells)
         lines.append(tables.markdown_table(headers, body) if body else w["none"])
         lines += ["", f"**{w['summary']}**", ""]
-        sbody = [[m.label, formatting.percent(collab.shares[m.kommune].andel, lang),
-                  w["of"].format(n=collab.shares[m.kommune].konvergeret, d=collab.shares[m.kommune].i_alt)]
-                 for m in collab.members if m.kommune in collab.shares]
-        sbody.append([f"**{w['samlet']}**", formatting.percent(collab.samlet.andel, lang),
-                      w["of"].format(n=collab.samlet.konvergeret, d=collab.samlet.i_alt)])
-        lines.append(tables.markdown_table([w["kommune"], "%", ""], sbody))
+        lines.append(tables.markdown_table([w["kommune"], "%", ""], _summary(collab, w, lang, f"**{w['samlet']}**")))
     if not matrix.samarbejder:
         lines += ["", w["none"]]
     return "\n".join(lines) + "\n"
-
-
-def _json(matrix: Matrix, lang: str) -> str:
-    return json.dumps(matrix.to_json(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _csv(matrix: Matrix, lang: str) -> str:
@@ -122,7 +114,7 @@ def _csv(matrix: Matrix, lang: str) -> str:
 
 
 #: ``--format`` name → presenter (the matrix and the language → the text).
-FORMATS = {"text": _text, "json": _json, "csv": _csv, "markdown": _markdown}
+FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
 def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 
 from .. import tables
 from ..divergence import task_title
 from ..roadmap import FASTLAAST, UDLOEBET, MemberContracts, Procurement, Roadmap, TaskRoadmap, Window, flag_text
 from ..words import ROADMAP, status, words
+from . import as_json
 
 
 def _window_text(win: Window, w: dict) -> str:
@@ -135,12 +135,8 @@ def _csv(roadmap: Roadmap, lang: str) -> str:
     return tables.csv_table(headers, events)
 
 
-def _json(roadmap: Roadmap, lang: str) -> str:
-    return json.dumps(roadmap.to_json(), ensure_ascii=False, indent=2) + "\n"
-
-
 #: ``--format`` name → presenter (the roadmap and the language → the text).
-FORMATS = {"text": _text, "json": _json, "csv": _csv, "markdown": _markdown}
+FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
 def render(roadmap: Roadmap, fmt: str, lang: str = "da") -> str:
