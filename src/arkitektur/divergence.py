@@ -31,7 +31,8 @@ UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 HEL2 = "HEL-2"
 
 
-#: Names are written by ``formatting`` (kept here under the name the other modules import).
+#: The name views.py and report.py import; everything else calls ``formatting.label`` (issue 18:
+#: they switch when they are merged, then this line goes).
 label_of = formatting.label
 
 
@@ -226,11 +227,11 @@ class _Index:
             lcs = sorted(g.objects(u, ARK.livscyklus), key=str)
             lc = lcs[0] if lcs else None
             usage = Usage(
-                anvendelse=str(u), label=label_of(g, u, lang),
+                anvendelse=str(u), label=formatting.label(g, u, lang),
                 system=None if system is None else str(system),
-                system_label=label_of(g, system, lang) if system is not None else "?",
+                system_label=formatting.label(g, system, lang) if system is not None else "?",
                 livscyklus=None if lc is None else str(lc),
-                livscyklus_label=label_of(g, lc, lang) if lc is not None else "",
+                livscyklus_label=formatting.label(g, lc, lang) if lc is not None else "",
                 kontrakter=[self.contract(k) for k in sorted(g.objects(u, ARK.kontrakt), key=str)],
             )
             for k in g.objects(u, ARK.kommune):
@@ -245,7 +246,7 @@ class _Index:
             g = self.g
             frist = g.value(k, ARK.opsigelsesfrist)
             self._contracts[k] = Contract(
-                kontrakt=str(k), label=label_of(g, k, self.lang),
+                kontrakt=str(k), label=formatting.label(g, k, self.lang),
                 udloebsdato=as_date(g.value(k, ARK.udloebsdato)),
                 opsigelsesdato=self.facts.notice_dates.get(k),
                 opsigelsesfrist=None if frist is None else str(frist),
@@ -268,7 +269,7 @@ def governing_contract(usages: list[Usage]) -> Contract | None:
 
 
 def _members(g: Graph, facts, s: Node, lang: str) -> list[Member]:
-    out = [Member(kommune=str(k), label=label_of(g, k, lang), medlem_fra=facts.member_from.get((s, k)),
+    out = [Member(kommune=str(k), label=formatting.label(g, k, lang), medlem_fra=facts.member_from.get((s, k)),
                   aktiv=facts.is_active_member(k, s))
            for k in facts.members.get(s, ())]
     return sorted(out, key=lambda m: (m.label.casefold(), m.kommune))
@@ -294,13 +295,13 @@ def _cell(idx: _Index, s: Node, task: Node, member: Member, ml: Node | None, tar
     disp = _dispensation(idx, running, target) if status != IKKE_OMFATTET else None
     return Cell(
         kommune=member.kommune, label=member.label, status=status, systemer=systems,
-        system_labels=[label_of(idx.g, URIRef(x), idx.lang) for x in systems],
+        system_labels=[formatting.label(idx.g, URIRef(x), idx.lang) for x in systems],
         udloebsdato=gov.udloebsdato if gov else None, opsigelsesdato=gov.opsigelsesdato if gov else None,
         kontrakt=gov.kontrakt if gov else None, anvendelser=usages, planer=plans,
         medlem_fra=member.medlem_fra, aktiv=member.aktiv,
-        plan_labels=[label_of(idx.g, URIRef(p), idx.lang) for p in plans],
+        plan_labels=[formatting.label(idx.g, URIRef(p), idx.lang) for p in plans],
         dispensation=disp,
-        dispensation_label=label_of(idx.g, URIRef(disp), idx.lang) if disp else None,
+        dispensation_label=formatting.label(idx.g, URIRef(disp), idx.lang) if disp else None,
         dispensation_udloeber=as_date(idx.g.value(URIRef(disp), ARK.udloeber)) if disp else None,
     )
 
@@ -326,11 +327,11 @@ def _row(idx: _Index, s: Node, task: Node, members: list[Member]) -> Row:
     target = g.value(ml, ARK.maalsystem) if ml is not None else None
     notation = g.value(task, SKOS.notation)
     return Row(
-        samarbejde=str(s), opgave=str(task), label=label_of(g, task, idx.lang),
+        samarbejde=str(s), opgave=str(task), label=formatting.label(g, task, idx.lang),
         notation=None if notation is None else str(notation),
         maalloesning=None if ml is None else str(ml),
         maalsystem=None if target is None else str(target),
-        maalsystem_label=None if target is None else label_of(g, target, idx.lang),
+        maalsystem_label=None if target is None else formatting.label(g, target, idx.lang),
         senest=as_date(g.value(ml, ARK.senest)) if ml is not None else None,
         members=[_cell(idx, s, task, m, ml, target) for m in members],
     )
@@ -381,7 +382,7 @@ def build_matrix(ctx, lang: str = "da") -> Matrix:
             samlet.add(share)
             total_shares.setdefault(k, Share()).add(share)
         total.add(samlet)
-        collabs.append(Collaboration(samarbejde=str(s), label=label_of(ctx.graph, s, lang),
+        collabs.append(Collaboration(samarbejde=str(s), label=formatting.label(ctx.graph, s, lang),
                                      members=members, shares=shares, samlet=samlet))
     ordered = dict(sorted(total_shares.items()))
     return Matrix(as_of=ctx.facts.as_of, rows=rows, samarbejder=collabs, shares=ordered, samlet=total)

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from . import tables
+from . import formatting, tables
 from .derive import as_date, shift
-from .divergence import Cell, Row, build_rows, label_of, task_title
+from .divergence import Cell, Row, build_rows, task_title
 from .formatting import iso
 from .namespaces import ARK, RDF
 from .words import ROADMAP, words
@@ -184,10 +184,10 @@ def _procurements(ctx, lang: str) -> dict:
     by_task = defaultdict(list)
     for u in sorted(set(g.subjects(RDF.type, ARK.Udbud)), key=str):
         deltagere = sorted(g.objects(u, ARK.deltager), key=str)
-        proc = Procurement(udbud=str(u), label=label_of(g, u, lang),
+        proc = Procurement(udbud=str(u), label=formatting.label(g, u, lang),
                            planlagt_dato=as_date(g.value(u, ARK.planlagtDato)),
                            deltagere=[str(k) for k in deltagere],
-                           deltager_labels=[label_of(g, k, lang) for k in deltagere],
+                           deltager_labels=[formatting.label(g, k, lang) for k in deltagere],
                            erstatter=sorted(str(x) for x in g.objects(u, ARK.erstatter)))
         for task in g.objects(u, ARK.omfatter):
             by_task[task].append(proc)

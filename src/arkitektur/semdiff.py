@@ -20,8 +20,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
-from . import check
-from .divergence import IKKE_OMFATTET, build_matrix, label_of, task_title
+from . import check, formatting
+from .divergence import IKKE_OMFATTET, build_matrix, task_title
 from .errors import InputError
 from .findings import Finding
 from .namespaces import ARK, RDF, RDFS
@@ -189,7 +189,7 @@ def _property_order(p: str) -> tuple:
 
 def diff_graphs(base: Graph, head: Graph, labels=None) -> GraphDiff:
     """Added, removed and changed named subjects between two model graphs (no I/O)."""
-    labels = labels or (lambda node: label_of(head if (node, None, None) in head else base, node))
+    labels = labels or (lambda node: formatting.label(head if (node, None, None) in head else base, node))
     out = GraphDiff()
     subjects = {s for g in (base, head) for s in g.subjects() if isinstance(s, URIRef)}
     for s in subjects:
@@ -311,8 +311,8 @@ def semantic_diff(paths: list[Path], base: str, head: str | None = WORKING_TREE,
     def labels(node):
         for g in (after.ctx.graph, before.ctx.graph):
             if (node, None, None) in g:
-                return label_of(g, node, lang)
-        return label_of(after.ctx.graph, node, lang)
+                return formatting.label(g, node, lang)
+        return formatting.label(after.ctx.graph, node, lang)
 
     elements = diff_graphs(g_b, g_a, labels)
     keys_b = {_finding_key(f) for f in before.findings}
