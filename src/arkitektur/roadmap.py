@@ -17,7 +17,6 @@ from rdflib import URIRef
 from . import formatting, tables
 from .derive import as_date, shift
 from .divergence import Cell, Row, build_rows, task_title
-from .formatting import iso
 from .namespaces import ARK, RDF
 from .words import ROADMAP, words
 
@@ -49,11 +48,11 @@ class MemberContracts:
 
     def to_json(self) -> dict:
         return {"kommune": self.kommune, "label": self.label, "status": self.status,
-                "medlem_fra": iso(self.medlem_fra), "aktiv": self.aktiv, "systemer": self.systemer,
-                "kontrakt": self.kontrakt, "udloebsdato": iso(self.udloebsdato),
-                "opsigelsesdato": iso(self.opsigelsesdato), "kandidat": self.kandidat,
-                "kontrakter": [{**c, "udloebsdato": iso(c["udloebsdato"]),
-                                "opsigelsesdato": iso(c["opsigelsesdato"])} for c in self.kontrakter]}
+                "medlem_fra": formatting.iso(self.medlem_fra), "aktiv": self.aktiv, "systemer": self.systemer,
+                "kontrakt": self.kontrakt, "udloebsdato": formatting.iso(self.udloebsdato),
+                "opsigelsesdato": formatting.iso(self.opsigelsesdato), "kandidat": self.kandidat,
+                "kontrakter": [{**c, "udloebsdato": formatting.iso(c["udloebsdato"]),
+                                "opsigelsesdato": formatting.iso(c["opsigelsesdato"])} for c in self.kontrakter]}
 
 
 @dataclass
@@ -68,7 +67,7 @@ class Procurement:
     erstatter: list[str]
 
     def to_json(self) -> dict:
-        return {"udbud": self.udbud, "label": self.label, "planlagt_dato": iso(self.planlagt_dato),
+        return {"udbud": self.udbud, "label": self.label, "planlagt_dato": formatting.iso(self.planlagt_dato),
                 "deltagere": self.deltagere, "erstatter": self.erstatter}
 
 
@@ -112,8 +111,8 @@ class Flag:
 
     def to_json(self) -> dict:
         return {"type": self.type, "samarbejde": self.samarbejde, "opgave": self.opgave,
-                "dato": iso(self.dato), "kommune": self.kommune, "kontrakt": self.kontrakt,
-                "system": self.system, "udbud": self.udbud, "senest": iso(self.senest)}
+                "dato": formatting.iso(self.dato), "kommune": self.kommune, "kontrakt": self.kontrakt,
+                "system": self.system, "udbud": self.udbud, "senest": formatting.iso(self.senest)}
 
 
 @dataclass
@@ -132,7 +131,7 @@ class TaskRoadmap:
 
     def to_json(self) -> dict:
         return {"samarbejde": self.samarbejde, "opgave": self.opgave, "label": self.label,
-                "notation": self.notation, "maalsystem": self.maalsystem, "senest": iso(self.senest),
+                "notation": self.notation, "maalsystem": self.maalsystem, "senest": formatting.iso(self.senest),
                 "members": [m.to_json() for m in self.members],
                 "udbud": [u.to_json() for u in self.udbud],
                 "windows": [w.to_json() for w in self.windows], "flags": [f.to_json() for f in self.flags]}
