@@ -1,6 +1,8 @@
-"""Git-revisioner / reads the model files of a git revision: the repository root, a revision's
-commit, and a copy of its ``.ttl`` files in a folder (``git ls-tree`` / ``git cat-file``) for the
-strict loader to read, as ``arkitektur diff`` needs."""
+"""Git-revisioner / the model files of a git revision, as ``arkitektur diff`` reads them.
+
+The repository root, a revision's commit, and a copy of its ``.ttl`` files in a folder
+(``git ls-tree`` / ``git cat-file``) for the strict loader to read.
+"""
 
 from __future__ import annotations
 
