@@ -188,11 +188,11 @@ def test_hostile_labels_come_out_as_text_in_html(tmp_path):
 
 def test_unsafe_svg_is_refused():
     bad = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    with pytest.raises(report.UsikkerSvg):
+    with pytest.raises(report.UnsafeSvg):
         report.inline_svg(bad, "x")
     bad = (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
            b'<a xlink:href="javascript:alert(1)"><text>x</text></a></svg>')
-    with pytest.raises(report.UsikkerSvg):
+    with pytest.raises(report.UnsafeSvg):
         report.inline_svg(bad, "x")
     ok = report.inline_svg(b'<?xml version="1.0"?><!-- c --><svg xmlns="http://www.w3.org/2000/svg"><g id="a"/></svg>', "p")
     assert ok.startswith("<svg") and 'id="p-a"' in ok

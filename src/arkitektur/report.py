@@ -168,23 +168,23 @@ def _slug(text: str) -> str:
 
 
 def diagram_specs(ctx: Context) -> list[tuple[str, str, str, list[str]]]:
-    """(file stem, view, caption, --kommune args) for every diagram of the pack."""
+    """(file stem, view, caption, --kommune args) for every diagram of the pack: each registered view,
+    one per member for a per-municipality view."""
     g = ctx.graph
     members = sorted({k for ks in ctx.facts.members.values() for k in ks} or set(views.kommuner(g)),
                      key=lambda k: (label_of(g, k).casefold(), str(k)))
     specs = []
     used = set()
-    for k in members:
-        stem = f"landskab-{_slug(label_of(g, k))}"
-        while stem in used:
-            stem += "-x"
-        used.add(stem)
-        specs.append((stem, "landskab", f"Systemlandskab: {label_of(g, k)}", [str(k)]))
-    specs += [("integrationer", "integrationer", views.TITLES["integrationer"], []),
-              ("dataflow", "dataflow", views.TITLES["dataflow"], []),
-              ("harmonisering", "harmonisering", views.TITLES["harmonisering"], []),
-              ("maal", "maal", views.TITLES["maal"], []),
-              ("roadmap", "roadmap", views.TITLES["roadmap"], [])]
+    for spec in views.REGISTRY.values():
+        if not spec.per_kommune:
+            specs.append((spec.name, spec.name, spec.title, []))
+            continue
+        for k in members:
+            stem = f"{spec.name}-{_slug(label_of(g, k))}"
+            while stem in used:
+                stem += "-x"
+            used.add(stem)
+            specs.append((stem, spec.name, f"{spec.title}: {label_of(g, k)}", [str(k)]))
     return specs
 
 
@@ -213,7 +213,7 @@ _SVG_NS = "{http://www.w3.org/2000/svg}"
 _XLINK = "{http://www.w3.org/1999/xlink}href"
 
 
-class UsikkerSvg(ArkitekturError):
+class UnsafeSvg(ArkitekturError):
     """An SVG from Graphviz carried something it never should (a script, a handler, a foreign link)."""
 
 
@@ -231,7 +231,7 @@ def check_svg(svg: str) -> None:
                                                    and ":" not in value):
                 bad = True
         if bad:
-            raise UsikkerSvg("et diagram indeholdt et script, en hændelse eller et link, der ikke er http(s); "
+            raise UnsafeSvg("et diagram indeholdt et script, en hændelse eller et link, der ikke er http(s); "
                              "det er ikke lagt i mødepakken.",
                              "a diagram contained a script, an event handler or a non-http(s) link; it was "
                              "left out of the meeting pack.", code="ARK-E109")
