@@ -315,6 +315,8 @@ def _run(engine: str, args: list[str], source: str, timeout: float) -> bytes:
     exe = find_program(engine)
     if exe is None:
         raise GraphvizMissing(engine)
+    # On Ctrl-C (KeyboardInterrupt) subprocess.run kills the layout before re-raising: report and
+    # render exit 130 at once, never waiting for Graphviz (tests/test_hostile_writing.py).
     proc = subprocess.run([exe, *args], input=source.encode("utf-8"), capture_output=True, timeout=timeout)
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
