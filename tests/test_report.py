@@ -241,7 +241,7 @@ def test_write_leaves_nothing_half_written(pack, tmp_path, monkeypatch):
 
 
 def test_cli_report_writes_the_pack(tmp_path, monkeypatch):
-    monkeypatch.setattr(report, "evaluate", lambda ctx, lang: list(example_result().findings))
+    monkeypatch.setattr(report.data, "evaluate", lambda ctx, lang: list(example_result().findings))
     out = tmp_path / "pakke"
     res = CliRunner().invoke(main, ["report", str(MODELS), "-o", str(out)])
     assert res.exit_code == 0, res.output
