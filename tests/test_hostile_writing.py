@@ -110,7 +110,7 @@ def test_report_old_pack_is_removed_file_by_file_never_rmtree(tmp_path, monkeypa
     def no_rmtree(path, *a, **k):
         assert ".tmp" in Path(path).name, f"rmtree of {path}"
 
-    monkeypatch.setattr(report.shutil, "rmtree", no_rmtree)
+    monkeypatch.setattr(files.shutil, "rmtree", no_rmtree)
     report.write_pack(small_pack(), out)
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>ny</html>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pakke"]

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import tempfile
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,49 +123,20 @@ def write_pack(pack: Pack, out_dir: Path) -> Path:
                 "end dem, arkitektur skriver); vælg en ny eller tom mappe.",
                 f"-o: the folder {shown} exists and is neither empty nor an earlier meeting pack (it holds files "
                 "arkitektur does not write); choose a new or empty folder.")
-    parent = target.parent
+    contents = {"index.html": pack.html.encode("utf-8"), "diagrammer/": b"",
+                MARKER: f"arkitektur {version()} mødepakke pr. {pack.as_of.isoformat()}\n".encode("utf-8")}
+    contents.update({f"diagrammer/{d.name}.svg": d.raw for d in pack.diagrams if d.raw is not None})
     try:
-        parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
-    except OSError as exc:
+        kept = filesys.replace_folder(target, contents, _remove_pack)
+    except filesys.FolderNotCreated as exc:
         raise filesys.WriteError(f"-o: kan ikke oprette mappen: {exc.strerror}. Intet er ændret.",
-                               f"-o: cannot create the folder: {exc.strerror}. Nothing was changed.",
-                               code="ARK-E42", file=str(out_dir)) from None
-    try:
-        os.chmod(tmp, 0o777 & ~filesys.umask())  # mkdtemp gives 0700; colleagues must be able to open it
-        (tmp / "index.html").write_text(pack.html, encoding="utf-8")
-        (tmp / MARKER).write_text(f"arkitektur {version()} mødepakke pr. {pack.as_of.isoformat()}\n", encoding="utf-8")
-        folder = tmp / "diagrammer"
-        folder.mkdir()
-        for d in pack.diagrams:
-            if d.raw is not None:
-                (folder / f"{d.name}.svg").write_bytes(d.raw)
-        for f in [folder, *folder.iterdir(), *tmp.iterdir()]:
-            if f.is_file():
-                with open(f, "rb") as fh:
-                    os.fsync(fh.fileno())
-        filesys.fsync_folder(folder)
-        filesys.fsync_folder(tmp)
-        if os.path.lexists(target):
-            old = parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-            target.rename(old)
-            try:
-                tmp.rename(target)
-            except BaseException:
-                old.rename(target)
-                raise
-            if not _remove_pack(old):
-                pack.notes.append(f"den tidligere mødepakke ligger i '{old}', fordi der kom nye filer i den "
-                                  f"under kørslen; slet den selv / the earlier pack was kept in '{old}'.")
-        else:
-            tmp.rename(target)
-        filesys.fsync_folder(parent)
+                                 f"-o: cannot create the folder: {exc.strerror}. Nothing was changed.",
+                                 code="ARK-E42", file=str(out_dir)) from None
     except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)  # our own temporary folder, never the user's
         raise filesys.WriteError(f"-o: kan ikke skrive mødepakken: {exc.strerror or exc}. Intet er ændret.",
-                               f"-o: cannot write the meeting pack: {exc.strerror or exc}. Nothing was changed.",
-                               code="ARK-E42", file=str(out_dir)) from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+                                 f"-o: cannot write the meeting pack: {exc.strerror or exc}. Nothing was changed.",
+                                 code="ARK-E42", file=str(out_dir)) from None
+    if kept is not None:
+        pack.notes.append(f"den tidligere mødepakke ligger i '{kept}', fordi der kom nye filer i den "
+                          f"under kørslen; slet den selv / the earlier pack was kept in '{kept}'.")
     return Path(os.path.normpath(out_dir)) / "index.html"
