@@ -41,7 +41,7 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
     g = ctx.graph
     collabs = [c.label for c in matrix.samarbejder] or ["Arkitekturrepository"]
     title = f"Mødepakke: {', '.join(collabs)} pr. {matrix.as_of.isoformat()}"
-    css = (files("arkitektur") / "report_assets" / "moedepakke.css").read_text(encoding="utf-8")
+    css = (files(__package__) / "templates" / "moedepakke.css").read_text(encoding="utf-8")
     html = _ENV.get_template("moedepakke.html.j2").render(
         title=title, version=data.version(), css=Markup(css), nav=NAV, as_of=matrix.as_of.isoformat(),
         members=[m.label for c in matrix.samarbejder for m in c.members], files=len(result.files),
