@@ -17,12 +17,12 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import formatting
 from ..check import Context, evaluate, prepare
-from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, UDEN_PLAN, Matrix
+from ..divergence import IKKE_REGISTRERET, PLANLAGT, UDEN_PLAN, Matrix
 from ..findings import CheckResult, Finding
 from ..formatting import label
 from ..namespaces import ARK, RDF, XSD
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
-from ..views import DISPENSATION_STYLE, STATUS_STYLE
+from ..views import DISPENSATION_STYLE, STATUS_STYLE, cell_kind
 
 GEVINSTTYPER = (ARK.Strategisk, ARK.Oekonomisk, ARK.Organisatorisk, ARK.Teknologisk)
 
@@ -229,10 +229,6 @@ def _counts(rows) -> list[dict]:
 # --------------------------------------------------------------------------- the matrix
 
 
-_STATUS_CLASS = {KONVERGERET: "konvergeret", PLANLAGT: "planlagt", DIVERGERENDE: "divergerende",
-                 IKKE_REGISTRERET: "ikke-registreret", IKKE_OMFATTET: "ikke-omfattet"}
-
-
 def matrix_table(matrix: Matrix, g: Graph) -> dict:
     """The harmonisation matrix: members as columns, one row per task with a target, the shares last."""
     members = []
@@ -252,7 +248,7 @@ def matrix_table(matrix: Matrix, g: Graph) -> dict:
                 continue
             none = "intet system registreret" if c.status == IKKE_REGISTRERET else "intet system i drift"
             cells.append({
-                "cls": "dispenseret" if c.dispensation else _STATUS_CLASS[c.status],
+                "cls": cell_kind(c).replace("_", "-"),   # the diagrams' style name, as a CSS class
                 "systems": ", ".join(c.system_labels) or none,
                 "status": f"{STATUS_STYLE[c.status]['mark']} {c.status}",
                 "dispensation": (f"{DISPENSATION_STYLE['mark']} {formatting.dispensation(c.dispensation_udloeber)}"
