@@ -110,7 +110,7 @@ def test_report_old_pack_is_removed_file_by_file_never_rmtree(tmp_path, monkeypa
     def no_rmtree(path, *a, **k):
         assert ".tmp" in Path(path).name, f"rmtree of {path}"
 
-    monkeypatch.setattr(report.shutil, "rmtree", no_rmtree)
+    monkeypatch.setattr(files.shutil, "rmtree", no_rmtree)
     report.write_pack(small_pack(), out)
     assert (out / "index.html").read_text(encoding="utf-8") == "<html>ny</html>"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pakke"]
@@ -506,20 +506,42 @@ def test_a_closed_pipe_is_quiet_and_not_a_finding():
     assert err == ""
 
 
-def test_ctrl_c_during_report_is_exit_130_and_leaves_nothing(tmp_path):
+@pytest.mark.parametrize("old_pack", [False, True], ids=["new-folder", "earlier-pack"])
+def test_ctrl_c_during_report_is_exit_130_and_leaves_nothing(tmp_path, old_pack):
     import signal
     import time
 
-    proc = subprocess.Popen([str(_ARKITEKTUR), "report", str(MODELS), "-o", str(tmp_path / "pakke")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.0)
+    # Stand-ins for Graphviz that say they have started and then wait: the interrupt is sent while a
+    # layout is certainly running, however fast the machine (no timing guess).
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    started = tmp_path / "layout-started"
+    for engine in ("dot", "neato", "sfdp"):
+        fake = bin_dir / engine
+        fake.write_text(f"#!/bin/sh\ntouch '{started}'\nexec sleep 60\n", encoding="utf-8")
+        fake.chmod(0o755)
+    out = tmp_path / "ud"
+    out.mkdir()
+    if old_pack:
+        report.write_pack(small_pack("<html>gammel</html>"), out / "pakke")
+    before = snapshot(out)
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # A runner started in the background (CI, nohup) ignores SIGINT, and an ignored signal stays
+    # ignored across exec: report would then rightly never see the Ctrl-C. Give it the default.
+    proc = subprocess.Popen([str(_ARKITEKTUR), "report", str(MODELS), "-o", str(out / "pakke")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 60
+    while not started.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert started.exists(), "report never reached Graphviz"
+    interrupted = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    err = proc.communicate(timeout=120)[1].decode("utf-8", "replace")
-    if proc.returncode == 0:
-        pytest.skip("report finished before the interrupt")
+    err = proc.communicate(timeout=30)[1].decode("utf-8", "replace")
+    assert time.monotonic() - interrupted < 5, "report waited for the layout after Ctrl-C"
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "Aborted" not in err
-    assert list(tmp_path.iterdir()) == []
+    assert snapshot(out) == before   # no new folder, no temporary folder; an earlier pack is intact
 
 
 # --------------------------------------------------------------------------- 8. SIGKILL mid-write

@@ -155,7 +155,7 @@ def test_landskab_in_the_page_shows_every_system_of_the_member(browser, pack_dir
     _, _, members = pack_dir
     dom = browser["dom"]
     for kommune, systems in members.items():
-        slug = report._slug(kommune)
+        slug = report.slug(kommune)
         start = dom.index(f'id="diagram-landskab-{slug}"')
         end = dom.index("</figure>", start)
         text = htmlmod.unescape(re.sub(r"\s+", " ", " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", dom[start:end]))))

@@ -12,8 +12,11 @@ holds what the caller read, so an edit made while the command ran is never overw
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import tempfile
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
@@ -256,3 +259,61 @@ def write_output(data: bytes | str, output: Path | None, *, stdout: IO) -> None:
         stdout.flush()
         return
     write_atomic(Path(output), data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def replace_folder(target: Path, contents: dict[str, bytes], remove_old: Callable[[Path], bool]) -> Path | None:
+    """Put a whole folder in place at once: never half-written, an existing one kept until the new one is complete.
+
+    ``contents`` (relative path -> bytes; a path ending in "/" is a folder, made even when empty) is
+    written into a temporary folder beside ``target``
+    (``.NAME.xxxx.tmp``), every file and folder fsynced and following the umask; then an existing
+    ``target`` is renamed aside, the new folder renamed into place, and the old one handed to
+    ``remove_old`` (which deletes it its own careful way). Returns the old folder if ``remove_old``
+    could not remove it, else ``None``. On any error — or Ctrl-C — the temporary folder is removed
+    and ``target`` is as before; the ``OSError`` propagates, as ``FolderNotCreated`` when not even
+    the temporary folder could be made.
+    """
+    parent = target.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise FolderNotCreated(exc.errno, exc.strerror, exc.filename) from None
+    kept = None
+    try:
+        os.chmod(tmp, 0o777 & ~umask())  # mkdtemp gives 0700; colleagues must be able to open it
+        folders = {tmp}
+        for name, data in contents.items():
+            path = tmp / name
+            folder = path if name.endswith("/") else path.parent
+            if folder not in folders:
+                folder.mkdir(parents=True, exist_ok=True)
+                folders.add(folder)
+            if name.endswith("/"):
+                continue
+            with open(path, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for folder in sorted(folders, key=lambda f: -len(f.parts)):
+            fsync_folder(folder)
+        if os.path.lexists(target):
+            old = parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+            target.rename(old)
+            try:
+                tmp.rename(target)
+            except BaseException:
+                old.rename(target)
+                raise
+            kept = None if remove_old(old) else old
+        else:
+            tmp.rename(target)
+        fsync_folder(parent)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)  # our own temporary folder (gone once renamed), never the user's
+        raise
+    return kept
+
+
+class FolderNotCreated(OSError):
+    """``replace_folder`` could not create its temporary folder beside the target."""

@@ -36,7 +36,7 @@ INSTALL_HINT_EN = ("Graphviz is not installed (the program '{exe}' is missing): 
                    "'bash scripts/opsaet.sh' — or use --format dot.")
 
 
-class GraphvizMangler(ArkitekturError):
+class GraphvizMissing(ArkitekturError):
     """The Graphviz programs are not on PATH."""
 
     def __init__(self, exe: str) -> None:
@@ -47,7 +47,7 @@ class LayoutTimeout(ArkitekturError):
     """Graphviz did not finish within the time limit, not even with the fallback engine."""
 
 
-class GraphvizFejl(ArkitekturError):
+class GraphvizError(ArkitekturError):
     """A Graphviz program failed."""
 
 
@@ -314,12 +314,14 @@ def graphviz_version() -> str | None:
 def _run(engine: str, args: list[str], source: str, timeout: float) -> bytes:
     exe = find_program(engine)
     if exe is None:
-        raise GraphvizMangler(engine)
+        raise GraphvizMissing(engine)
+    # On Ctrl-C (KeyboardInterrupt) subprocess.run kills the layout before re-raising: report and
+    # render exit 130 at once, never waiting for Graphviz (tests/test_hostile_writing.py).
     proc = subprocess.run([exe, *args], input=source.encode("utf-8"), capture_output=True, timeout=timeout)
     if proc.returncode != 0:
         reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
         first = reason[0] if reason else f"exit {proc.returncode}"
-        raise GraphvizFejl(f"Graphviz ({engine}) fejlede: {first}", f"Graphviz ({engine}) failed: {first}",
+        raise GraphvizError(f"Graphviz ({engine}) fejlede: {first}", f"Graphviz ({engine}) failed: {first}",
                            code="ARK-E107")
     return proc.stdout
 
@@ -351,7 +353,7 @@ def render(view: View, fmt: str = "svg", timeout: float = DEFAULT_TIMEOUT) -> Re
             raise _timeout(view, timeout) from None
         try:
             data = _run("sfdp", ["-Goverlap=prism", "-Gsplines=true", *_format_args(fmt)], source, timeout)
-        except (subprocess.TimeoutExpired, GraphvizMangler):
+        except (subprocess.TimeoutExpired, GraphvizMissing):
             raise _timeout(view, timeout) from None
         used = "sfdp"
         notes.append(f"{engine} blev ikke færdig inden for {timeout:g} s; diagrammet er lagt ud med sfdp i stedet "

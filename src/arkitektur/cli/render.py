@@ -58,6 +58,6 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     write_output(result.data, output, stdout=sys.stdout.buffer)
     if output is not None:
         nodes, edges = built.size
-        what = ("rækker", "markeringer") if view == "roadmap" else ("knuder", "kanter")
+        what = views.REGISTRY[view].units["da"]
         how = f", {result.engine} {result.seconds:.2f} s" if result.engine else ""
         click.echo(f"{view}: {nodes} {what[0]}, {edges} {what[1]}{how} → {output}", err=True)

@@ -1,0 +1,103 @@
+"""Visningen harmonisering / members side by side per task, each cell coloured and worded by its divergence status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from rdflib import URIRef
+
+from .. import formatting
+from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix
+from ..escape import safe_href, wrap
+from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, Edge, Ids, Node, View, ViewSpec,
+                      cell_kind, dispensation_items, status_summary, tooltip)
+from .model import matrix_members, matrix_rows, subtitle_lines
+from .selection import Selection
+
+
+def _task_lines(row, width: int = 32) -> list[str]:
+    head = f"{row.notation} " if row.notation else ""
+    return wrap(head + row.label, width, 3)
+
+
+def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
+    """Members side by side per task, each cell coloured and worded by its divergence status."""
+    g = ctx.graph
+    members = [URIRef(m) for m in matrix_members(matrix, sel)]
+    extra = ["Kun opgaver med en målløsning" if not sel.alle else "Alle opgaver, også uden målløsning"]
+    view = View(name="harmonisering", title=SPEC.title, subtitle=subtitle_lines(g, sel, matrix.as_of, extra),
+                rankdir="TB", attrs={"nodesep": "0.12", "ranksep": "0.12"})
+    ids = Ids()
+    header = [Node(id=ids("h:opgave"), lines=["Opgave (KLE)", "målsystem og frist"], kind="header")]
+    header += [Node(id=ids(("h", str(k))), lines=wrap(formatting.label(g, k, lang), 24, 2), kind="header",
+                    tooltip=str(k)) for k in members]
+    view.nodes += header
+    view.same_rank.append([n.id for n in header])
+    for a, b in zip(header, header[1:]):
+        view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True))
+    previous = [n.id for n in header]
+    counts = defaultdict(int)
+    dispensed = []
+    for row in matrix_rows(matrix, sel):
+        lines = _task_lines(row)
+        if row.maalsystem_label:
+            lines += wrap(f"mål: {row.maalsystem_label}", 32, 2)
+            lines.append(f"senest {formatting.date(row.senest)}")
+        else:
+            lines.append("ingen målløsning")
+        task = Node(id=ids(("t", row.opgave)), lines=lines, kind="opgave", align="l",
+                    tooltip=tooltip(row.label, row.opgave), href=safe_href(row.opgave))
+        cells = [task]
+        for k in members:
+            c = row.cell(str(k))
+            if c is None:
+                continue
+            counts[c.status] += 1
+            systems = ", ".join(c.system_labels) or ("intet system registreret" if c.status == IKKE_REGISTRERET
+                                                     else "intet system i drift")
+            cl = [*wrap(systems, 24, 2), f"{STATUS_STYLE[c.status]['mark']} {c.status}"]
+            disp = formatting.dispensation(c.dispensation_udloeber) if c.dispensation else ""
+            if disp:
+                dispensed.append(c)
+                cl.append(f"{DISPENSATION_STYLE['mark']} {disp}")
+            elif c.status == PLANLAGT and c.plan_labels:
+                cl += wrap("plan: " + c.plan_labels[0], 26, 2)
+            elif c.status in (DIVERGERENDE, IKKE_REGISTRERET):
+                cl.append("ingen plan")
+            if c.udloebsdato:
+                cl.append(f"udløb {formatting.date(c.udloebsdato)}")
+            cells.append(Node(id=ids(("c", row.opgave, str(k))), lines=cl, kind=cell_kind(c),
+                              tooltip=tooltip(c.label, row.label, c.status, systems, c.dispensation_label)))
+        view.nodes += cells
+        view.same_rank.append([n.id for n in cells])
+        for a, b in zip(cells, cells[1:]):
+            view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True))
+        for p, n in zip(previous, cells):
+            view.edges.append(Edge(src=p, dst=n.id, kind="invis", helper=True, weight=20))
+        previous = [n.id for n in cells]
+    summary = status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET,
+                                                  IKKE_OMFATTET))
+    if summary:
+        view.subtitle.append(summary)
+    _status_legend(view, ids, previous, dispensation_items(dispensed))
+    return view
+
+
+def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: list[str]) -> None:
+    """The statuses as a row of sample cells under the grid; a dispensed cell's style once per expiry."""
+    items = [(STATUS_KIND[s], f"{STATUS_STYLE[s]['mark']} {s}")
+             for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)]
+    items += [(DISPENSERET, f"{DISPENSATION_STYLE['mark']} {text}: godkendt afvigelse") for text in dispensations]
+    row = [Node(id=ids("legend:head"), lines=["Signaturforklaring"], kind="legend_text", legend=True)]
+    row += [Node(id=ids(("legend", kind, text)), lines=wrap(text, 24, 3), kind=kind, legend=True)
+            for kind, text in items]
+    view.nodes += row
+    view.same_rank.append([n.id for n in row])
+    for a, b in zip(row, row[1:]):
+        view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True, legend=True))
+    if previous:
+        view.edges.append(Edge(src=previous[0], dst=row[0].id, kind="invis", helper=True, legend=True, weight=20))
+
+
+SPEC = ViewSpec("harmonisering", "Harmonisering pr. opgave", (160, 200),
+                lambda src, sel, lang: harmonisering(src.ctx, src.matrix, sel, lang))

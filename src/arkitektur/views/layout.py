@@ -1,0 +1,244 @@
+"""Layout / font metrics, the pinned grid of boxes with orthogonal edge routes, and the legends.
+
+Pinned layouts (``landskab``, ``roadmap``) get their positions here, so Graphviz (``neato -n2``)
+draws the same picture on every run; text widths are estimated from DejaVu Sans's advance widths.
+"""
+
+from __future__ import annotations
+
+from ..escape import wrap
+from .diagram import Cluster, Edge, Ids, Node, View
+
+
+def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
+    """A "Signaturforklaring" cluster: ("node", kind, text) shows a sample node, ("edge", kind, text) a line.
+
+    Top-to-bottom views get one row (sample nodes, then short arrows with their text); left-to-right
+    views one column of samples and arrow tails, the arrow texts in the next column.
+    """
+    view.clusters.append(Cluster(id="legend", lines=["Signaturforklaring"], kind="legend"))
+    samples, tails, texts = [], [], []
+    for i, (what, kind, text) in enumerate(items):
+        if what == "node":
+            n = Node(id=ids(("legend", i)), lines=wrap(text, 26), kind=kind, cluster="legend", legend=True)
+            view.nodes.append(n)
+            samples.append(n.id)
+        else:
+            a = Node(id=ids(("legend", i, "a")), lines=[""], kind="legend_point", cluster="legend", legend=True)
+            b = Node(id=ids(("legend", i, "b")), lines=wrap(text, 26), kind="legend_text", cluster="legend",
+                     legend=True, align="l")
+            view.nodes += [a, b]
+            view.edges.append(Edge(src=a.id, dst=b.id, kind=kind, legend=True, weight=50))
+            tails.append(a.id)
+            texts.append(b.id)
+    if view.layout == "pinned":
+        view.clusters = [c for c in view.clusters if c.id != "legend"]
+        for n in view.nodes:
+            if n.cluster == "legend":
+                n.cluster = None
+        _pin_legend(view, items, samples, tails, texts, ids)
+    elif view.rankdir == "TB":
+        row = samples + [x for pair in zip(tails, texts) for x in pair]
+        view.same_rank.append(row)
+        for a, b in zip(row, row[1:]):
+            if not (a in tails and b in texts):
+                view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
+    else:
+        # Left to right: samples and arrow tails in one column, the arrow texts in the next. Within a
+        # rank dot stacks the order bottom-up here, so the chains run in reverse to read top-down.
+        column = samples + tails
+        spacers = []
+        if texts:
+            for i, sid in enumerate(samples):
+                sp = Node(id=ids(("legend", "spacer", i)), lines=[""], kind="helper_point", cluster="legend",
+                          legend=True, helper=True)
+                view.nodes.append(sp)
+                view.edges.append(Edge(src=sid, dst=sp.id, kind="invis", helper=True, legend=True, weight=50))
+                spacers.append(sp.id)
+        view.same_rank.append(column)
+        if texts:
+            view.same_rank.append(spacers + texts)
+        for chain in (column, spacers + texts):
+            for a, b in zip(chain[::-1], chain[::-1][1:]):
+                view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
+
+
+def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3) -> None:
+    """Pinned layouts: the legend as a grid of cells under the drawing, starting at ``view.legend_at``."""
+    cell_w, cell_h = 230.0, 46.0
+    x0, y0 = view.legend_at
+    view.nodes.append(Node(id=ids("legend:title"), lines=["Signaturforklaring"], kind="legend_title", align="l",
+                           pos=(x0 + 80, y0), size=(160, 18), legend=True))
+    s_iter, t_iter, x_iter = iter(samples), iter(tails), iter(texts)
+    for i, (what, _, _) in enumerate(items):
+        cx, cy = x0 + (i % columns) * cell_w, y0 - 30 - (i // columns) * cell_h
+        if what == "node":
+            n = view.node(next(s_iter))
+            n.pos, n.size = (cx + 70, cy), (140, 34)
+        else:
+            a, b = view.node(next(t_iter)), view.node(next(x_iter))
+            a.pos = (cx + 4, cy)
+            b.pos, b.size = (cx + 68 + 76, cy), (152, 30)
+
+
+# --------------------------------------------------------------------------- pinned grid
+
+# Advance widths of DejaVu Sans in em (the font the diagrams name); unknown characters count as "n".
+_EM = {**dict.fromkeys("abdghnopqu", 0.635), **dict.fromkeys("ceksvxyz", 0.58), "f": 0.352, "i": 0.278,
+       "j": 0.278, "l": 0.278, "m": 0.974, "r": 0.411, "t": 0.392, "w": 0.818, " ": 0.318,
+       **dict.fromkeys("ABCDGHKNOQRUVXÅØ", 0.76), **dict.fromkeys("EFLPSTYZ", 0.64), "I": 0.295, "J": 0.295,
+       "M": 0.863, "W": 0.989, "Æ": 0.99, "æ": 0.959, "ø": 0.612, "å": 0.613,
+       **dict.fromkeys("0123456789", 0.636), **dict.fromkeys(".,:;'|!", 0.34), **dict.fromkeys("()[]-/", 0.39),
+       "–": 0.5, "…": 1.0, "×": 0.84}
+
+
+def text_width(text: str, size: float = 11.0, bold: bool = False) -> float:
+    """Estimated width in points of one line in DejaVu Sans (bold is about a tenth wider)."""
+    em = sum(_EM.get(ch, 0.635) for ch in text)
+    return em * size * (1.18 if bold else 1.0)
+
+
+def node_size(lines: list[str], size: float = 11.0, bold: bool = False) -> tuple[float, float]:
+    """Graphviz's size of a box node with our margins (0.12 × 0.05 in), at least 0.75 × 0.5 in."""
+    w = max([text_width(line, size, bold) for line in lines] + [0.0]) + 2 * 8.64
+    h = len(lines) * size * 1.2 + 2 * 3.6
+    return max(w, 54.0), max(h, 36.0)
+
+
+def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids: Ids,
+              centre_first: bool = True) -> None:
+    """Lay cells (id, box kind, title lines, node ids) out as a table of boxes with their nodes two abreast.
+
+    The first cell (shared infrastructure) goes to the middle of the table so its integration lines
+    stay short; the number of columns gives the drawing a landscape shape. Edges between cells are
+    then routed through the gaps between the boxes (``_route``), never behind another node.
+    """
+    gap, pad, slack = 26.0, 12.0, 1.1
+    boxes = []
+    for cid, kind, title, members in cells:
+        sizes = []
+        for nid in members:
+            n = view.node(nid)
+            w, h = node_size(n.lines, 11.0, n.kind == "infrastruktur")
+            if n.kind in ("register", "infrastruktur"):
+                w, h = w + 16, h + 14
+            n.size = (round(w * slack), round(h))
+            sizes.append(n.size)
+        # The shared cell is one column: its hubs can then send lines out of either side.
+        per_row = 1 if len(members) <= 1 or kind == "faelles_boks" else 2
+        slot_w = max([w for w, _ in sizes] + [60.0])
+        slot_h = max([h for _, h in sizes] + [36.0]) + 6
+        rows = -(-len(members) // per_row) if members else 0
+        title_h = len(title) * 12 * 1.2 + 10
+        title_w = max([text_width(t, 12, True) for t in title] + [0.0])
+        width = max(per_row * slot_w + (per_row - 1) * gap, title_w) + 2 * pad
+        height = title_h + rows * slot_h + max(rows - 1, 0) * gap + 2 * pad
+        boxes.append({"id": cid, "kind": kind, "title": title, "members": members, "per_row": per_row,
+                      "slot": (slot_w, slot_h), "size": (width, height), "title_h": title_h})
+    if not boxes:
+        view.legend_at = (0.0, -40.0)
+        return
+
+    def table(order, cols):
+        col_w = [max(b["size"][0] for b in order[c::cols]) for c in range(min(cols, len(order)))]
+        row_h = [max(b["size"][1] for b in order[r * cols:(r + 1) * cols]) for r in range(-(-len(order) // cols))]
+        return col_w, row_h
+
+    def arrange(cols):
+        order = list(boxes)
+        if centre_first and len(order) > 2:
+            rows = -(-len(order) // cols)
+            order.insert(min((rows // 2) * cols + cols // 2, len(order) - 1), order.pop(0))
+        return order
+
+    best = None
+    for cols in range(2, 8):
+        order = arrange(cols)
+        col_w, row_h = table(order, cols)
+        w, h = sum(col_w) + gap * (len(col_w) - 1), sum(row_h) + gap * (len(row_h) - 1)
+        score = abs((w / max(h, 1.0)) - 1.6)
+        if best is None or score < best[0]:
+            best = (score, cols, order, col_w, row_h)
+    _, cols, boxes, col_w, row_h = best
+    col_x = [sum(col_w[:c]) + gap * c for c in range(len(col_w))]
+    row_y = [-(sum(row_h[:r]) + gap * r) for r in range(len(row_h))]
+    where: dict = {}   # node id -> (row, column, side: -1 left column, 1 right column, 0 alone)
+    lanes: dict = {}   # (row, column) of a one-column box -> x of the lane beside its nodes
+    for i, b in enumerate(boxes):
+        r, c = divmod(i, cols)
+        x, y, width, height = col_x[c], row_y[r], col_w[c], row_h[r]
+        view.nodes.append(Node(id=ids(("box", b["id"])), lines=b["title"], kind=b["kind"], helper=True,
+                               pos=(x + width / 2, y - height / 2), size=(width, height)))
+        slot_w, slot_h = b["slot"]
+        inner = b["per_row"] * slot_w + (b["per_row"] - 1) * gap
+        left = x + (width - inner) / 2
+        top = y - pad - b["title_h"]
+        for j, nid in enumerate(b["members"]):
+            rr, cc = divmod(j, b["per_row"])
+            view.node(nid).pos = (round(left + cc * (slot_w + gap) + slot_w / 2, 1),
+                                  round(top - rr * (slot_h + gap) - slot_h / 2, 1))
+            where[nid] = (r, c, 0 if b["per_row"] == 1 else (-1 if cc == 0 else 1))
+        if b["per_row"] == 1:
+            lanes[(r, c)] = left + slot_w + 4
+    bottom = row_y[-1] - row_h[-1]
+    view.legend_at = (0.0, bottom - 24)
+    gutters_x = [x - gap / 2 for x in col_x] + [col_x[-1] + col_w[-1] + gap / 2]
+    gutters_y = [y + gap / 2 for y in row_y] + [bottom - gap / 2]
+    _route(view, where, gutters_x, gutters_y, lanes)
+
+
+def _route(view: View, where: dict, gutters_x: list[float], gutters_y: list[float], lanes: dict) -> None:
+    """Orthogonal routes through the gaps: out of the node's side into the vertical gap beside its box,
+    along a horizontal gap to the target's vertical gap, and into the target's side. Edges sharing a
+    gap get lanes a few points apart; edges inside one box stay straight lines."""
+    lane = 0
+    for e in view.edges:
+        if e.helper or e.legend or e.src not in where or e.dst not in where:
+            continue
+        a, b = view.node(e.src), view.node(e.dst)
+        ra, ca, sa = where[e.src]
+        rb, cb, sb = where[e.dst]
+        (ax, ay), (bx, by) = a.pos, b.pos
+        if (ra, ca) == (rb, cb):
+            if (ra, ca) in lanes:  # one column: round the nodes between them on the right
+                x = lanes[(ra, ca)] + (lane % 3) * 2.0
+                lane += 1
+                start, tip = (ax + a.size[0] / 2, ay), (bx + b.size[0] / 2, by)
+                e.route = [(round(px, 1), round(py, 1)) for px, py in
+                           (start, (x, ay), (x, by), (tip[0] + 7.0, by))]
+                e.tip = (round(tip[0], 1), round(tip[1], 1))
+                if e.lines:
+                    e.label_at = (round(x + 10, 1), round((ay + by) / 2, 1))
+            continue
+        offset = ((lane % 5) - 2) * 2.5
+        lane += 1
+        if sa == 0:
+            sa = -1 if (cb < ca or (cb == ca and bx <= ax)) else 1
+        if sb == 0:
+            sb = -1 if (ca < cb or (ca == cb and ax <= bx)) else 1
+        gxa = gutters_x[ca if sa < 0 else ca + 1] + offset
+        gxb = gutters_x[cb if sb < 0 else cb + 1] + offset
+        start = (ax + sa * a.size[0] / 2, ay)
+        tip = (bx + sb * b.size[0] / 2, by)
+        points = [start, (gxa, ay)]
+        if abs(gxa - gxb) > 0.01:
+            if rb > ra:
+                gy = gutters_y[ra + 1]
+            elif rb < ra:
+                gy = gutters_y[ra]
+            else:
+                gy = gutters_y[ra] if abs(gutters_y[ra] - ay) <= abs(gutters_y[ra + 1] - ay) else gutters_y[ra + 1]
+            gy += offset
+            points += [(gxa, gy), (gxb, gy)]
+        points.append((gxb, by))
+        base = (tip[0] + sb * 7.0, tip[1])
+        points.append(base)
+        clean = [points[0]]
+        for p in points[1:]:
+            if abs(p[0] - clean[-1][0]) > 0.01 or abs(p[1] - clean[-1][1]) > 0.01:
+                clean.append(p)
+        e.route = [(round(x, 1), round(y, 1)) for x, y in clean]
+        e.tip = (round(tip[0], 1), round(tip[1], 1))
+        if e.lines:
+            (x1, y1), (x2, _) = clean[0], clean[1]
+            e.label_at = (round((x1 + x2) / 2, 1), round(y1 + 7, 1))

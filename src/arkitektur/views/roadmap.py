@@ -1,0 +1,216 @@
+"""Visningen roadmap / a timeline per task: contract ends, notice dates, planned procurements and joint windows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rdflib import URIRef
+
+from .. import formatting
+from ..escape import safe_href, short, wrap
+from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
+from .diagram import Edge, Ids, Node, View, ViewSpec, tooltip
+from .model import subtitle_lines
+from .selection import Selection
+
+
+_LABEL_W = 330.0
+_YEAR_W = 190.0
+_LANE_H = 15.0
+_ROW_PAD = 8.0
+_TOP = 0.0
+
+
+def _abbrev(names: list[str]) -> dict[str, str]:
+    """Shortest unique prefix of at least three letters for each member name ("Sil", "Vib")."""
+    out = {}
+    bare = {n: re.sub(r"\s+kommune$", "", n, flags=re.I) for n in names}
+    for n in names:
+        size = 3
+        while size < len(bare[n]) and any(o != n and bare[o][:size].casefold() == bare[n][:size].casefold()
+                                          for o in names):
+            size += 1
+        out[n] = bare[n][:size]
+    return out
+
+
+def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
+    """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
+    g = ctx.graph
+    as_of = plan.as_of
+    tasks = [t for t in plan.tasks if not sel.opgaver or URIRef(t.opgave) in sel.opgaver]
+    members: list[str] = []
+    labels: dict[str, str] = {}
+    for t in tasks:
+        for m in t.members:
+            if sel.kommune_ok(URIRef(m.kommune)) and m.kommune not in members:
+                members.append(m.kommune)
+                labels[m.kommune] = m.label
+    abbr = _abbrev([labels[k] for k in members])
+    short_of = {k: abbr[labels[k]] for k in members}
+
+    def events(t):
+        ms = [m for m in t.members if m.kommune in members]
+        dates = [d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
+        dates += [p.planlagt_dato for p in t.udbud if p.planlagt_dato]
+        dates += [d for w in t.windows if set(w.kommuner) & set(members) for d in (w.fra, w.til)]
+        return ms, dates
+
+    rows = []
+    for t in tasks:
+        ms, dates = events(t)
+        if not dates:
+            continue
+        if not sel.alle and not (t.maalsystem or t.windows or t.udbud or t.flags) and not sel.opgaver:
+            continue
+        rows.append((t, ms, dates))
+    all_dates = [d for _, _, ds in rows for d in ds]
+    # Clamped to the calendar Python can count: 9999-12-31 ("forever") and 0001-01-01 are real
+    # dates in models and as --as-of (issue 13).
+    start_year = min([as_of.year] + [d.year for d in all_dates if d >= dt.date(max(as_of.year - 1, dt.MINYEAR), 1, 1)])
+    end_year = max([as_of.year + 1] + [d.year for d in all_dates])
+    end_year = min(end_year, start_year + 9, dt.MAXYEAR)
+    start, end = dt.date(start_year, 1, 1), dt.date(end_year, 12, 31)
+    span = (end - start).days
+
+    def x(day: dt.date) -> float:
+        day = min(max(day, start), end)
+        return _LABEL_W + (day - start).days / span * _YEAR_W * (end_year - start_year + 1)
+
+    width = x(end)
+    view = View(name="roadmap", title=SPEC.title,
+                subtitle=subtitle_lines(g, sel, as_of, [
+                    f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden · "
+                    + "  ".join(f"{short_of[k]} = {labels[k]}" for k in members)]),
+                layout="pinned")
+    ids = Ids()
+    lanes = max(1, len(members))
+    row_h = lanes * _LANE_H + _ROW_PAD * 2
+    top = _TOP
+    # Year axis labels and grid lines.
+    header_y = top
+    body_top = header_y - 18
+    y = body_top
+    row_ys = []
+    for _ in rows:
+        row_ys.append(y - row_h / 2)
+        y -= row_h
+    body_bottom = y
+    for year in range(start_year, min(end_year + 2, dt.MAXYEAR + 1)):
+        day = dt.date(year, 1, 1)
+        if (day - end).days > 1:
+            break
+        xx = x(min(day, end))
+        a = Node(id=ids(("grid", year, "a")), lines=[""], kind="helper_point", pos=(xx, body_top), helper=True)
+        b = Node(id=ids(("grid", year, "b")), lines=[""], kind="helper_point", pos=(xx, body_bottom), helper=True)
+        view.nodes += [a, b]
+        view.edges.append(Edge(src=a.id, dst=b.id, kind="grid", helper=True))
+        if year <= end_year:
+            view.nodes.append(Node(id=ids(("year", year)), lines=[str(year)], kind="axis",
+                                   pos=(x(dt.date(year, 7, 1)), header_y), size=(_YEAR_W, 16), helper=True))
+    # Row bands (alternate shading) and task labels.
+    for i, ((t, ms, _), cy) in enumerate(zip(rows, row_ys)):
+        if i % 2 == 0:
+            view.nodes.append(Node(id=ids(("band", t.opgave)), lines=[""], kind="band",
+                                   pos=((width + 0) / 2, cy), size=(width, row_h), helper=True))
+        title = f"{t.notation} {t.label}" if t.notation else t.label
+        if t.maalsystem_label and row_h >= 40:
+            lines = [short(title, 48), short(f"mål: {t.maalsystem_label}, senest {formatting.date(t.senest)}", 48)]
+        else:
+            lines = wrap(title, 46, 2 if row_h >= 40 else 1)
+        view.nodes.append(Node(id=ids(("task", t.opgave)), lines=lines, kind="roadmap_task", align="l",
+                               pos=(_LABEL_W / 2 + 2, cy), size=(_LABEL_W - 8, row_h - 2),
+                               tooltip=tooltip(t.label, t.opgave), href=safe_href(t.opgave)))
+    # Windows (behind), then procurements, notice dates and contract ends.
+    markers = 0
+    for (t, ms, _), cy in zip(rows, row_ys):
+        for w in t.windows:
+            if not set(w.kommuner) & set(members):
+                continue
+            x1, x2 = x(w.fra), x(w.til)
+            wid = max(x2 - x1, 10.0)
+            kind = "window" if w.udbud else "window_open"
+            tip = tooltip(f"Fælles udbudsvindue {w.fra} – {w.til}", ", ".join(w.kommune_labels),
+                           ("dækket af " + ", ".join(w.udbud_labels)) if w.udbud else "intet udbud planlagt")
+            view.nodes.append(Node(id=ids(("win", t.opgave, w.fra)), lines=[""], kind=kind,
+                                   pos=((x1 + x2) / 2, cy), size=(wid + 14, row_h - 4), tooltip=tip))
+            markers += 1
+        if t.senest is not None and start <= t.senest <= end:
+            view.nodes.append(Node(id=ids(("senest", t.opgave)), lines=[""], kind="senest",
+                                   pos=(x(t.senest), cy + row_h / 2 - 5), size=(10, 8),
+                                   tooltip=f"Målløsningens frist: {t.senest}"))
+        for p in t.udbud:
+            if p.planlagt_dato is None:
+                continue
+            view.nodes.append(Node(id=ids(("udbud", t.opgave, p.udbud)), lines=["U"], kind="udbud",
+                                   pos=(x(p.planlagt_dato), cy), size=(20, 20),
+                                   tooltip=tooltip(p.label, f"planlagt {p.planlagt_dato}",
+                                                    ", ".join(p.deltager_labels))))
+            markers += 1
+        flagged = {(f.kommune, f.type) for f in t.flags}
+        for m in sorted(ms, key=lambda m: members.index(m.kommune)):
+            ly = cy + (lanes - 1) * _LANE_H / 2 - members.index(m.kommune) * _LANE_H
+            if m.udloebsdato is None:
+                continue
+            soon = (m.kommune, OPSIGELSE_SNART) in flagged or (m.kommune, OPSIGELSE_PASSERET) in flagged
+            ex = x(m.udloebsdato)
+            end_id = ids(("end", t.opgave, m.kommune))
+            view.nodes.append(Node(id=end_id, lines=[short_of[m.kommune]], kind="kontraktudloeb",
+                                   pos=(ex, ly), size=(30, 13),
+                                   tooltip=tooltip(f"{m.label}: kontraktudløb {m.udloebsdato}",
+                                                    ", ".join(m.system_labels))))
+            markers += 1
+            if m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato:
+                nx = x(m.opsigelsesdato)
+                nid = ids(("notice", t.opgave, m.kommune))
+                view.nodes.append(Node(id=nid, lines=[""], kind="opsigelse_snart" if soon else "opsigelse",
+                                       pos=(nx, ly), size=(9, 9),
+                                       tooltip=f"{m.label}: opsigelsesdato {m.opsigelsesdato}"))
+                view.edges.append(Edge(src=nid, dst=end_id, kind="varsel"))
+                markers += 1
+            elif soon:
+                view.nodes.append(Node(id=ids(("notice", t.opgave, m.kommune)), lines=[""], kind="opsigelse_snart",
+                                       pos=(ex - 19, ly), size=(9, 9),
+                                       tooltip=f"{m.label}: opsigelsesdato {m.opsigelsesdato}"))
+    # The as-of line.
+    if start <= as_of <= end:
+        a = Node(id=ids("asof:a"), lines=[f"i dag {as_of.isoformat()}"], kind="asof_label",
+                 pos=(x(as_of), header_y + 16), size=(110, 14), helper=True)
+        b = Node(id=ids("asof:b"), lines=[""], kind="helper_point", pos=(x(as_of), body_bottom), helper=True)
+        c = Node(id=ids("asof:c"), lines=[""], kind="helper_point", pos=(x(as_of), body_top), helper=True)
+        view.nodes += [a, b, c]
+        view.edges.append(Edge(src=c.id, dst=b.id, kind="asof", helper=True))
+    _roadmap_legend(view, ids, body_bottom - 30)
+    view.size_override = (len(rows), markers)
+    if not rows:
+        view.notes.append("Ingen kontrakter, udbud eller vinduer at vise for dette filter.")
+    return view
+
+
+def _roadmap_legend(view: View, ids: Ids, y: float) -> None:
+    items = [("kontraktudloeb", "Sil", (30, 13), "Kontraktudløb (kommunens forkortelse)"),
+             ("opsigelse", "", (9, 9), "Opsigelsesdato (linjen: opsigelse → udløb)"),
+             ("opsigelse_snart", "", (9, 9), "Opsigelsesdato inden for et år"),
+             ("udbud", "U", (20, 20), "Planlagt udbud"),
+             ("window", "", (44, 14), "Fælles vindue, dækket af et udbud"),
+             ("window_open", "", (44, 14), "Fælles vindue uden udbud"),
+             ("senest", "", (10, 8), "Målløsningens frist")]
+    view.nodes.append(Node(id=ids("legend:title"), lines=["Signaturforklaring"], kind="legend_title",
+                           pos=(_LABEL_W / 2 + 2, y), size=(_LABEL_W - 8, 16), align="l", legend=True))
+    col_w = 330.0
+    for i, (kind, text, size, desc) in enumerate(items):
+        col, row = i % 3, i // 3
+        cx = _LABEL_W + 30 + col * col_w
+        cy = y - row * 24
+        view.nodes.append(Node(id=ids(("legend", kind)), lines=[text], kind=kind, pos=(cx, cy), size=size,
+                               legend=True))
+        view.nodes.append(Node(id=ids(("legend", kind, "t")), lines=[desc], kind="legend_text", align="l",
+                               pos=(cx + 30 + 140, cy), size=(280, 16), legend=True))
+
+
+# The roadmap counts rows (tasks) as nodes and member markers as edges.
+SPEC = ViewSpec("roadmap", "Køreplan: kontrakter, udbud og fælles vinduer", (45, 400),
+                lambda src, sel, lang: roadmap(src.ctx, src.plan, sel, lang),
+                hint="--opgave (fx --opgave 27) eller --kommune",
+                units={"da": ("rækker", "markeringer"), "en": ("rows", "markers")})
