@@ -1,6 +1,6 @@
 """Generator / writes a seeded, realistic repository of N municipalities × S system usages with planted defects.
 
-The repository follows the modelling language of SPEC §2 and the layout of ``models/``: one folder
+The repository follows the modelling language (docs/modelsprog.md) and the layout of ``models/``: one folder
 per municipality (systems, contracts, integrations and data flows, local projects) and a folder for
 the collaboration (members, forums, phases, the shared product and task catalogue, the target
 architecture, joint procurements and projects, dispensations). Clean data passes every rule; a few
@@ -511,7 +511,7 @@ def _joint_projects(w: World) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Planted defects: one planter per rule of SPEC §3
+# Planted defects: one planter per rule of the catalogue (docs/regler/)
 # --------------------------------------------------------------------------------------------
 
 def _usages(w: World, cycle: str | None = "ark:IDrift") -> list[Usage]:
@@ -606,7 +606,7 @@ def plant_gev_3(w: World) -> None:
         w.e(g).remove("ark:bidragerTil")
 
 
-# Overdue the three ways SPEC §3 names: a past year without status, a past date under way, a past
+# Overdue the three ways GEV-4 names: a past year without status, a past date under way, a past
 # range not begun. Undone by nothing else: the benefits keep their type, receiver and goal.
 _OVERDUE = [('"2015"^^xsd:gYear', None), (date(dt.date(2016, 3, 31)), "ark:Undervejs"),
             (lit("2014-2015"), "ark:IkkeRealiseret")]

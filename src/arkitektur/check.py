@@ -200,11 +200,11 @@ def _cyclic_gc_paused():
     """Pause Python's cyclic garbage collector for the duration of a check, then restore it.
 
     A check allocates millions of short-lived, acyclic objects (terms, rows, findings); each full
-    collection walks all of them again. Paused, 98 municipalities check ~10 % faster with the same
-    peak memory (docs/ydelse.md). Reference counting still frees everything as usual.
+    collection walks all of them again. Paused, a large check is faster with the same peak memory
+    (figures: docs/ydelse.md). Reference counting still frees everything as usual.
 
     Everything allocated meanwhile is still in the youngest generation when the pause ends, so the
-    first young collection afterwards would walk it all (0.7 s at 98 municipalities). ``freeze`` +
+    first young collection afterwards would walk it all. ``freeze`` +
     ``unfreeze`` moves every tracked object to the oldest generation first (two list splices): the
     objects stay collectable, by the rarer full collections.
     """
