@@ -22,7 +22,7 @@ import pytest
 
 from arkitektur import report
 from arkitektur.check import prepare
-from arkitektur.divergence import label_of
+from arkitektur.formatting import label as label_of
 from arkitektur.findings import CheckResult, Finding, Severity
 from arkitektur.namespaces import ARK, RDF
 

@@ -31,11 +31,6 @@ UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 HEL2 = "HEL-2"
 
 
-#: The name views.py and report.py import; everything else calls ``formatting.label`` (issue 18:
-#: they switch when they are merged, then this line goes).
-label_of = formatting.label
-
-
 def task_title(row) -> str:
     """A row's task as people name it: "24.03 Sagsbehandling" (its KLE number and label)."""
     return f"{row.notation} {row.label}" if row.notation and row.notation != row.label else row.label

@@ -20,7 +20,8 @@ from ..divergence import Matrix, build_matrix
 from ..errors import UsageError
 from ..findings import CheckResult
 from ..roadmap import Roadmap, build_roadmap
-from .data import Benefit, benefit_columns, benefits, collect, realisation, version
+from .. import version
+from .data import Benefit, benefit_columns, benefits, collect, realisation
 from .html import page
 from .svg import Diagram, UnsafeSvg, check_svg, diagram_specs, inline_svg, make_diagrams, slug
 

@@ -9,8 +9,6 @@ import datetime as dt
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _dist_version
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -25,14 +23,6 @@ from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
 from ..views import DISPENSATION_STYLE, STATUS_STYLE, cell_kind
 
 GEVINSTTYPER = (ARK.Strategisk, ARK.Oekonomisk, ARK.Organisatorisk, ARK.Teknologisk)
-
-
-def version() -> str:
-    """The installed arkitektur's version, for the page and the folder's marker."""
-    try:
-        return _dist_version("arkitektur")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 @dataclass

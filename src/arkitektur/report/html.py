@@ -12,6 +12,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from .. import version
 from ..check import Context
 from ..divergence import Matrix
 from ..escape import h
@@ -43,7 +44,7 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
     title = f"Mødepakke: {', '.join(collabs)} pr. {matrix.as_of.isoformat()}"
     css = (files(__package__) / "templates" / "moedepakke.css").read_text(encoding="utf-8")
     html = _ENV.get_template("moedepakke.html.j2").render(
-        title=title, version=data.version(), css=Markup(css), nav=NAV, as_of=matrix.as_of.isoformat(),
+        title=title, version=version(), css=Markup(css), nav=NAV, as_of=matrix.as_of.isoformat(),
         members=[m.label for c in matrix.samarbejder for m in c.members], files=len(result.files),
         cards=data.figures(matrix, result, plan, items, g), fund=data.findings(result, ctx),
         matrix=data.matrix_table(matrix, g), plan=plan, procurements=data.procurements(plan), flag_text=flag_text,
