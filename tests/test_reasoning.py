@@ -16,7 +16,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from arkitektur import reasoning, resources
-from arkitektur.errors import ArkitekturError, JavaMangler
+from arkitektur.errors import ArkitekturError, JavaMissing
 from arkitektur.reasoning import check_consistency
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
@@ -206,7 +206,7 @@ def test_inferred_types_are_reported():
 
 
 def test_missing_java_executable_gives_the_clear_error():
-    with pytest.raises(JavaMangler) as info:
+    with pytest.raises(JavaMissing) as info:
         check_consistency(Graph(), java="/nonexistent/java")
     assert isinstance(info.value, ArkitekturError)
     assert info.value.code == "ARK-E20"
@@ -215,7 +215,7 @@ def test_missing_java_executable_gives_the_clear_error():
 
 def test_java_not_on_path_gives_the_clear_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
-    with pytest.raises(JavaMangler):
+    with pytest.raises(JavaMissing):
         check_consistency(Graph())
 
 

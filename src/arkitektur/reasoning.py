@@ -17,7 +17,7 @@ import owlready2.reasoning
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import ArkitekturError, JavaMangler
+from .errors import ArkitekturError, JavaMissing
 
 __all__ = ["MAX_RUNS", "Inferred", "Reason", "ReasoningReport", "check_consistency"]
 
@@ -131,7 +131,7 @@ def check_consistency(graph: Graph, *, java: str | None = None) -> ReasoningRepo
 
     Never touches the network: every ``owl:imports`` is dropped and owlready2 loads a local
     temporary file into a fresh ``World`` per run. ``java`` is the Java executable (a name
-    on PATH or a path); without it ``java`` on PATH is used. Raises :class:`JavaMangler`
+    on PATH or a path); without it ``java`` on PATH is used. Raises :class:`JavaMissing`
     (ARK-E20) when Java is missing and :class:`ArkitekturError` (ARK-E21) when HermiT or
     owlready2 fail for another reason.
 
@@ -213,7 +213,7 @@ def _add_individual(report: ReasoningReport, iri: str, reason: Reason) -> None:
 def _find_java(java: str | None) -> str:
     found = shutil.which(java if java is not None else "java")
     if found is None:
-        raise JavaMangler()
+        raise JavaMissing()
     return found
 
 
