@@ -1,10 +1,10 @@
 """SPARQL-teksten / the SPARQL text the shape compiler writes and reads (``shacl_compile``).
 
 Terms in SPARQL syntax (``term``, written by pyoxigraph), the reading of a SHACL-SPARQL constraint's
-query (``inspect_sparql``: what SHACL forbids, and whether ``$this`` must be substituted), joining it
-with its targets (``inject_focus``) and wrapping its comparisons so they answer as rdflib does
-(``rdflib_comparisons``). All of it reads the query's tokens (``tokens``) instead of parsing it:
-rdflib's SPARQL parser takes ~70 ms a query, more than the whole check of two municipalities.
+query (``inspect_sparql``: what SHACL forbids, and whether ``$this`` must be substituted) and joining
+it with its targets (``inject_focus``); ``shacl_comparisons`` rewrites its comparisons. All of it
+reads the query's tokens (``lex``/``tokens``) instead of parsing it: rdflib's SPARQL parser takes
+~70 ms a query, more than the whole check of two municipalities.
 """
 
 from __future__ import annotations
