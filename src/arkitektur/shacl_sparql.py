@@ -381,6 +381,5 @@ _TOKEN = re.compile(r"""
 """, re.VERBOSE)
 
 
-
 class Unparsable(Exception):
     """The tokens do not have the structure looked for."""

@@ -45,7 +45,6 @@ _NUMERIC = frozenset(
 )
 
 
-
 class Schema:
     """Labels, subclass closure, disjointness, domains, ranges and distinctness from a graph."""
 

@@ -89,7 +89,6 @@ class Options:
     repo: list = field(default_factory=list)
 
 
-
 def _offset_copenhagen(moment: dt.datetime) -> dt.timedelta:
     """UTC offset of Europe/Copenhagen (EU rule: summer time from the last Sunday of March 01:00 UTC
     to the last Sunday of October 01:00 UTC)."""
@@ -127,7 +126,6 @@ def kle_iri(key: str) -> URIRef | None:
 
 def _d(value: dt.date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
-
 
 
 # --------------------------------------------------------------------------- mapping

@@ -46,7 +46,6 @@ class Bundle:
         return b
 
 
-
 def json_object(value) -> dict:
     """A JSON object, or an empty one for anything else (a drifted schema must not crash us)."""
     return value if isinstance(value, dict) else {}
@@ -66,7 +65,6 @@ def name_of(obj) -> str | None:
     if isinstance(obj, dict) and isinstance(obj.get("name"), str) and obj["name"].strip():
         return obj["name"].strip()
     return None
-
 
 
 def load_json(path: Path):

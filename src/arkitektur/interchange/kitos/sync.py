@@ -20,7 +20,7 @@ from ..turtle_out import serialize
 from .mapper import Options, map_bundle
 from .source import COLLECTIONS, DELETED_TYPES, Bundle, json_object, load_json, name_of, uuid_of
 
-# --------------------------------------------------------------------------- run
+
 @dataclass
 class KitosResult:
     merge: drift.Merge | None

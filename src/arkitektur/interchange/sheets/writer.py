@@ -16,6 +16,7 @@ from ..sheets_io import write_csv, write_xlsx
 from ..terms import Prefixes
 from .layout import LIVSCYKLUS_NAVN, MULTI, TEMPLATE, months
 
+
 def _label(g: Graph, node) -> str:
     labels = [lab for lab in g.objects(node, RDFS.label) if isinstance(lab, Literal)]
     labels.sort(key=lambda lab: (lab.language != "da", str(lab)))
