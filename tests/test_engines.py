@@ -22,7 +22,9 @@ from arkitektur.errors import ArkitekturError, ShapesError
 from arkitektur.locator import Locator
 from arkitektur.namespaces import XSD
 from arkitektur.resources import examples_dir
-from arkitektur.shacl_compile import compile_shapes, inject_focus, rdflib_comparisons
+from arkitektur.shacl_comparisons import rdflib_comparisons
+from arkitektur.shacl_compile import compile_shapes
+from arkitektur.shacl_sparql import inject_focus, term
 from benchmarks.generate import generate
 
 logging.getLogger("rdflib").setLevel(logging.ERROR)  # ill-typed literals are planted on purpose
@@ -205,6 +207,25 @@ def test_a_shape_the_compiler_cannot_translate_is_an_error_not_a_skip(tmp_path, 
     with pytest.raises(ShapesError) as exc:
         compile_shapes(_shapes(tmp_path, text))
     assert exc.value.code == "ARK-E36"
+
+
+@pytest.mark.parametrize("node", [
+    URIRef("https://example.org/a>b"), URIRef("https://example.org/a\\b"), URIRef("https://example.org/a b"),
+    URIRef("https://example.org/æ?q=1#x"), Literal('say "hi"\\ \n\r\tnow'), Literal("x", lang="da-DK"),
+    Literal("5", datatype=XSD.integer), Literal("abc", datatype=XSD.date), Literal("x", datatype=XSD.string),
+])
+def test_a_term_is_written_as_sparql_reads_it_back_or_refused_by_name(node):
+    try:
+        text = term(node)
+    except ShapesError as exc:
+        assert exc.code == "ARK-E36" and str(node) in str(exc)
+        with pytest.raises(ValueError):  # refused only where pyoxigraph cannot hold the IRI either
+            ox.NamedNode(str(node))
+        return
+    (row,) = ox.Store().query(f"SELECT ?x WHERE {{ VALUES ?x {{ {text} }} }}")
+    assert row["x"] == (ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.Literal(
+        str(node), language=node.language) if node.language else ox.Literal(str(node), datatype=ox.NamedNode(
+            node.datatype or XSD.string)))
 
 
 def test_a_shape_with_a_target_becomes_one_query_per_constraint(tmp_path):

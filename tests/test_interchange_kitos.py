@@ -18,6 +18,7 @@ import rdflib.namespace as rns
 
 from arkitektur import loader
 from arkitektur.cli import main
+from arkitektur.errors import UsageError
 from arkitektur.interchange import kitos
 from arkitektur.namespaces import ARK
 
@@ -132,7 +133,7 @@ def test_dry_run_and_existing_file_without_snapshot(tmp_path):
     r = imp("v1", out, dry_run=True)
     assert not out.exists() and r.written == []
     out.write_text("# hånd\n", encoding="utf-8")
-    with pytest.raises(kitos.UsageError):
+    with pytest.raises(UsageError):
         imp("v1", out)
     assert out.read_text(encoding="utf-8") == "# hånd\n"
 
@@ -240,7 +241,7 @@ def server():
 
 
 def test_api_client_token_paging_and_same_result_as_offline(server, tmp_path, monkeypatch):
-    from arkitektur.interchange import kitos_client
+    from arkitektur.interchange.kitos import client as kitos_client
 
     monkeypatch.setattr(kitos_client, "PAGE_SIZE", 2)
     src = kitos.ApiSource(server, email="api@kommune.dk", password="hemmelig", timeout=5)
@@ -273,7 +274,7 @@ def test_api_client_refused_login_and_bad_url(server, tmp_path):
         kitos.run(src, opts(), tmp_path / "k.ttl")
     assert exc.value.code == "ARK-E80"
     assert not (tmp_path / "k.ttl").exists()
-    from arkitektur.interchange.kitos_client import KitosError
+    from arkitektur.interchange.kitos.client import KitosError
 
     with pytest.raises(KitosError):
         kitos.ApiSource("file:///etc/passwd")

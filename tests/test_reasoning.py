@@ -6,18 +6,18 @@ import math
 import os
 import shutil
 import socket
+import subprocess
 import tempfile
 import urllib.request
 
-import owlready2
-import owlready2.reasoning
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from arkitektur import reasoning, resources
-from arkitektur.errors import ArkitekturError, JavaMangler
-from arkitektur.reasoning import check_consistency
+from arkitektur import resources
+from arkitektur.errors import ArkitekturError, JavaMissing
+from arkitektur.reasoning import check_consistency, hermit
+from arkitektur.reasoning.localise import find_conflict
 
 needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java")
 
@@ -150,14 +150,14 @@ def test_owl_imports_are_never_fetched(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", no_network)
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     seen_imports = []
-    real = owlready2.sync_reasoner_hermit
+    real = subprocess.run
 
-    def spy(world, *args, **kwargs):
-        rdf = world.as_rdflib_graph()
-        seen_imports.append(len(list(rdf.triples((None, OWL.imports, None)))))
-        return real(world, *args, **kwargs)
+    def spy(command, *args, **kwargs):  # count the owl:imports in the file HermiT reads
+        hermit_input = Graph().parse(command[-2].removeprefix("file://"), format="nt")
+        seen_imports.append(len(list(hermit_input.triples((None, OWL.imports, None)))))
+        return real(command, *args, **kwargs)
 
-    monkeypatch.setattr(owlready2, "sync_reasoner_hermit", spy)
+    monkeypatch.setattr(hermit.subprocess, "run", spy)
     g = ontology()
     g.add((URIRef("https://w3id.org/arkitektur/ontologi"), OWL.imports,
            URIRef("http://example.org/unreachable/ontology.owl")))
@@ -172,8 +172,16 @@ def test_owl_imports_are_never_fetched(monkeypatch):
 @needs_java
 def test_calls_do_not_leak_state(monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    before_java = owlready2.JAVA_EXE
-    before_opts = os.environ.get("JAVA_TOOL_OPTIONS")
+    monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Dbrugerens.egen=1")
+    commands = []
+    real = subprocess.run
+
+    def spy(command, *args, **kwargs):  # the JVM options go to HermiT's process, not to ours
+        assert os.environ["JAVA_TOOL_OPTIONS"] == "-Dbrugerens.egen=1"
+        commands.append(command)
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(hermit.subprocess, "run", spy)
     tiny = PREFIXES + """
         ark:Kommune a owl:Class . ark:ItSystem a owl:Class .
         ark:Kommune owl:disjointWith ark:ItSystem .
@@ -181,14 +189,27 @@ def test_calls_do_not_leak_state(monkeypatch, tmp_path):
         """
     bad = check_consistency(Graph().parse(data=tiny + "ex:x a ark:Kommune , ark:ItSystem .", format="turtle"))
     good = check_consistency(Graph().parse(data=tiny, format="turtle"))
-    assert not bad.consistent
+    assert not bad.consistent and bad.inconsistent_individuals == ["https://example.org/x"]
     assert good.consistent and good.inconsistent_individuals == []
-    assert owlready2.JAVA_EXE == before_java
-    assert os.environ.get("JAVA_TOOL_OPTIONS") == before_opts
-    assert reasoning._BASE_IRI not in owlready2.default_world.ontologies
-    # owlready2 keeps its HermiT input file when HermiT reports an inconsistency; ours is gone
+    assert os.environ["JAVA_TOOL_OPTIONS"] == "-Dbrugerens.egen=1"
+    assert commands and all("-XX:+UseSerialGC" in c for c in commands)
+    # HermiT's input files are removed, also after an inconsistent run
     assert list(tmp_path.iterdir()) == []
-    assert owlready2.reasoning.tempfile is tempfile
+
+
+@needs_java
+def test_unsatisfiable_classes_and_inferred_subclasses_are_read_from_hermit():
+    report = check_consistency(Graph().parse(data=PREFIXES + """
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        ark:A a owl:Class . ark:B a owl:Class ; owl:equivalentClass ark:A . ark:C a owl:Class .
+        ark:D a owl:Class ; rdfs:subClassOf ark:B , ark:C . ark:C owl:disjointWith ark:A .
+        ark:E a owl:Class ; owl:equivalentClass ark:D .
+        ex:a a ark:B .""", format="turtle"))
+    assert report.consistent
+    assert report.inconsistent_classes == ["https://w3id.org/arkitektur/ontologi#D",
+                                           "https://w3id.org/arkitektur/ontologi#E"]
+    assert ("https://example.org/a", str(RDF.type), "https://w3id.org/arkitektur/ontologi#A") in {
+        (i.subject, i.predicate, i.object) for i in report.inferred}
 
 
 @needs_java
@@ -206,7 +227,7 @@ def test_inferred_types_are_reported():
 
 
 def test_missing_java_executable_gives_the_clear_error():
-    with pytest.raises(JavaMangler) as info:
+    with pytest.raises(JavaMissing) as info:
         check_consistency(Graph(), java="/nonexistent/java")
     assert isinstance(info.value, ArkitekturError)
     assert info.value.code == "ARK-E20"
@@ -215,7 +236,7 @@ def test_missing_java_executable_gives_the_clear_error():
 
 def test_java_not_on_path_gives_the_clear_error(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda *a, **k: None)
-    with pytest.raises(JavaMangler):
+    with pytest.raises(JavaMissing):
         check_consistency(Graph())
 
 
@@ -241,12 +262,12 @@ class Oracle:
 def test_a_single_culprit_takes_logarithmic_runs(culprit):
     candidates = list(range(100))
     oracle = Oracle([{culprit}])
-    assert reasoning._find_conflict(candidates, oracle) == [culprit]
+    assert find_conflict(candidates, oracle) == [culprit]
     assert oracle.calls <= math.ceil(math.log2(100)) + 1
 
 
 def test_a_contradiction_between_two_individuals_is_found():
     candidates = list(range(64))
     oracle = Oracle([{5, 50}])
-    assert sorted(reasoning._find_conflict(candidates, oracle)) == [5, 50]
+    assert sorted(find_conflict(candidates, oracle)) == [5, 50]
     assert oracle.calls <= 4 * math.ceil(math.log2(64)) + 2

@@ -11,7 +11,8 @@ from rdflib import Graph
 from arkitektur import shacl_validate
 from arkitektur.catalogue import shipped
 from arkitektur.errors import ShapesError
-from arkitektur.shacl_compile import compile_shapes, inspect_sparql
+from arkitektur.shacl_compile import compile_shapes
+from arkitektur.shacl_sparql import inspect_sparql
 
 P = "PREFIX ex: <https://example.org/>\n"
 

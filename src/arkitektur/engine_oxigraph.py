@@ -17,7 +17,8 @@ from rdflib.namespace import XSD
 
 from .engine_common import RawResult, message_templates
 from .errors import ShapesError
-from .shacl_compile import COMPARE_NS, COMPARE_OPS, ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, Plan, compile_shapes
+from .shacl_comparisons import COMPARE_NS, COMPARE_OPS
+from .shacl_compile import ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, Plan, compile_shapes
 from .storegraph import StoreGraph, from_ox, to_ox
 
 NAME = "oxigraph"

@@ -51,7 +51,7 @@ class ShapesError(ArkitekturError):
     """The shapes themselves are wrong (unknown SHACL term, SPARQL that does not parse)."""
 
 
-class JavaMangler(ArkitekturError):
+class JavaMissing(ArkitekturError):
     """Java is needed for the HermiT reasoner and was not found."""
 
     def __init__(self) -> None:

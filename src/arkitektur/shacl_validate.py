@@ -1,5 +1,5 @@
 """Generel SHACL-validering / validates any data graph against any shapes graph with one of the
-engines and returns a W3C ``sh:ValidationReport`` (the ``arkitektur shacl`` command, SPEC §4 v1.1).
+engines and returns a W3C ``sh:ValidationReport`` (the ``arkitektur shacl`` command, docs/shacl.md).
 
 Unlike ``check`` nothing here knows our ontology or rules: no derived facts, no dispensations, no
 rule IDs. The engines are the same ones ``check`` runs (``check.ENGINE_MODULES``); a shapes graph

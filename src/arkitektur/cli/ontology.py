@@ -22,7 +22,7 @@ def ontology_command(ctx, paths, lang, fmt, java):
 
     Exit 0: konsistent; 1: inkonsistente klasser eller individer; 2: input kan ikke læses, eller Java mangler.
     """
-    from ..reasoning import check_consistency  # owlready2 is heavy: load it only for this command
+    from ..reasoning import check_consistency  # only this command needs it
 
     ctx.meta["arkitektur.lang"] = lang
     repo = loader.load(list(paths) or [Path("models")])

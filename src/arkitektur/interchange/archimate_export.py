@@ -20,7 +20,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ..namespaces import ARK
 from . import mapping as M
 from .report import Report
-from .terms import Prefixes, Ranges, encode, ontology_ranges, prefixes_in_text, term_text
+from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, prefixes_in_text, term_text
 from .xmlwrite import Node, document
 
 FORMAT_MARK = "arkitektur-archimate 1"
@@ -318,9 +318,7 @@ class Exporter:
         return document(root)
 
     def _pd_type(self, key: str) -> str:
-        from .terms import _KEY
-
-        m = _KEY.match(key)
+        m = KEY.match(key)
         if not m or m.group("lang") or m.group("esc"):
             return "string"
         dt = None

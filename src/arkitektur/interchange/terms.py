@@ -40,7 +40,8 @@ for _hg in range(100):
 
 _PREFIX_NAME = re.compile(r"^[A-Za-z][\w-]*$")
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_KEY = re.compile(
+# A property key as the sheets and ArchiMate properties write it: predicate, @lang or ^^datatype, " (escaped)".
+KEY = re.compile(
     r"^(?P<pred><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*)"
     r"(?:@(?P<lang>[A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?P<dt><[^<>\s]+>|[A-Za-z][\w-]*:[^\s@^<>]*))?"
     r"(?P<esc> \(escaped\))?$"
@@ -122,7 +123,7 @@ def node_from_text(text: str, prefixes: Prefixes):
 
 def decode(key: str, value: str, prefixes: Prefixes, ranges: Ranges):
     """(predicate, object) for a key/value pair, or ``None`` when the key is not an RDF key."""
-    m = _KEY.match(key)
+    m = KEY.match(key)
     if not m:
         return None
     pred = prefixes.expand(m.group("pred"))
@@ -192,4 +193,4 @@ def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
 
 
 def is_rdf_key(key: str) -> bool:
-    return bool(_KEY.match(key))
+    return bool(KEY.match(key))

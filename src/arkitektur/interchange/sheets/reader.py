@@ -1,153 +1,28 @@
-"""Regneark-afbildning / our spreadsheet template and KITOS' Excel export ↔ the modelling language.
-
-Our template has one sheet per class with Danish headers (``Systemanvendelser``, ``Kontrakter``,
-``Integrationer``); KITOS' export (usages or contracts) is recognised and mapped by header text,
-never by position. References (kommune, system, kontrakt …) may be an IRI/CURIE, a name defined in
-the same workbook, or a name in ``--repo``; otherwise a new node is made and reported.
-"""
+"""Regneark ind / reads our template or KITOS' Excel export into the modelling language: headers
+by text, references resolved in the workbook or ``--repo``, every value that cannot be carried
+reported."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from .. import formatting
-from ..errors import InputError, UsageError
-from ..namespaces import ARK
-from .kitos import kle_iri
-from .report import Report
-from .sheets_io import Table, read_csv, read_xlsx, write_csv, write_xlsx
-from .terms import Prefixes
-
-KITOS_BASE = "https://w3id.org/arkitektur/kitos/"
-
-TEMPLATE = {
-    "Systemanvendelser": ["id", "navn", "kommune", "system", "livscyklus", "ibrugtagning", "slut", "systemejer",
-                          "systemansvarlig", "KLE", "kontrakt", "kitos-uuid"],
-    "Kontrakter": ["id", "navn", "leverandør", "CVR", "start", "udløb", "opsigelse (mdr)", "forlængelse til",
-                   "årlig pris", "databehandleraftale", "kontraktpart"],
-    "Integrationer": ["id", "navn", "fra", "til", "via", "mønster", "dataobjekter", "retsgrundlag"],
-}
-
-# Header aliases: normalised header text -> field. KITOS' Excel headers map to the same fields.
-ALIASES = {
-    "usage": {
-        "id": "id", "iri": "id", "navn": "navn", "kommune": "kommune", "system": "system", "it system": "system",
-        "it-system": "system", "it system (uuid)": "system_uuid", "it-system (uuid)": "system_uuid",
-        "livscyklus": "livscyklus", "ibrugtagning": "ibrugtagning", "ibrugtagningsdato": "ibrugtagning",
-        "slut": "slut", "slutdato for anvendelse": "slut", "systemejer": "systemejer",
-        "systemansvarlig": "systemansvarlig", "kle": "kle", "kle id": "kle", "kontrakt": "kontrakt",
-        "it kontrakter": "kontrakt_navne", "kitos-uuid": "kitos_uuid", "lokal kaldenavn": "kaldenavn",
-        "leverandør": "leverandoer", "rettighedshaver": "rettighedshaver",
-        "dato for seneste risikovurdering": "risikovurderet", "risikovurderet": "risikovurderet",
-    },
-    "contract": {
-        "id": "id", "iri": "id", "navn": "navn", "it kontrakt": "navn", "kontrakt id": "kontrakt_id",
-        "leverandør": "leverandoer", "cvr": "cvr", "start": "start", "gyldig fra": "start", "udløb": "udloeb",
-        "gyldig til": "udloeb", "opsigelse (mdr)": "opsigelse", "opsigelse (måneder)": "opsigelse",
-        "forlængelse til": "forlaengelse", "årlig pris": "pris", "drift/år": "pris",
-        "databehandleraftale": "dba", "databehandleraftaler": "dba_kitos", "kontraktpart": "kontraktpart",
-        "genanskaffelsesplan": "plan", "it systemer (uuid)": "system_uuids",
-    },
-    "integration": {
-        "id": "id", "iri": "id", "navn": "navn", "fra": "fra", "til": "til", "via": "via", "mønster": "moenster",
-        "dataobjekter": "dataobjekter", "retsgrundlag": "retsgrundlag",
-    },
-}
-# Columns we know but cannot carry (reported once per column with values).
-LOST_USAGE = {"ibrugtagning", "slut"}
-LIFECYCLE_TEXT = {
-    "planlagt": ARK.Planlagt, "indfases": ARK.Indfases, "idrift": ARK.IDrift, "i drift": ARK.IDrift,
-    "udfases": ARK.Udfases, "udfaset": ARK.Udfaset, "under indfasning": ARK.Indfases,
-    "under afprøvning": ARK.Indfases, "under udfasning": ARK.Udfases,
-}
-MOENSTER = {"opslag": ARK.Opslag, "besked": ARK.Besked, "filoverfoersel": ARK.Filoverfoersel,
-            "filoverførsel": ARK.Filoverfoersel, "replikering": ARK.Replikering}
-LIVSCYKLUS_NAVN = {ARK.Planlagt: "Planlagt", ARK.Indfases: "Indfases", ARK.IDrift: "IDrift",
-                   ARK.Udfases: "Udfases", ARK.Udfaset: "Udfaset"}
-MULTI = " | "
-
-
-def norm(header: str) -> str:
-    h = unicodedata.normalize("NFC", str(header)).strip().rstrip(":").casefold()
-    return re.sub(r"\s+", " ", h)
-
-
-def slug(text: str) -> str:
-    t = unicodedata.normalize("NFKD", text.casefold())
-    t = t.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    t = "".join(c for c in t if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-") or "x"
-
-
-# --------------------------------------------------------------------------- values
-def parse_date(value) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and 20000 < float(value) < 80000:  # an Excel serial date
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
-    text = str(value).strip()
-    m = re.match(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$", text)
-    try:
-        if m:
-            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        m = re.match(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$", text)
-        if m:
-            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_decimal(value) -> Decimal | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return Decimal(str(value))
-    text = str(value).strip().replace(" ", "").replace("kr.", "").replace("kr", "").replace("DKK", "")
-    if re.match(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$", text) or "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
-def parse_bool(value) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    t = norm(str(value or ""))
-    if t in ("ja", "true", "x", "yes", "1", "sand"):
-        return True
-    if t in ("nej", "false", "no", "0", "falsk"):
-        return False
-    return None
-
-
-def months(value) -> int | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value)
-    text = str(value).strip()
-    m = re.match(r"^P(?:(\d+)Y)?(?:(\d+)M)?$", text)
-    if m and (m.group(1) or m.group(2)):
-        return int(m.group(1) or 0) * 12 + int(m.group(2) or 0)
-    m = re.match(r"^(\d{1,3})\b", text)
-    return int(m.group(1)) if m else None
+from ... import formatting
+from ...errors import InputError, UsageError
+from ...namespaces import ARK
+from ..kitos import kle_iri
+from ..report import Report
+from ..sheets_io import Table, read_csv, read_xlsx
+from ..terms import Prefixes
+from .layout import (
+    ALIASES, KITOS_BASE, LIFECYCLE_TEXT, LOST_USAGE, MOENSTER, months, norm, parse_bool, parse_date, parse_decimal,
+    slug,
+)
 
 
 def _text(value) -> str:
@@ -158,7 +33,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-# --------------------------------------------------------------------------- import
 @dataclass
 class SheetResult:
     graph: Graph
@@ -259,7 +133,7 @@ class SheetImporter:
         self.base = base
         self.r = Resolver(self.g, base, self.report, self.prefixes, repo)
         self.kommune = URIRef(self.prefixes.expand(kommune) or kommune) if kommune else None
-        from ..loader import ontology_graph
+        from ...loader import ontology_graph
 
         self.shipped = ontology_graph()
         self.shipped_kle = set(self.shipped.subjects(RDF.type, ARK.Opgave))
@@ -499,7 +373,7 @@ class SheetImporter:
 def _repo_graph(paths: list[Path] | None) -> Graph | None:
     if not paths:
         return None
-    from .. import loader
+    from ... import loader
 
     repo = loader.load(paths)
     g = Graph()
@@ -520,134 +394,3 @@ def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str 
     imp.report.note(f"{len(tables)} ark, {rows} rækker læst; {len(imp.g)} tripler / sheets, rows read; triples")
     return SheetResult(imp.g, imp.prefixes, imp.report)
 
-
-# --------------------------------------------------------------------------- export
-
-
-def _value(g: Graph, v) -> str:
-    return formatting.label(g, v) if isinstance(v, URIRef) else str(v)
-
-
-def _kle_key(g: Graph, task) -> str:
-    """A task's KLE number: its skos:notation, else the number in its KLE IRI, else the IRI."""
-    for n in g.objects(task, SKOS.notation):
-        return str(n)
-    m = re.search(r"#_(\d{2}(?:\.\d{2}){0,2})$", str(task))
-    return m.group(1) if m else str(task)
-
-
-def tables_for(repo, kommune: str | None = None) -> tuple[list[tuple[str, list[str], list[list]]], Report]:
-    """The three manager sheets (rows sorted) from a loaded repository."""
-    g = repo.graph()
-    report = Report()
-    prefixes = Prefixes()  # built-in prefixes only, so that the importer can expand every id it reads
-    only = URIRef(prefixes.expand(kommune) or kommune) if kommune else None
-
-    def ident(n) -> str:
-        return prefixes.iri_text(str(n))
-
-    def d(v) -> dt.date | str | None:
-        if v is None:
-            return None
-        try:
-            return dt.date.fromisoformat(str(v))
-        except ValueError:
-            return str(v)
-
-    def one(s, p):
-        values = sorted(g.objects(s, p), key=str)
-        return values[0] if values else None
-
-    usages = sorted(set(repo.model.subjects(RDF.type, ARK.Systemanvendelse)), key=str)
-    if only is not None:
-        usages = [u for u in usages if (u, ARK.kommune, only) in g]
-    rows_u = []
-    contracts = set()
-    for u in usages:
-        k = one(u, ARK.kommune)
-        kle = sorted(_kle_key(g, t) for t in g.objects(u, ARK.understoetterOpgave))
-        ks = sorted(g.objects(u, ARK.kontrakt), key=str)
-        contracts.update(ks)
-        lc = one(u, ARK.livscyklus)
-        rows_u.append([ident(u), formatting.label(g, u), formatting.label(g, k) if k is not None else None,
-                       formatting.label(g, one(u, ARK.system)) if one(u, ARK.system) is not None else None,
-                       LIVSCYKLUS_NAVN.get(lc, _value(g, lc) if lc is not None else None), None, None,
-                       MULTI.join(_value(g, v) for v in sorted(g.objects(u, ARK.systemejer), key=str)) or None,
-                       MULTI.join(_value(g, v) for v in sorted(g.objects(u, ARK.systemansvarlig), key=str)) or None,
-                       ", ".join(kle) or None, MULTI.join(formatting.label(g, x) for x in ks) or None,
-                       str(one(u, DCTERMS.identifier)) if one(u, DCTERMS.identifier) is not None else None])
-    rows_u.sort(key=lambda r: (r[2] or "", r[1] or ""))
-    all_contracts = set(repo.model.subjects(RDF.type, ARK.Kontrakt))
-    rows_k = []
-    for c in sorted(all_contracts if only is None else contracts, key=str):
-        sup = one(c, ARK.leverandoer)
-        frist = one(c, ARK.opsigelsesfrist)
-        dba = one(c, ARK.databehandleraftale)
-        price = one(c, ARK.aarligPris)
-        price_v = _price_cell(price)
-        if isinstance(price_v, str):
-            report.lose("ark:aarligPris kan ikke være et tal i regnearket (INF, NaN eller over 15 cifre); "
-                        "skrevet som tekst / cannot be a number cell (INF, NaN or over 15 digits); written as text",
-                        f"{formatting.label(g, c)}: {price_v}")
-        rows_k.append([ident(c), formatting.label(g, c), formatting.label(g, sup) if sup is not None else None,
-                       str(one(sup, ARK.cvr)) if sup is not None and one(sup, ARK.cvr) is not None else None,
-                       d(one(c, ARK.startdato)), d(one(c, ARK.udloebsdato)),
-                       months(str(frist)) if frist is not None and months(str(frist)) is not None else
-                       (str(frist) if frist is not None else None),
-                       d(one(c, ARK.forlaengelseTil)), price_v,
-                       None if dba is None else ("ja" if str(dba) in ("true", "1") else "nej"),
-                       formatting.label(g, one(c, ARK.kontraktpart)) if one(c, ARK.kontraktpart) is not None else None])
-    rows_k.sort(key=lambda r: (r[1] or "", r[0]))
-    rows_i = []
-    usage_set = set(usages)
-    for i in sorted(set(repo.model.subjects(RDF.type, ARK.Integration)), key=str):
-        ends = set(g.objects(i, ARK.fra)) | set(g.objects(i, ARK.til))
-        if only is not None and not ends & usage_set:
-            continue
-        rows_i.append([ident(i), formatting.label(g, i),
-                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.fra), key=str)) or None,
-                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.til), key=str)) or None,
-                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.via), key=str)) or None,
-                       MULTI.join(formatting.tail(x) for x in sorted(g.objects(i, ARK.moenster), key=str)) or None,
-                       MULTI.join(formatting.label(g, x) for x in sorted(g.objects(i, ARK.overfoerer), key=str)) or None,
-                       MULTI.join(_value(g, x) for x in sorted(g.objects(i, ARK.retsgrundlag), key=str)) or None])
-    rows_i.sort(key=lambda r: (r[1] or "", r[0]))
-    report.note(f"{len(rows_u)} systemanvendelser, {len(rows_k)} kontrakter, {len(rows_i)} integrationer / "
-                "usages, contracts, integrations")
-    if rows_u:
-        report.lose("ibrugtagning og slut har endnu ingen ark-egenskab (kolonnerne er tomme) / no ark term yet")
-    return ([("Systemanvendelser", TEMPLATE["Systemanvendelser"], rows_u),
-             ("Kontrakter", TEMPLATE["Kontrakter"], rows_k),
-             ("Integrationer", TEMPLATE["Integrationer"], rows_i)], report)
-
-
-# Excel keeps 15 significant digits; beyond that (or INF, NaN, 1e999999) a number cell would be
-# wrong or the conversion would fail (issue 13), so the lexical form goes out as text.
-_EXACT_IN_EXCEL = Decimal(10) ** 15
-
-
-def _price_cell(price) -> int | float | str | None:
-    """A price as a number cell, or its lexical form as text when no number cell can hold it."""
-    if price is None:
-        return None
-    try:
-        value = Decimal(str(price))
-    except InvalidOperation:
-        return str(price)
-    if not value.is_finite() or abs(value) >= _EXACT_IN_EXCEL:
-        return str(price)
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def export_xlsx(repo, kommune: str | None = None) -> tuple[bytes, Report]:
-    sheets, report = tables_for(repo, kommune)
-    return write_xlsx(sheets), report
-
-
-def export_csv(repo, kommune: str | None = None, delimiter: str = ";") -> tuple[dict[str, bytes], Report]:
-    sheets, report = tables_for(repo, kommune)
-    out = {}
-    for name, headers, rows in sheets:
-        rows = [[v.strftime("%d-%m-%Y") if isinstance(v, dt.date) else v for v in r] for r in rows]
-        out[f"{name.lower()}.csv"] = write_csv(headers, rows, delimiter)
-    return out, report

@@ -1,11 +1,9 @@
-"""KITOS-import / maps one organisation's KITOS API v2 data (live or saved JSON) into our language
-and updates the repository file without duplicating or silently overwriting.
+"""KITOS → vores sprog / maps a ``Bundle`` of KITOS entities into our modelling language (docs/udveksling.md):
+stable IRIs from KITOS UUIDs, ``dcterms:identifier``, roles, interfaces, lifecycle, data sensitivity.
 
-KITOS UUIDs give stable IRIs (``<base><type>/<uuid>``, plus ``dcterms:identifier``), so a second
-import updates the same nodes. Next to the output file the last import is kept as a snapshot
-(``.kitos-sidste-import-<navn>.ttl``, the mapped graph, and ``….json``, the KITOS entities and the
-time of the import for ``--siden sidst``); ``drift.merge`` compares snapshot, file and new import.
-Unknown fields and enum values are warnings, never crashes.
+Over 500 lines because ``Mapper`` is one pass over the KITOS API v2 schema, a method per entity
+kind, sharing the graph, the reuse index and the report; the tables of known fields above it are
+what turns a drifted schema into a warning instead of a crash.
 """
 
 from __future__ import annotations
@@ -20,17 +18,11 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from ..errors import InputError, UsageError
-from ..files import write_all
-from ..namespaces import ARK
-from . import drift
-from .report import Report
-from .safety import read_capped
-from .terms import KLE_NS, Prefixes
-from .turtle_out import serialize
+from ...namespaces import ARK
+from ..report import Report
+from ..terms import KLE_NS, Prefixes
+from .source import Bundle, json_list, json_object, name_of, uuid_of
 
-COLLECTIONS = ("it-systems", "it-system-usages", "it-contracts", "it-interfaces",
-               "data-processing-registrations")
 SEGMENT = {  # IRI segment per KITOS type
     "it-systems": "it-system", "it-system-usages": "it-system-usage", "it-contracts": "it-contract",
     "it-interfaces": "it-interface", "data-processing-registrations": "dpr",
@@ -46,9 +38,6 @@ SENSITIVITY = {"SensitiveData": 3, "LegalData": 3, "PersonData": 2, "None": 1}
 SENSITIVITY_CLASS = {3: ARK.FoelsommePersonoplysninger, 2: ARK.AlmindeligePersonoplysninger,
                      1: ARK.IngenPersonoplysninger}
 ORG_TYPES = {"Municipality", "CommunityOfInterest", "Company", "OtherPublicAuthority"}
-DELETED_TYPES = {"ItSystem": "it-systems", "ItSystemUsage": "it-system-usages", "ItContract": "it-contracts",
-                 "ItInterface": "it-interfaces", "DataProcessingRegistration": "data-processing-registrations",
-                 "SystemRelation": "relation", "ItSystemUsageRelation": "relation"}
 
 _COMMON = {"uuid", "name", "lastModified", "lastModifiedBy", "created", "createdBy", "externalReferences",
            "organizationContext", "roles"}
@@ -100,116 +89,6 @@ class Options:
     repo: list = field(default_factory=list)
 
 
-@dataclass
-class Bundle:
-    """The KITOS entities of one organisation: collections by uuid, the organisation, deletions."""
-
-    entities: dict = field(default_factory=lambda: {c: {} for c in COLLECTIONS})
-    organization: dict | None = None
-    deleted: list = field(default_factory=list)
-    fetched_at: str | None = None
-    skipped: list = field(default_factory=list)  # (collection, entry) without a string uuid: no IRI
-
-    def to_json(self) -> dict:
-        return {"organization": self.organization, "fetched_at": self.fetched_at,
-                "entities": {c: [self.entities[c][k] for k in sorted(self.entities[c])] for c in COLLECTIONS}}
-
-    @classmethod
-    def from_lists(cls, lists: dict, organization: dict | None, deleted: list, fetched_at: str | None) -> "Bundle":
-        b = cls(organization=organization, deleted=list(deleted), fetched_at=fetched_at)
-        for c in COLLECTIONS:
-            for item in lists.get(c) or []:
-                if isinstance(item, dict) and isinstance(item.get("uuid"), str):
-                    b.entities[c][item["uuid"]] = item
-                else:
-                    b.skipped.append((c, item))
-        return b
-
-
-# --------------------------------------------------------------------------- sources
-def _load_json(path: Path):
-    data = read_capped(path)
-    try:
-        return json.loads(data.decode("utf-8-sig"))
-    except (ValueError, RecursionError) as exc:
-        raise InputError(f"ikke gyldig JSON: {exc}.", f"not valid JSON: {exc}.", code="ARK-E82",
-                         file=str(path)) from None
-
-
-class DirectorySource:
-    """Saved KITOS JSON: one file per collection (``it-system-usages.json`` …), ``organizations.json``
-    and optionally ``deleted-entities.json``; each a JSON array as the API returns it (pages may be
-    concatenated into one array)."""
-
-    def __init__(self, folder: Path) -> None:
-        if not folder.is_dir():
-            raise InputError("mappen findes ikke.", "the folder does not exist.", code="ARK-E01", file=str(folder))
-        self.folder = folder
-
-    def _list(self, name: str, report: Report) -> list:
-        path = self.folder / f"{name}.json"
-        if not path.exists():
-            report.warn(f"{name}.json findes ikke i --fra-fil-mappen / missing in the folder")
-            return []
-        data = _load_json(path)
-        if isinstance(data, dict) and isinstance(data.get("response"), list):
-            data = data["response"]
-        if not isinstance(data, list):
-            raise InputError("filen skal indeholde en JSON-liste.", "the file must hold a JSON array.",
-                             code="ARK-E82", file=str(path))
-        return data
-
-    def fetch(self, org: str, since: str | None, report: Report) -> Bundle:
-        lists = {c: self._list(c, report) for c in COLLECTIONS}
-        orgs = self._list("organizations", report)
-        organization = next((o for o in orgs if isinstance(o, dict) and o.get("uuid") == org), None)
-        deleted = []
-        if (self.folder / "deleted-entities.json").exists():
-            deleted = self._list("deleted-entities", report)
-        stamp = None
-        meta = self.folder / "hentet.json"
-        if meta.exists():
-            stamp = _obj(_load_json(meta)).get("fetched_at")
-        return Bundle.from_lists(lists, organization, deleted, stamp)
-
-
-class ApiSource:
-    """Live KITOS API v2 (only when ``--url`` is given)."""
-
-    def __init__(self, url: str, *, token=None, email=None, password=None, timeout: float = 30.0) -> None:
-        from .kitos_client import KitosClient
-
-        self.client = KitosClient(url, token=token, email=email, password=password, timeout=timeout)
-
-    def fetch(self, org: str, since: str | None, report: Report) -> Bundle:
-        c = self.client
-        started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        extra = {"changedSinceGtEq": since} if since else {}
-        organization = c.get(f"/api/v2/organizations/{org}")
-        lists = {
-            "it-system-usages": c.paged("/api/v2/it-system-usages", {"organizationUuid": org, **extra}),
-            "it-systems": c.paged("/api/v2/it-systems", {"usedInOrganizationUuid": org, **extra}),
-            "it-contracts": c.paged("/api/v2/it-contracts", {"organizationUuid": org, **extra}),
-            "data-processing-registrations": c.paged("/api/v2/data-processing-registrations",
-                                                     {"organizationUuid": org, **extra}),
-        }
-        wanted = sorted({_obj(r.get("relationInterface")).get("uuid")
-                         for u in lists["it-system-usages"] if isinstance(u, dict)
-                         for r in u.get("outgoingSystemRelations") or [] if isinstance(r, dict)} - {None})
-        interfaces = []
-        for uuid in wanted:
-            item = c.get(f"/api/v2/it-interfaces/{uuid}")
-            if item is None:
-                report.warn("snitflade findes ikke i KITOS / interface not found", uuid)
-            else:
-                interfaces.append(item)
-        lists["it-interfaces"] = interfaces
-        deleted = c.paged("/api/v2/delta-feed/deleted-entities", {"deletedSinceUTC": since}) if since else []
-        report.note(f"KITOS: {c.calls} HTTP-kald / HTTP calls")
-        return Bundle.from_lists(lists, organization if isinstance(organization, dict) else None, deleted, started)
-
-
-# --------------------------------------------------------------------------- values
 def _offset_copenhagen(moment: dt.datetime) -> dt.timedelta:
     """UTC offset of Europe/Copenhagen (EU rule: summer time from the last Sunday of March 01:00 UTC
     to the last Sunday of October 01:00 UTC)."""
@@ -249,27 +128,6 @@ def _d(value: dt.date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
-def _obj(value) -> dict:
-    """A JSON object, or an empty one for anything else (a drifted schema must not crash us)."""
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
-def _uuid(obj) -> str | None:
-    if isinstance(obj, dict) and isinstance(obj.get("uuid"), str):
-        return obj["uuid"]
-    return None
-
-
-def _name(obj) -> str | None:
-    if isinstance(obj, dict) and isinstance(obj.get("name"), str) and obj["name"].strip():
-        return obj["name"].strip()
-    return None
-
-
 # --------------------------------------------------------------------------- mapping
 class Mapper:
     def __init__(self, bundle: Bundle, options: Options, report: Report) -> None:
@@ -290,7 +148,7 @@ class Mapper:
 
     @staticmethod
     def _shipped_kle() -> set:
-        from ..loader import ontology_graph
+        from ...loader import ontology_graph
 
         return set(ontology_graph().subjects(RDF.type, ARK.Opgave))
 
@@ -318,12 +176,12 @@ class Mapper:
 
     # organisation
     def kommune(self) -> URIRef:
-        org = _obj(self.b.organization)
+        org = json_object(self.b.organization)
         if self.o.kommune:
             return URIRef(Prefixes().expand(self.o.kommune) or self.o.kommune)
         node = self.iri("organization", self.o.org)
         self.add(node, RDF.type, ARK.Kommune)
-        name = _name(org)
+        name = name_of(org)
         if name:
             self.add(node, RDFS.label, Literal(name, lang="da"))
         else:
@@ -343,16 +201,16 @@ class Mapper:
         return node
 
     def kommune_label(self) -> str:
-        return _name(self.b.organization) or "Kommune"
+        return name_of(self.b.organization) or "Kommune"
 
     def supplier(self, org) -> URIRef | None:
-        uuid = _uuid(org)
+        uuid = uuid_of(org)
         if uuid is None:
             return None
         node = self.iri("organization", uuid)
         self.add(node, RDF.type, ARK.Leverandoer)
-        if _name(org):
-            self.add(node, RDFS.label, Literal(_name(org), lang="da"))
+        if name_of(org):
+            self.add(node, RDFS.label, Literal(name_of(org), lang="da"))
         if isinstance(org, dict) and org.get("cvr"):
             self.add(node, ARK.cvr, Literal(str(org["cvr"])))
         self.add(node, DCTERMS.identifier, Literal(uuid))
@@ -388,8 +246,8 @@ class Mapper:
         self.unknown_fields("it-systems", s)
         node = self.iri("it-systems", uuid)
         self.add(node, RDF.type, ARK.ItSystem)
-        if _name(s):
-            self.add(node, RDFS.label, Literal(_name(s), lang="da"))
+        if name_of(s):
+            self.add(node, RDFS.label, Literal(name_of(s), lang="da"))
         if isinstance(s.get("formerName"), str) and s["formerName"].strip():
             self.add(node, SKOS.altLabel, Literal(s["formerName"].strip(), lang="da"))
         if isinstance(s.get("description"), str) and s["description"].strip():
@@ -399,7 +257,7 @@ class Mapper:
         if holder is not None:
             self.add(node, ARK.leverandoer, holder)
         if s.get("deactivated"):
-            self.report.warn("systemet er deaktiveret i KITOS / the system is deactivated in KITOS", _name(s))
+            self.report.warn("systemet er deaktiveret i KITOS / the system is deactivated in KITOS", name_of(s))
         if not isinstance(s.get("scope"), (str, type(None))) or s.get("scope") not in (None, "Local", "Global"):
             self.report.warn(f"ukendt scope '{s.get('scope')}' / unknown value")
         for f in ("parentSystem", "businessType", "externalReferences", "recommendedArchiveDuty"):
@@ -409,29 +267,29 @@ class Mapper:
         yes = set()
         for uuid, d in sorted(self.b.entities["data-processing-registrations"].items()):
             self.unknown_fields("data-processing-registrations", d)
-            general = _obj(d.get("general"))
+            general = json_object(d.get("general"))
             flag = general.get("isAgreementConcluded")
             if flag not in (None, "Yes", "No", "Irrelevant", "Undecided"):
                 self.report.warn(f"ukendt isAgreementConcluded '{flag}' / unknown value")
             if flag == "Yes":
-                for c in [general.get("mainContract"), *_list(general.get("associatedContracts"))]:
-                    if _uuid(c):
-                        yes.add(_uuid(c))
+                for c in [general.get("mainContract"), *json_list(general.get("associatedContracts"))]:
+                    if uuid_of(c):
+                        yes.add(uuid_of(c))
             self.lost("data-processing-registration (som helhed; kun databehandleraftale bruges)", True)
         return yes
 
     def usage(self, uuid: str, u: dict, kommune, systems: dict) -> set:
         self.unknown_fields("it-system-usages", u)
-        general = _obj(u.get("general"))
-        gdpr = _obj(u.get("gdpr"))
+        general = json_object(u.get("general"))
+        gdpr = json_object(u.get("gdpr"))
         if isinstance(general, dict):
             self.unknown_fields("", general, "general")
         if isinstance(gdpr, dict):
             self.unknown_fields("", gdpr, "gdpr")
         node = self.iri("it-system-usages", uuid)
-        sys_uuid = _uuid(u.get("systemContext"))
+        sys_uuid = uuid_of(u.get("systemContext"))
         system = systems.get(sys_uuid or "", {})
-        sys_name = _name(u.get("systemContext")) or _name(system) or "ukendt system"
+        sys_name = name_of(u.get("systemContext")) or name_of(system) or "ukendt system"
         self.add(node, RDF.type, ARK.Systemanvendelse)
         self.add(node, RDFS.label, Literal(f"{self.kommune_label()}: {sys_name}", lang="da"))
         call = general.get("localCallName")
@@ -443,19 +301,19 @@ class Mapper:
             self.add(node, ARK.system, self.iri("it-systems", sys_uuid))
             if sys_uuid not in systems:
                 self.report.warn("systemet findes ikke i it-systems / the system is not among it-systems", sys_name)
-        org_uuid = _uuid(u.get("organizationContext"))
+        org_uuid = uuid_of(u.get("organizationContext"))
         if org_uuid and org_uuid != self.o.org:
             self.report.warn("systemanvendelse fra en anden organisation / usage of another organisation", uuid)
-        main = _uuid(general.get("mainContract"))
+        main = uuid_of(general.get("mainContract"))
         if main:
             self.add(node, ARK.kontrakt, self.iri("it-contracts", main))
-        validity = _obj(general.get("validity"))
+        validity = json_object(general.get("validity"))
         status = validity.get("lifeCycleStatus") if isinstance(validity, dict) else None
         self.lifecycle(node, status, validity, sys_name)
-        kle = {(_name(k) or "") for k in _list(system.get("kle"))}
-        dev = _obj(u.get("localKLEDeviations"))
-        kle |= {(_name(k) or "") for k in _list(dev.get("addedKLE"))}
-        kle -= {(_name(k) or "") for k in _list(dev.get("removedKLE"))}
+        kle = {(name_of(k) or "") for k in json_list(system.get("kle"))}
+        dev = json_object(u.get("localKLEDeviations"))
+        kle |= {(name_of(k) or "") for k in json_list(dev.get("addedKLE"))}
+        kle -= {(name_of(k) or "") for k in json_list(dev.get("removedKLE"))}
         kle.discard("")
         for key in sorted(kle):
             task = self.opgave(key)
@@ -465,16 +323,16 @@ class Mapper:
         if roles not in (None, []) and not isinstance(roles, list):
             self.report.lose("roles er ikke en liste; rollerne er ikke importeret / roles is not a list; "
                              "the roles are not imported", f"{sys_name}: {json.dumps(roles, ensure_ascii=False)[:80]}")
-        for r in _list(roles):
+        for r in json_list(roles):
             self.role(node, r)
         risk = local_date(gdpr.get("riskAssessmentConductedDate"))
         if risk:
             self.add(node, ARK.risikovurderet, _d(risk))
         self.sensitivity(node, gdpr.get("dataSensitivityLevels"), sys_name)
-        for rel in _list(u.get("outgoingSystemRelations")):
+        for rel in json_list(u.get("outgoingSystemRelations")):
             if isinstance(rel, dict):
                 self.relation(node, rel)
-        for f, v in (("general.validity.validFrom/validTo (ibrugtagning/slut)", _obj(validity).get("validFrom")),
+        for f, v in (("general.validity.validFrom/validTo (ibrugtagning/slut)", json_object(validity).get("validFrom")),
                      ("general.systemVersion", general.get("systemVersion")),
                      ("general.localSystemId", general.get("localSystemId")),
                      ("kritikalitet (isBusinessCritical/systemUsageCriticalityLevel)",
@@ -500,7 +358,7 @@ class Mapper:
         if status in LIFECYCLE:
             self.add(node, ARK.livscyklus, LIFECYCLE[status])
         elif status == "NotInUse":
-            end = local_date(_obj(validity).get("validTo"))
+            end = local_date(json_object(validity).get("validTo"))
             if end is not None and end < self.o.as_of:
                 self.add(node, ARK.livscyklus, ARK.Udfaset)
             else:
@@ -514,16 +372,16 @@ class Mapper:
             self.report.lose("en rolle er ikke et JSON-objekt; den er ikke importeret / a role is not an object; "
                              "not imported", json.dumps(r, ensure_ascii=False)[:80])
             return
-        role, user = _obj(r.get("role")), _obj(r.get("user"))
-        prop = self.roles.get((_uuid(role) or "").casefold()) or self.roles.get((_name(role) or "").casefold())
+        role, user = json_object(r.get("role")), json_object(r.get("user"))
+        prop = self.roles.get((uuid_of(role) or "").casefold()) or self.roles.get((name_of(role) or "").casefold())
         if prop is None:
-            self.report.lose(f"rolle '{_name(role)}' har ingen egenskab (se --rolle) / role has no property")
+            self.report.lose(f"rolle '{name_of(role)}' har ingen egenskab (se --rolle) / role has no property")
             return
         if prop not in ("systemejer", "systemansvarlig"):
             self.report.warn(f"--rolle peger på '{prop}'; kun systemejer/systemansvarlig / only those two")
             return
-        if _name(user):
-            self.add(node, ARK[prop], Literal(_name(user)))
+        if name_of(user):
+            self.add(node, ARK[prop], Literal(name_of(user)))
 
     def sensitivity(self, node, levels, name: str) -> None:
         if not levels:
@@ -545,8 +403,8 @@ class Mapper:
 
     def relation(self, source, rel: dict) -> None:
         self.unknown_fields("relation", rel)
-        uuid = _uuid(rel)
-        to = _uuid(rel.get("toSystemUsage"))
+        uuid = uuid_of(rel)
+        to = uuid_of(rel.get("toSystemUsage"))
         if uuid is None or to is None:
             self.report.warn("relation uden uuid eller toSystemUsage / relation without uuid or target")
             return
@@ -554,9 +412,9 @@ class Mapper:
         target = self.iri("it-system-usages", to)
         if to not in self.b.entities["it-system-usages"]:
             self.report.warn("relation til en systemanvendelse uden for importen / to a usage outside the import",
-                             _name(rel.get("toSystemUsage")) or to)
+                             name_of(rel.get("toSystemUsage")) or to)
         self.add(node, RDF.type, ARK.Integration)
-        to_name = _name(rel.get("toSystemUsage")) or to
+        to_name = name_of(rel.get("toSystemUsage")) or to
         from_label = str(next(iter(self.g.objects(source, RDFS.label)), "")) or str(source)
         self.add(node, RDFS.label, Literal(f"{from_label} → {to_name}", lang="da"))
         if isinstance(rel.get("description"), str) and rel["description"].strip():
@@ -564,9 +422,9 @@ class Mapper:
         self.add(node, DCTERMS.identifier, Literal(uuid))
         self.add(node, ARK.fra, source)
         self.add(node, ARK.til, target)
-        iface_uuid = _uuid(rel.get("relationInterface"))
+        iface_uuid = uuid_of(rel.get("relationInterface"))
         if iface_uuid:
-            self.interface(node, iface_uuid, _name(rel.get("relationInterface")))
+            self.interface(node, iface_uuid, name_of(rel.get("relationInterface")))
         for f in ("relationFrequency", "associatedContract", "urlReference"):
             self.lost(f"relation.{f}", rel.get(f))
 
@@ -579,26 +437,26 @@ class Mapper:
         itype = iface.get("itInterfaceType")
         pattern = None
         if itype:
-            pattern = (self.iface_types.get((_uuid(itype) or "").casefold())
-                       or self.iface_types.get((_name(itype) or "").casefold()))
+            pattern = (self.iface_types.get((uuid_of(itype) or "").casefold())
+                       or self.iface_types.get((name_of(itype) or "").casefold()))
             if pattern is None:
-                self.report.lose(f"snitfladetype '{_name(itype)}' har intet mønster (se --snitflade) / "
+                self.report.lose(f"snitfladetype '{name_of(itype)}' har intet mønster (se --snitflade) / "
                                  "interface type without a pattern")
             elif pattern not in ("Opslag", "Besked", "Filoverfoersel", "Replikering"):
                 self.report.warn(f"--snitflade peger på ukendt mønster '{pattern}' / unknown pattern")
                 pattern = None
         if pattern:
             self.add(integration, ARK.moenster, ARK[pattern])
-        for i, item in enumerate(_list(iface.get("data"))):
+        for i, item in enumerate(json_list(iface.get("data"))):
             if not isinstance(item, dict):
                 continue
-            dtype = _obj(item.get("dataType"))
-            key = _uuid(dtype) or re.sub(r"[^A-Za-z0-9_-]", "-", (item.get("description") or str(i)))[:60]
+            dtype = json_object(item.get("dataType"))
+            key = uuid_of(dtype) or re.sub(r"[^A-Za-z0-9_-]", "-", (item.get("description") or str(i)))[:60]
             data = URIRef(f"{self.o.base}{SEGMENT['it-interfaces']}/{uuid}/data/{key}")
-            label = (item.get("description") or "").strip() or _name(dtype) or f"Data {i + 1}"
+            label = (item.get("description") or "").strip() or name_of(dtype) or f"Data {i + 1}"
             self.g.add((data, RDF.type, ARK.Dataobjekt))
             self.g.add((data, RDFS.label, Literal(label, lang="da")))
-            kind = GRUNDDATA.get((_name(dtype) or "").casefold())
+            kind = GRUNDDATA.get((name_of(dtype) or "").casefold())
             if kind is not None:
                 self.g.add((data, ARK.grunddatatype, kind))
             self.add(integration, ARK.overfoerer, data)
@@ -606,36 +464,36 @@ class Mapper:
     def contract(self, uuid: str, c: dict, kommune, dpr_yes: set, usage_kle: dict) -> None:
         self.unknown_fields("it-contracts", c)
         node = self.iri("it-contracts", uuid)
-        name = _name(c) or uuid
+        name = name_of(c) or uuid
         self.add(node, RDF.type, ARK.Kontrakt)
         self.add(node, RDFS.label, Literal(name, lang="da"))
         self.add(node, DCTERMS.identifier, Literal(uuid))
-        general = _obj(c.get("general"))
-        validity = _obj(general.get("validity"))
+        general = json_object(c.get("general"))
+        validity = json_object(general.get("validity"))
         start, end = local_date(validity.get("validFrom")), local_date(validity.get("validTo"))
         if start:
             self.add(node, ARK.startdato, _d(start))
         if end:
             self.add(node, ARK.udloebsdato, _d(end))
-        supplier = self.supplier(_obj(c.get("supplier")).get("organization"))
+        supplier = self.supplier(json_object(c.get("supplier")).get("organization"))
         if supplier is not None:
             self.add(node, ARK.leverandoer, supplier)
         self.add(node, ARK.kontraktpart, kommune)
-        terms = _obj(_obj(c.get("termination")).get("terms"))
+        terms = json_object(json_object(c.get("termination")).get("terms"))
         notice = terms.get("noticePeriodMonths")
         if notice:
-            m = re.match(r"^\s*(\d{1,3})\b", _name(notice) or "")
+            m = re.match(r"^\s*(\d{1,3})\b", name_of(notice) or "")
             if m:
                 self.add(node, ARK.opsigelsesfrist, Literal(f"P{int(m.group(1))}M", datatype=XSD.duration))
             else:
-                self.report.warn(f"opsigelsesfrist '{_name(notice)}' kan ikke læses / notice period unreadable", name)
+                self.report.warn(f"opsigelsesfrist '{name_of(notice)}' kan ikke læses / notice period unreadable", name)
         if terms.get("noticeByEndOf") not in (None, "EndOfCalendarYear", "EndOfQuarter", "EndOfMonth"):
             self.report.warn(f"ukendt noticeByEndOf '{terms.get('noticeByEndOf')}' / unknown value")
         self.lost("termination.terms.noticeByEndOf", terms.get("noticeByEndOf"))
-        if _obj(c.get("termination")).get("terminatedAt"):
+        if json_object(c.get("termination")).get("terminatedAt"):
             self.report.warn("kontrakten er opsagt i KITOS (terminatedAt) / the contract is terminated", name)
         total, seen = Decimal(0), False
-        for p in _list(_obj(c.get("payments")).get("external")):
+        for p in json_list(json_object(c.get("payments")).get("external")):
             value = p.get("operation") if isinstance(p, dict) else None
             if value is None:
                 continue
@@ -648,11 +506,11 @@ class Mapper:
             self.add(node, ARK.aarligPris, Literal(str(total), datatype=XSD.decimal))
         if uuid in dpr_yes:
             self.add(node, ARK.databehandleraftale, Literal("true", datatype=XSD.boolean))
-        usages = [_uuid(u) for u in _list(c.get("systemUsages")) if _uuid(u)]
+        usages = [uuid_of(u) for u in json_list(c.get("systemUsages")) if uuid_of(u)]
         for u in usages:
             if u in self.b.entities["it-system-usages"]:
                 self.add(self.iri("it-system-usages", u), ARK.kontrakt, node)
-        plan = _obj(_obj(c.get("procurement")).get("procurementPlan"))
+        plan = json_object(json_object(c.get("procurement")).get("procurementPlan"))
         q, year = plan.get("quarterOfYear"), plan.get("year")
         if q is not None and year is not None:
             try:
@@ -671,7 +529,7 @@ class Mapper:
                         self.g.add((udbud, ARK.omfatter, kle_iri(key)))
         for f in ("agreementPeriod.irrevocableUntil", "agreementPeriod.extensionOptions"):
             part, sub = f.split(".")
-            self.lost(f"it-contract.{f}", _obj(c.get(part)).get(sub))
+            self.lost(f"it-contract.{f}", json_object(c.get(part)).get(sub))
         self.lost("it-contract.general.criticality", general.get("criticality"))
         self.lost("it-contract.parentContract", c.get("parentContract"))
 
@@ -680,7 +538,7 @@ def reuse_index(paths: list[Path], base: str) -> dict[str, URIRef]:
     """KITOS UUID -> an IRI the repository already uses (``dcterms:identifier "<uuid>"``)."""
     if not paths:
         return {}
-    from .. import loader
+    from ... import loader
 
     repo = loader.load(paths)
     out = {}
@@ -702,210 +560,3 @@ def map_bundle(bundle: Bundle, options: Options, report: Report) -> tuple[Graph,
                     "nodes reused from the repository")
     return g, mapper.prefixes
 
-
-# --------------------------------------------------------------------------- run
-@dataclass
-class KitosResult:
-    merge: drift.Merge | None
-    report: Report
-    written: list
-    first: bool
-    deleted: list
-    labels: dict
-    prefixes: Prefixes
-
-    def _label(self, node) -> str:
-        return self.labels.get(node) or str(node)
-
-    def _values(self, values: tuple) -> str:
-        return ", ".join(self.prefixes.iri_text(str(v)) if isinstance(v, URIRef) else str(v) for v in values) or "–"
-
-    def change_lines(self) -> list[str]:
-        if self.merge is None:
-            return []
-        out = []
-        for c in self.merge.source_changes:
-            if c.kind == "ændret":
-                out.append(f"  ~ ændret / changed: {self._label(c.subject)}: {self.prefixes.iri_text(str(c.predicate))}: "
-                           f"{self._values(c.old)} → {self._values(c.new)}")
-            else:
-                word = "ny / new" if c.kind == "ny" else "fjernet / removed"
-                out.append(f"  {'+' if c.kind == 'ny' else '-'} {word}: {self._label(c.subject)} <{c.subject}>")
-        return out
-
-    def text(self) -> str:
-        lines = []
-        if self.merge is not None:
-            if self.first:
-                n = len({s for s in self.merge.graph.subjects()})
-                lines.append(f"Første KITOS-import: {n} emner, {len(self.merge.graph)} tripler / first import.")
-            else:
-                changed = self.change_lines()
-                lines.append("Ændringer i KITOS siden sidste import / changes in KITOS since the last import:"
-                             if changed else "Ingen ændringer i KITOS siden sidste import / no changes in KITOS.")
-                lines.extend(changed)
-            for d in self.deleted:
-                lines.append(f"  - slettet i KITOS / deleted in KITOS ({d.get('occurredAtUtc', '?')}): "
-                             f"{d.get('entityType', '?')} {d.get('entityUuid', '?')}")
-            hand = [c for c in self.merge.hand_edits]
-            if hand:
-                lines.append("Håndrettelser siden sidste import (bevaret) / hand edits since the last import (kept):")
-                for c in hand:
-                    if c.kind == "ændret":
-                        lines.append(f"  ~ {self._label(c.subject)}: {self.prefixes.iri_text(str(c.predicate))}: "
-                                     f"{self._values(c.old)} → {self._values(c.new)}")
-                    else:
-                        lines.append(f"  {'+' if c.kind == 'ny' else '-'} {self._label(c.subject)} <{c.subject}>")
-            if self.merge.conflicts:
-                lines.append("KONFLIKTER – håndrettelsen er beholdt, KITOS' værdi er ikke skrevet; ret selv / "
-                             "CONFLICTS – the hand edit is kept, KITOS' value is not written:")
-                for s, p, b, o, t in self.merge.conflicts:
-                    lines.append(f"  ! {self._label(s)}: {self.prefixes.iri_text(str(p))}: sidst / last {self._values(b)}; "
-                                 f"hånd / hand {self._values(o)}; KITOS {self._values(t)}")
-        lines.extend(self.report.lines())
-        for w in self.written:
-            lines.append(f"Skrevet / written: {w}")
-        return "\n".join(lines) + "\n"
-
-
-_HAND_COMMENTS = ("Håndskrevne kommentarer fra filen (en import kan ikke bevare deres plads) / "
-                  "hand-written comments from the file (an import cannot keep their place):")
-
-
-def _keep_hand_comments(output: Path, generated: str, header: str, report: Report) -> str:
-    """The header with the file's own ``#`` comments appended: the file is written anew from the
-    graph, which has no comments, so they would vanish without a word (issue 13)."""
-    from ..turtle_lexer import LexError, tokenize
-
-    try:
-        ours = {t.text for t in tokenize(generated) if t.kind == "COMMENT"}
-        theirs = [t.text for t in tokenize(output.read_text(encoding="utf-8-sig")) if t.kind == "COMMENT"]
-    except (LexError, OSError, UnicodeDecodeError):
-        return header
-    hand = [c for c in theirs if c not in ours and c != f"# {_HAND_COMMENTS}" and c.strip("# \t")]
-    if not hand:
-        return header
-    report.note(f"{len(hand)} håndskrevne kommentarer står samlet øverst i {output.name} / "
-                f"{len(hand)} hand-written comments are kept together at the top of the file")
-    lines = [c[2:] if c.startswith("# ") else c[1:] for c in hand]
-    return "\n".join([header, "", _HAND_COMMENTS, *lines])
-
-
-def snapshot_paths(output: Path) -> tuple[Path, Path]:
-    stem = output.stem
-    return (output.parent / f".kitos-sidste-import-{stem}.ttl", output.parent / f".kitos-sidste-import-{stem}.json")
-
-
-def _parse_turtle(path: Path) -> Graph:
-    from ..loader import parse_file
-
-    g = Graph()
-    parsed = parse_file(path)
-    for t in (parsed.triples if parsed else []):
-        g.add(t)
-    return g
-
-
-def run(source, options: Options, output: Path, *, since: str | None = None, dry_run: bool = False,
-        overwrite: bool = False, save_json: Path | None = None) -> KitosResult:
-    """Fetch, map, compare with the last import and the file, and write (unless ``dry_run``)."""
-    report = Report()
-    snap_ttl, snap_json = snapshot_paths(output)
-    cache = None
-    if snap_json.exists():
-        cache = _load_json(snap_json)
-        if not isinstance(cache, dict):
-            cache = None
-    since_value = None
-    if since:
-        if since == "sidst":
-            if not cache or not cache.get("fetched_at"):
-                raise UsageError("--siden sidst kræver en tidligere import (øjebliksbilledet mangler).",
-                                 "--siden sidst needs an earlier import (the snapshot is missing).", code="ARK-E83")
-            since_value = cache["fetched_at"]
-        else:
-            try:
-                since_value = dt.date.fromisoformat(since).isoformat() + "T00:00:00Z"
-            except ValueError:
-                raise UsageError("--siden: skriv ÅÅÅÅ-MM-DD eller 'sidst'.", "--siden: write YYYY-MM-DD or 'sidst'.",
-                                 code="ARK-E86") from None
-        if not cache:
-            raise UsageError("--siden kræver en tidligere fuld import (øjebliksbilledet mangler).",
-                             "--siden needs an earlier full import (the snapshot is missing).", code="ARK-E83")
-    fetched = source.fetch(options.org, since_value, report)
-    for collection, item in fetched.skipped:
-        # No uuid, no stable IRI: the entry and all it holds (roles, relations …) stay out; say so.
-        what = _name(item) or json.dumps(item, ensure_ascii=False)[:80]
-        held = sorted(k for k, v in _obj(item).items() if k not in ("uuid", "name") and v not in (None, "", [], {}))
-        report.lose(f"post i {collection} uden gyldig uuid er ikke importeret (heller ikke dens felter) / "
-                    f"entry without a valid uuid not imported (nor its fields)",
-                    what + (f" ({', '.join(held)})" if held else ""))
-    if since_value:
-        bundle = Bundle.from_lists(_obj(cache.get("entities")), cache.get("organization"), [], fetched.fetched_at)
-        if fetched.organization:
-            bundle.organization = fetched.organization
-        for c in COLLECTIONS:
-            bundle.entities[c].update(fetched.entities[c])
-        for d in fetched.deleted:
-            uuid = d.get("entityUuid") if isinstance(d, dict) else None
-            etype = d.get("entityType") if isinstance(d, dict) else None
-            etype = etype if isinstance(etype, (str, type(None))) else json.dumps(etype)
-            if etype not in DELETED_TYPES:
-                report.warn(f"ukendt entityType '{etype}' i deleted-entities / unknown value")
-            for c in COLLECTIONS:
-                bundle.entities[c].pop(uuid, None)
-            for u in bundle.entities["it-system-usages"].values():
-                rels = u.get("outgoingSystemRelations")
-                if isinstance(rels, list):
-                    u["outgoingSystemRelations"] = [r for r in rels if _uuid(r) != uuid]
-        bundle.deleted = fetched.deleted
-    else:
-        bundle = fetched
-        if fetched.deleted:
-            bundle.deleted = fetched.deleted
-    theirs, prefixes = map_bundle(bundle, options, report)
-
-    first = not output.exists()
-    if output.exists() and not snap_ttl.exists() and not overwrite:
-        raise UsageError(
-            f"{output} findes, men der er intet øjebliksbillede fra en tidligere KITOS-import ({snap_ttl.name}); "
-            "en opdatering kan derfor ikke skelne håndrettelser fra KITOS-data. Brug --overskriv for at erstatte "
-            "filen, eller vælg en anden -o.",
-            f"{output} exists but there is no snapshot of an earlier KITOS import ({snap_ttl.name}), so an update "
-            "cannot tell hand edits from KITOS data. Use --overskriv to replace the file, or choose another -o.",
-            code="ARK-E84", file=str(output))
-    if first or (overwrite and not snap_ttl.exists()):
-        base, ours = Graph(), Graph()
-        first = True
-    else:
-        base = _parse_turtle(snap_ttl) if snap_ttl.exists() else Graph()
-        ours = _parse_turtle(output)
-    merged = drift.merge(base, ours, theirs)
-    labels = {}
-    for g in (base, ours, theirs):
-        for s, lab in g.subject_objects(RDFS.label):
-            labels.setdefault(s, str(lab))
-    written = []
-    if not dry_run:
-        header = (f"KITOS-import af organisation {options.org}. Genereret af 'arkitektur import kitos': "
-                  "en ny import opdaterer filen; håndrettelser bevares og rapporteres.")
-        if not first:
-            header = _keep_hand_comments(output, serialize(merged.graph, prefixes, header=header), header, report)
-        files = {
-            output: serialize(merged.graph, prefixes, header=header).encode("utf-8"),
-            snap_ttl: serialize(theirs, prefixes, header="Øjebliksbillede af sidste KITOS-import – ret ikke.").encode("utf-8"),
-            snap_json: json.dumps(bundle.to_json(), ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"),
-        }
-        if save_json is not None:
-            for c in COLLECTIONS:
-                files[save_json / f"{c}.json"] = json.dumps(
-                    [fetched.entities[c][k] for k in sorted(fetched.entities[c])], ensure_ascii=False, indent=1).encode("utf-8")
-            files[save_json / "organizations.json"] = json.dumps(
-                [fetched.organization] if fetched.organization else [], ensure_ascii=False, indent=1).encode("utf-8")
-            files[save_json / "deleted-entities.json"] = json.dumps(fetched.deleted, ensure_ascii=False, indent=1).encode("utf-8")
-            files[save_json / "hentet.json"] = json.dumps({"fetched_at": fetched.fetched_at}).encode("utf-8")
-        write_all(files, make_dirs=True)
-        written = [str(output)]
-    else:
-        report.note("Tørkørsel: intet skrevet / dry run: nothing written.")
-    return KitosResult(merged, report, written, first, list(bundle.deleted if since_value else []), labels, prefixes)

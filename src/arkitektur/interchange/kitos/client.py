@@ -10,7 +10,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from ..errors import ArkitekturError
+from ...errors import ArkitekturError
 
 PAGE_SIZE = 250
 MAX_PAGES = 10_000

@@ -1,0 +1,14 @@
+"""Regneark-afbildning / our spreadsheet template and KITOS' Excel export ↔ the modelling language.
+
+Our template has one sheet per class with Danish headers (``Systemanvendelser``, ``Kontrakter``,
+``Integrationer``); KITOS' export (usages or contracts) is recognised and mapped by header text,
+never by position. References (kommune, system, kontrakt …) may be an IRI/CURIE, a name defined in
+the same workbook, or a name in ``--repo``; otherwise a new node is made and reported.
+"""
+
+from .layout import months, parse_date, parse_decimal
+from .reader import SheetResult, detect, import_file
+from .writer import export_csv, export_xlsx, tables_for
+
+__all__ = ["SheetResult", "detect", "export_csv", "export_xlsx", "import_file", "months", "parse_date",
+           "parse_decimal", "tables_for"]
