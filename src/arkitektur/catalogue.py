@@ -14,7 +14,7 @@ from . import resources
 from .errors import ShapesError
 from .findings import Severity
 from .loader import parse_file
-from .namespaces import ARK, RDF, SH
+from .namespaces import ARK, SH
 from .locator import Locator
 
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}

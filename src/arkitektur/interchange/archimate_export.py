@@ -17,10 +17,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from ..namespaces import ARK
+from ..namespaces import ARK, prefixes_in
 from . import mapping as M
 from .report import Report
-from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, prefixes_in_text, term_text
+from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, term_text
 from .xmlwrite import Node, document
 
 FORMAT_MARK = "arkitektur-archimate 1"
@@ -370,7 +370,7 @@ def model_prefixes(files: list[str]) -> Prefixes:
             text = Path(f).read_text(encoding="utf-8-sig")
         except OSError:
             continue
-        for prefix, ns in prefixes_in_text(text).items():
+        for prefix, ns in prefixes_in(text).items():
             prefixes.add(prefix, ns)
     return prefixes
 

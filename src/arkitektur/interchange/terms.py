@@ -24,7 +24,6 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
 from ..namespaces import PREFIXES, curie
-from ..namespaces import prefixes_in as prefixes_in_text  # noqa: F401 – the name archimate_export imports
 
 KLE_NS = "http://www.kle-online.dk/emneplan/{hg}/#_"
 

@@ -159,7 +159,7 @@ def _context(text: str, offset: int) -> tuple[str, str | None, str | None]:
     chunk = text[chunk_start:offset]
     word = _WORD_TAIL.search(chunk)
     chunk = chunk[: word.start()] if word else chunk
-    state, pred, cls, subject_done = "subject", None, None, False
+    state, cls = "subject", None
     stack: list[tuple[str, str | None]] = []
     last_pred = None
     try:

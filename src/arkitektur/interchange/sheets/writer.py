@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from ... import formatting
 from ...namespaces import ARK
