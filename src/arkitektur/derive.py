@@ -1,7 +1,7 @@
-"""Afledte fakta / SPEC §3's definitions of time, validity, plan and membership, computed once.
+"""Afledte fakta / the definitions of time, validity, plan and membership (docs/modelsprog.md#begreber), computed once.
 
 Every rule and every report reads these ``afl:`` facts instead of re-deriving them, so that
-"valid", "plan", "as-of" and "member" mean the same thing everywhere (SPEC §3, first paragraphs).
+"valid", "plan", "as-of" and "member" mean the same thing everywhere (docs/modelsprog.md#begreber).
 The facts live in their own namespace and graph: they are never written to a model file, the
 ontology does not define them, and the MOD rules ignore them.
 """
@@ -130,7 +130,7 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
             if isinstance(term, URIRef):
                 out.append((KONTEKST, mark, term))
 
-    # Decisions: dated after as-of they do not count yet (SPEC §3 "Time").
+    # Decisions: dated after as-of they do not count yet (docs/modelsprog.md#begreber).
     for b, day in g.subject_objects(ARK.dato):
         d = as_date(day)
         if d is not None and d <= as_of and (b, RDF.type, ARK.Beslutning) in g:
@@ -185,7 +185,7 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
                 out.append((k, AFL.aktivtMedlemAf, s))
 
     # The Maalloesning that applies per (collaboration, task): all of them, whatever gaelderFra;
-    # where two name the same task, the later gaelderFra wins (SPEC §2).
+    # where two name the same task, the later gaelderFra wins (docs/modelsprog.md#begreber).
     best: dict[tuple, tuple] = {}
     for ma in g.subjects(RDF.type, ARK.Maalarkitektur):
         s = g.value(ma, ARK.samarbejde)
@@ -203,7 +203,7 @@ def derive(g: Graph, as_of: dt.date, model_subjects: set | None = None,
         out.append((ml, RDF.type, AFL.GaeldendeMaalloesning))
         out.append((ml, AFL.samarbejde, s))
 
-    # Plan (SPEC §3): an Udbud with the member as deltager that omfatter the task with
+    # Plan (docs/modelsprog.md#begreber): an Udbud with the member as deltager that omfatter the task with
     # as-of ≤ planlagtDato ≤ senest, or an Ide/Igang project with the member that implementerer
     # the target system.
     for (s, task), ml in f.targets.items():
@@ -250,7 +250,7 @@ _GYEAR = re.compile(r"([0-9]{4,})(Z|[+-][0-9]{2}:[0-9]{2})?")  # a BCE year ("-0
 
 
 def realisation_last_day(value: Node) -> dt.date | None:
-    """The last day of an ``ark:realiseres`` value (SPEC §3, GEV-4); ``None``: not evaluated.
+    """The last day of an ``ark:realiseres`` value (docs/regler/GEV-4.md); ``None``: not evaluated.
 
     xsd:gYear → 31 December of that year; xsd:date → that date; any other literal → 31 December
     of the last four-digit year written in it ("2016-2017" → 2017-12-31); a literal without one
