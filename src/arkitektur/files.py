@@ -16,7 +16,7 @@ import shutil
 import stat
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -247,17 +247,42 @@ def fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def write_output(data: bytes | str, output: Path | None, *, stdout: IO) -> None:
+def refuse_input(output: Path | None, inputs: Iterable[Path]) -> None:
+    """Refuse an ``-o`` that names one of the command's own inputs: a file given as input, or a
+    ``.ttl`` file under an input folder (``check -o models/viborg/systemanvendelser.ttl`` would
+    replace a model with a report; a new ``.ttl`` there would be read as a model next time). Links
+    are followed, so a link to a model is refused too."""
+    if output is None:
+        return
+    try:
+        out = Path(output).resolve()
+    except (OSError, RuntimeError):
+        return
+    for source in inputs:
+        try:
+            src = Path(source).resolve()
+        except (OSError, RuntimeError):
+            continue
+        if out == src or (out.suffix.lower() == ".ttl" and src in out.parents):
+            raise WriteError(
+                "-o peger på en af kommandoens egne inputfiler; resultatet ville erstatte modellen. "
+                "Vælg et andet filnavn. Intet er skrevet.",
+                "-o names one of the command's own input files; the result would replace the model. "
+                "Choose another file name. Nothing was written.", code="ARK-E137", file=str(output))
+
+
+def write_output(data: bytes | str, output: Path | None, *, stdout: IO, inputs: Iterable[Path] = ()) -> None:
     """A command's result: to ``-o`` (atomically, see ``write_all``; text as UTF-8, its terminal
     controls made visible by ``escape.visible``) or to ``stdout``,
     a stream the caller passes (text for ``str``, binary for ``bytes``), since library code does
-    not print."""
+    not print. ``inputs``: what the command read — ``-o`` may not name one of them (``refuse_input``)."""
     if isinstance(data, str):
         data = visible(data)
     if output is None:
         stdout.write(data)
         stdout.flush()
         return
+    refuse_input(output, inputs)
     write_atomic(Path(output), data.encode("utf-8") if isinstance(data, str) else data)
 
 

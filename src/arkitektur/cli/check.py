@@ -45,7 +45,7 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
         for note in result.notes:
             click.echo(f"note: {note}", err=True)
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout, inputs=targets)
     worst = result.worst()
     threshold = Severity.parse(fail_on)
     ctx.exit(1 if worst is not None and worst >= threshold else 0)

@@ -38,4 +38,4 @@ def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
     day = option_date(as_of)
     result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
     text = presenter.render(result, fmt, lang)
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout, inputs=list(paths) or [Path("models")])

@@ -36,4 +36,4 @@ def divergence_command(ctx, paths, as_of, fmt, lang, output):
     day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)
     text = presenter.render(matrix, fmt, lang)
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout, inputs=targets)

@@ -16,8 +16,8 @@ def _paths(paths) -> list[Path]:
     return list(paths) or [Path("models")]
 
 
-def _emit(data: bytes, output: Path | None) -> None:
-    write_output(data, output, stdout=sys.stdout.buffer)
+def _emit(data: bytes, output: Path | None, paths) -> None:
+    write_output(data, output, stdout=sys.stdout.buffer, inputs=_paths(paths))
 
 
 def _report(report, to_stderr: bool) -> None:
@@ -54,7 +54,7 @@ def export_archimate(paths, output, navn, valider):
                 f"skrevet): {problems[0]}",
                 f"the exported file does not validate against the ArchiMate XSD (a bug; nothing written): "
                 f"{problems[0]}", code="ARK-E77")
-    _emit(data, output)
+    _emit(data, output, paths)
     _report(report, output is None)
 
 
@@ -69,7 +69,7 @@ def export_xlsx(paths, output, kommune):
 
     repo = loader.load(_paths(paths))
     data, report = sheets.export_xlsx(repo, kommune=kommune)
-    _emit(data, output)
+    _emit(data, output, paths)
     _report(report, False)
 
 
@@ -108,5 +108,5 @@ def export_sysap(paths, output, fmt, supplier_as):
 
     repo = loader.load(_paths(paths))
     data, report = sysap.export(repo, fmt=fmt, supplier_as=supplier_as)
-    _emit(data, output)
+    _emit(data, output, paths)
     _report(report, output is None)

@@ -61,5 +61,6 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
         except OSError:
             pass
     text = presenter.render(result, fmt, {**prefixes, **PREFIXES})
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout,
+                 inputs=targets + ([Path(named.path)] if named.path else []))
     ctx.exit(0)

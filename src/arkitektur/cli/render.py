@@ -11,6 +11,7 @@ from .. import render as render_mod
 from .. import views
 from ..check import prepare, resolve_as_of
 from ..config import option_date
+from ..errors import UsageError
 from ..files import write_output
 from .app import main
 
@@ -44,6 +45,12 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
+    if output is None and fmt in ("png", "pdf"):  # not binary to a terminal: a file named after the view
+        output = Path(f"{view}.{fmt}")
+        if output.exists() or output.is_symlink():  # a file nobody named on the command line is never replaced
+            raise UsageError(f"{output} findes allerede; angiv -o {output} for at overskrive den (eller et andet navn).",
+                             f"{output} already exists; give -o {output} to overwrite it (or another name).",
+                             code="ARK-E138", file=str(output))
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
@@ -53,9 +60,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     result = render_mod.render(built, fmt, timeout=timeout)
     for note in result.notes:
         click.echo(f"bemærk: {note}", err=True)
-    if output is None and fmt in ("png", "pdf"):
-        output = Path(f"{view}.{fmt}")
-    write_output(result.data, output, stdout=sys.stdout.buffer)
+    write_output(result.data, output, stdout=sys.stdout.buffer, inputs=targets)
     if output is not None:
         nodes, edges = built.size
         what = views.REGISTRY[view].units["da"]

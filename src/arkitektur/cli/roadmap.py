@@ -37,4 +37,4 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     day = resolve_as_of(targets, option_date(as_of))
     plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
     text = presenter.render(plan, fmt, lang)
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout, inputs=targets)

@@ -42,5 +42,5 @@ def shacl_command(ctx, data, shapes, fmt, engine, output):
         click.echo(f"bemærk: {note}", err=True)
     result = shacl_validate.validate(data_graph, shapes_graph, engine)
     text = shacl_validate.render(result, fmt)
-    write_output(text, output, stdout=sys.stdout)
+    write_output(text, output, stdout=sys.stdout, inputs=[data, *shapes])
     ctx.exit(0 if result.conforms else 1)
