@@ -78,6 +78,7 @@ def test_an_unreadable_folder_or_config_is_refused_not_skipped(models, name, cod
         target.chmod(mode)
 
 
+@pytest.mark.slow
 def test_unreadable_file_is_refused(models):
     target = models / "viborg" / "kontrakter.ttl"
     assert target.exists()
@@ -92,6 +93,7 @@ def test_unreadable_file_is_refused(models):
         target.chmod(0o644)
 
 
+@pytest.mark.slow
 def test_dangling_symlink_is_refused(models):
     link = models / "samarbejde" / "forsvundet.ttl"
     link.symlink_to("findes-ikke.ttl")
@@ -103,6 +105,7 @@ def test_dangling_symlink_is_refused(models):
     assert snapshot(models) == before
 
 
+@pytest.mark.slow
 def test_hidden_and_temporary_files_are_not_models(models):
     clean = run("check", models)
     assert clean.code == 1, str(clean)  # the example models hold violations on purpose
@@ -210,6 +213,7 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
 
 @pytest.mark.parametrize("value", ["2016-W22-3", "20160601", "2016-06-01T10:00:00", "2016-6-1", "２０１６-06-01"])
 @pytest.mark.parametrize("command", [("check",), ("render", "roadmap"), ("roadmap",), ("query", QUERY)])
+@pytest.mark.slow
 def test_as_of_option_takes_only_a_calendar_date(models, value, command):
     before = snapshot(models)
     r = run(*command, "--as-of", value, models)
@@ -237,6 +241,7 @@ def test_as_of_as_a_toml_date_still_works(models):
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.slow
 def test_dates_at_the_ends_of_the_calendar(models, tmp_path, day):
     """--as-of and model dates at year 1 or 9999 ("forever") draw and report; nothing overflows."""
     n = 0
@@ -263,6 +268,7 @@ def _git(repo: Path, *args: str) -> None:
                    check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_diff_with_a_file_name_that_is_not_utf8(models):
     repo = models.parent
     old, odd = bytes(models / "viborg" / "kontrakter.ttl"), bytes(models / "viborg" / "kontrakt\udce6r.ttl")
@@ -299,6 +305,7 @@ def exported(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_archimate_invalid_language_tag_is_reported_not_a_crash(exported, tmp_path):
     text = (exported / "m.xml").read_text(encoding="utf-8")
     at = text.index('xml:lang="da"', text.index("<elements>"))
@@ -353,6 +360,7 @@ def test_import_base_must_be_an_absolute_iri(exported, tmp_path, base):
 
 # -- 7. export of a price no number cell can hold ------------------------------------------------
 
+@pytest.mark.slow
 def test_export_of_inf_nan_and_huge_prices(models, tmp_path):
     path = models / "silkeborg" / "kontrakter.ttl"
     text = path.read_text(encoding="utf-8")
@@ -401,6 +409,7 @@ def test_kitos_entries_dropped_or_roles_lost_are_reported(tmp_path):
     assert snapshot(data) == before
 
 
+@pytest.mark.slow
 def test_kitos_reimport_keeps_hand_written_comments(tmp_path):
     out = tmp_path / "ud" / "kitos.ttl"
     r = _kitos(KITOS_V1, out)
