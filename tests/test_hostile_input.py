@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import MODELS, ROOT, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
+from hostile import MODELS, ROOT, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, invoke, is_root, run, snapshot
 
 # -- running without the right to read what chmod forbids ---------------------------------------
 
@@ -204,7 +204,7 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
     folder.mkdir()
     (folder / "a.ttl").write_text(f'@prefix ex: <http://x/> .\nex:a ex:p "ok" .\n\n{statement}\n', encoding="utf-8")
     before = snapshot(folder)
-    r = run(*args, folder)
+    r = invoke(*args, folder)
     assert_refused(r, "ARK-E02", f"{folder / 'a.ttl'}:4:{column}:", "IRI")
     assert snapshot(folder) == before
 
@@ -213,10 +213,9 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
 
 @pytest.mark.parametrize("value", ["2016-W22-3", "20160601", "2016-06-01T10:00:00", "2016-6-1", "２０１６-06-01"])
 @pytest.mark.parametrize("command", [("check",), ("render", "roadmap"), ("roadmap",), ("query", QUERY)])
-@pytest.mark.slow
 def test_as_of_option_takes_only_a_calendar_date(models, value, command):
     before = snapshot(models)
-    r = run(*command, "--as-of", value, models)
+    r = invoke(*command, "--as-of", value, models)
     assert_refused(r, "ARK-E10", value)
     assert snapshot(models) == before
 
@@ -227,7 +226,7 @@ def test_as_of_in_config_takes_only_a_calendar_date(models, toml_value):
     config = models / "arkitektur.toml"
     config.write_text(f"as_of = {toml_value}\n", encoding="utf-8")
     before = snapshot(models)
-    r = run("check", models)
+    r = invoke("check", models)
     assert_refused(r, "ARK-E10", "as_of")
     assert snapshot(models) == before
 
@@ -353,7 +352,7 @@ def test_import_base_must_be_an_absolute_iri(exported, tmp_path, base):
     before = snapshot(tmp_path)
     for args in (("archimate", exported / "m.xml"), ("xlsx", exported / "m.xlsx"), ("csv", tmp_path / "tom.csv"),
                  ("kitos", "--fra-fil", tmp_path / "kitos", "--org", "00000000-0000-0000-0000-000000000000")):
-        r = run("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
+        r = invoke("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
         assert_refused(r, "ARK-E87", "--base")
     assert snapshot(tmp_path) == before
 
@@ -434,6 +433,6 @@ def test_an_empty_as_of_is_an_error_not_the_default(command, tmp_path):
     """`--as-of ''` (an unset shell variable) was quietly read as "no date given"."""
     models = copy_models(tmp_path)
     before = snapshot(models)
-    r = run(*command, models, "--as-of", "")
+    r = invoke(*command, models, "--as-of", "")
     assert_refused(r, "ARK-E10", "--as-of")
     assert snapshot(models) == before
