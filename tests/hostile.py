@@ -3,6 +3,8 @@
 Every hostile case runs the real console command in a child process (so exit codes, tracebacks,
 umask and signals are what a user gets) and asserts three things: the exit code, that stderr holds
 no Python traceback, and that no file changed that should not have (``snapshot`` before and after).
+Cases whose subject is a refused argument or input, not the process, run the same command in this
+process (``invoke``): the same exit code and messages, without a second of interpreter start each.
 """
 
 from __future__ import annotations
@@ -37,6 +39,16 @@ def run(*args, cwd: Path | None = None, env: dict | None = None, timeout: float 
     proc = subprocess.run([str(_ARKITEKTUR), *map(str, args)], cwd=cwd, env=full_env, input=stdin,
                           capture_output=True, text=True, timeout=timeout, errors="replace")
     return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+def invoke(*args, env: dict | None = None) -> Run:
+    """``arkitektur ARGS`` in this process (click's CliRunner); never raises on a non-zero exit."""
+    from click.testing import CliRunner
+
+    from arkitektur.cli import main
+
+    result = CliRunner().invoke(main, [str(a) for a in args], env={"COLUMNS": "100", **(env or {})})
+    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def assert_no_traceback(r: Run) -> None:

@@ -76,6 +76,7 @@ def test_query_csv_neutralises_formula_labels(hostile_models, tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_roadmap_csv_neutralises_formula_labels(hostile_models, tmp_path):
     before = snapshot(tmp_path)
     r = run("roadmap", hostile_models, "--format", "csv")
@@ -100,6 +101,7 @@ def test_export_csv_neutralises_formula_labels(hostile_models, tmp_path):
     assert snapshot(hostile_models) == before
 
 
+@pytest.mark.slow
 def test_the_exported_csv_imports_back_with_the_labels_unchanged(hostile_models, tmp_path):
     out = tmp_path / "ud"
     assert run("export", "csv", hostile_models, "-o", out).code == 0

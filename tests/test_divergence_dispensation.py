@@ -122,6 +122,7 @@ SK_LOEN = "https://w3id.org/arkitektur/eksempel/samarbejde#Dispensation_Silkebor
 SK = "https://w3id.org/arkitektur/eksempel/silkeborg#Silkeborg"
 
 
+@pytest.mark.slow
 def test_example_silkeborg_loen_is_dispensed_in_the_matrix(tmp_path):
     models = copy_models(tmp_path)
     r = run("divergence", str(models), "--format", "json")
@@ -135,6 +136,7 @@ def test_example_silkeborg_loen_is_dispensed_in_the_matrix(tmp_path):
     assert "Silkeborg Kommune  divergerende (dispensation til 2017-12-31)" in r.out
 
 
+@pytest.mark.slow
 def test_three_members_with_new_kommune_shows_ikke_registreret(tmp_path):
     models = copy_models(tmp_path)
     r = run("new", "kommune", "Skive", "--kode", "779", "--fra", "2016-01-01", "--dir", str(models))

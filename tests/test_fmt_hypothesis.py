@@ -243,7 +243,7 @@ def canonical(text: str) -> ox.Dataset:
     return ds
 
 
-@settings(max_examples=200, deadline=None, derandomize=True, database=None,
+@settings(deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(documents())
 def test_fmt_keeps_the_graph_and_every_comment_and_is_idempotent(doc):

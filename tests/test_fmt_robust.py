@@ -129,6 +129,7 @@ def test_shared_and_cyclic_blank_nodes_are_compared_by_canonical_form():
 
 # --- the real command in a child process -------------------------------------------------------
 
+@pytest.mark.slow
 def test_cli_fmt_check_on_30_nested_blank_nodes_answers_at_once(tmp_path):
     f = tmp_path / "dyb.ttl"
     f.write_text(nested_bnodes(30), encoding="utf-8")

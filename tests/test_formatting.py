@@ -75,6 +75,7 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.slow
 def test_example_divergence_and_pack_write_the_same_share(tmp_path):
     models = copy_models(tmp_path)
     r = run("divergence", str(models))

@@ -123,6 +123,7 @@ def test_mod4_knows_the_new_terms(tmp_path):
                    ("MOD-4", str(ARK.realiseringsnote))}
 
 
+@pytest.mark.slow
 def test_cli_reports_overdue_benefits_as_warnings_and_writes_nothing(tmp_path):
     """A real run: warnings exit 0 by default and 1 with --fail-on warning; no traceback, no file touched."""
     repo = tmp_path / "repo"

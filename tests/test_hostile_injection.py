@@ -72,6 +72,7 @@ def test_check_formats_stay_well_formed(hostile, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "text"])
+@pytest.mark.slow
 def test_divergence_and_roadmap_formats(hostile, fmt):
     for command in ("divergence", "roadmap"):
         r = run(command, hostile, "--format", fmt)
@@ -88,6 +89,7 @@ def test_divergence_and_roadmap_formats(hostile, fmt):
 
 
 @pytest.mark.parametrize("view", ["harmonisering", "maal", "integrationer"])
+@pytest.mark.slow
 def test_diagrams_keep_their_structure(hostile, view, tmp_path):
     svg = tmp_path / f"{view}.svg"
     r = run("render", view, hostile, "-o", svg)
@@ -102,6 +104,7 @@ def test_diagrams_keep_their_structure(hostile, view, tmp_path):
     assert nodes and "evil" not in nodes  # the label stayed inside its string: no node smuggled in
 
 
+@pytest.mark.slow
 def test_meeting_pack_has_no_live_markup(hostile, tmp_path):
     out = tmp_path / "pack"
     r = run("report", hostile, "-o", out)
@@ -113,6 +116,7 @@ def test_meeting_pack_has_no_live_markup(hostile, tmp_path):
         ElementTree.fromstring(svg.read_bytes())
 
 
+@pytest.mark.slow
 def test_exports_run_no_formula_and_parse(hostile, tmp_path):
     _ok(run("export", "archimate", hostile, "-o", tmp_path / "m.xml"), (0,))
     ElementTree.fromstring((tmp_path / "m.xml").read_bytes())

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile import MODELS, ROOT, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, is_root, run, snapshot
+from hostile import MODELS, ROOT, Run, _ARKITEKTUR, assert_no_traceback, assert_refused, copy_models, invoke, is_root, run, snapshot
 
 # -- running without the right to read what chmod forbids ---------------------------------------
 
@@ -78,6 +78,7 @@ def test_an_unreadable_folder_or_config_is_refused_not_skipped(models, name, cod
         target.chmod(mode)
 
 
+@pytest.mark.slow
 def test_unreadable_file_is_refused(models):
     target = models / "viborg" / "kontrakter.ttl"
     assert target.exists()
@@ -92,6 +93,7 @@ def test_unreadable_file_is_refused(models):
         target.chmod(0o644)
 
 
+@pytest.mark.slow
 def test_dangling_symlink_is_refused(models):
     link = models / "samarbejde" / "forsvundet.ttl"
     link.symlink_to("findes-ikke.ttl")
@@ -103,6 +105,7 @@ def test_dangling_symlink_is_refused(models):
     assert snapshot(models) == before
 
 
+@pytest.mark.slow
 def test_hidden_and_temporary_files_are_not_models(models):
     clean = run("check", models)
     assert clean.code == 1, str(clean)  # the example models hold violations on purpose
@@ -202,7 +205,7 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
     folder.mkdir()
     (folder / "a.ttl").write_text(f'@prefix ex: <http://x/> .\nex:a ex:p "ok" .\n\n{statement}\n', encoding="utf-8")
     before = snapshot(folder)
-    r = run(*args, folder)
+    r = invoke(*args, folder)
     assert_refused(r, "ARK-E02", f"{folder / 'a.ttl'}:4:{column}:", "IRI")
     assert snapshot(folder) == before
 
@@ -213,7 +216,7 @@ def test_uchar_giving_an_invalid_iri_is_a_syntax_error(tmp_path, statement, colu
 @pytest.mark.parametrize("command", [("check",), ("render", "roadmap"), ("roadmap",), ("query", QUERY)])
 def test_as_of_option_takes_only_a_calendar_date(models, value, command):
     before = snapshot(models)
-    r = run(*command, "--as-of", value, models)
+    r = invoke(*command, "--as-of", value, models)
     assert_refused(r, "ARK-E10", value)
     assert snapshot(models) == before
 
@@ -224,7 +227,7 @@ def test_as_of_in_config_takes_only_a_calendar_date(models, toml_value):
     config = models / "arkitektur.toml"
     config.write_text(f"as_of = {toml_value}\n", encoding="utf-8")
     before = snapshot(models)
-    r = run("check", models)
+    r = invoke("check", models)
     assert_refused(r, "ARK-E10", "as_of")
     assert snapshot(models) == before
 
@@ -238,6 +241,7 @@ def test_as_of_as_a_toml_date_still_works(models):
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+@pytest.mark.slow
 def test_dates_at_the_ends_of_the_calendar(models, tmp_path, day):
     """--as-of and model dates at year 1 or 9999 ("forever") draw and report; nothing overflows."""
     n = 0
@@ -264,6 +268,7 @@ def _git(repo: Path, *args: str) -> None:
                    check=True, capture_output=True)
 
 
+@pytest.mark.slow
 def test_diff_with_a_file_name_that_is_not_utf8(models):
     repo = models.parent
     old, odd = bytes(models / "viborg" / "kontrakter.ttl"), bytes(models / "viborg" / "kontrakt\udce6r.ttl")
@@ -300,6 +305,7 @@ def exported(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.mark.slow
 def test_archimate_invalid_language_tag_is_reported_not_a_crash(exported, tmp_path):
     text = (exported / "m.xml").read_text(encoding="utf-8")
     at = text.index('xml:lang="da"', text.index("<elements>"))
@@ -347,13 +353,14 @@ def test_import_base_must_be_an_absolute_iri(exported, tmp_path, base):
     before = snapshot(tmp_path)
     for args in (("archimate", exported / "m.xml"), ("xlsx", exported / "m.xlsx"), ("csv", tmp_path / "tom.csv"),
                  ("kitos", "--fra-fil", tmp_path / "kitos", "--org", "00000000-0000-0000-0000-000000000000")):
-        r = run("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
+        r = invoke("import", *args, "--base", base, "-o", tmp_path / "ud.ttl")
         assert_refused(r, "ARK-E87", "--base")
     assert snapshot(tmp_path) == before
 
 
 # -- 7. export of a price no number cell can hold ------------------------------------------------
 
+@pytest.mark.slow
 def test_export_of_inf_nan_and_huge_prices(models, tmp_path):
     path = models / "silkeborg" / "kontrakter.ttl"
     text = path.read_text(encoding="utf-8")
@@ -402,6 +409,7 @@ def test_kitos_entries_dropped_or_roles_lost_are_reported(tmp_path):
     assert snapshot(data) == before
 
 
+@pytest.mark.slow
 def test_kitos_reimport_keeps_hand_written_comments(tmp_path):
     out = tmp_path / "ud" / "kitos.ttl"
     r = _kitos(KITOS_V1, out)
@@ -426,6 +434,6 @@ def test_an_empty_as_of_is_an_error_not_the_default(command, tmp_path):
     """`--as-of ''` (an unset shell variable) was quietly read as "no date given"."""
     models = copy_models(tmp_path)
     before = snapshot(models)
-    r = run(*command, models, "--as-of", "")
+    r = invoke(*command, models, "--as-of", "")
     assert_refused(r, "ARK-E10", "--as-of")
     assert snapshot(models) == before

@@ -33,6 +33,7 @@ def small_pack(html: str = "<html>ny</html>") -> report.Pack:
 # --------------------------------------------------------------------------- 1. report -o
 
 
+@pytest.mark.slow
 def test_report_through_a_symlink_never_deletes_an_unrelated_folder(tmp_path):
     """The issue's reproduction: -o B/data, a link to ../A/packdir; A/data must survive."""
     (tmp_path / "A" / "data").mkdir(parents=True)
@@ -70,6 +71,7 @@ def test_report_dotdot_into_an_earlier_pack_replaces_that_pack(tmp_path):
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["pack"]
 
 
+@pytest.mark.slow
 def test_report_dotdot_child_process_has_no_traceback(tmp_path):
     out = tmp_path / "w" / "pack"
     report.write_pack(small_pack("<html>gammel</html>"), out)
@@ -80,6 +82,7 @@ def test_report_dotdot_child_process_has_no_traceback(tmp_path):
     assert sorted(p.name for p in (tmp_path / "w").iterdir()) == ["pack"]
 
 
+@pytest.mark.slow
 def test_report_refuses_an_earlier_pack_holding_a_file_of_the_user(tmp_path):
     out = tmp_path / "pakke"
     report.write_pack(small_pack("<html>gammel</html>"), out)
@@ -352,6 +355,7 @@ def test_export_files_follow_the_umask(tmp_path, command):
         [(p.name, oct(p.stat().st_mode)) for p in written]
 
 
+@pytest.mark.slow
 def test_import_file_follows_the_umask_and_a_rewrite_keeps_its_mode(tmp_path):
     def umask022(*args):
         return subprocess.run(["sh", "-c", 'umask 022 && exec "$0" "$@"', str(_ARKITEKTUR), *map(str, args)],
@@ -401,6 +405,7 @@ def _command(name: str, git_models: Path) -> list:
 
 
 @pytest.mark.parametrize("name", [*COMMANDS, "diff"])
+@pytest.mark.slow
 def test_output_to_a_folder_a_missing_folder_or_a_full_disk_is_a_clear_error(name, tmp_path, git_models):
     (tmp_path / "mappe").mkdir()
     base = _command(name, git_models)
@@ -415,6 +420,7 @@ def test_output_to_a_folder_a_missing_folder_or_a_full_disk_is_a_clear_error(nam
 
 
 @pytest.mark.parametrize("name", [*COMMANDS, "diff"])
+@pytest.mark.slow
 def test_output_to_a_file_and_to_dev_stdout_still_work(name, tmp_path, git_models):
     base = _command(name, git_models)
     r = run(*base)
@@ -547,6 +553,7 @@ def test_ctrl_c_during_report_is_exit_130_and_leaves_nothing(tmp_path, old_pack)
 # --------------------------------------------------------------------------- 8. SIGKILL mid-write
 
 
+@pytest.mark.slow
 def test_sigkill_during_fmt_leaves_every_file_old_or_new(tmp_path):
     import random
     import signal

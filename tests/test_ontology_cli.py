@@ -24,6 +24,7 @@ ex:forvirret a ark:Kommune , ark:ItSystem ;
 
 
 @needs_java
+@pytest.mark.slow
 def test_example_repository_is_consistent():
     result = CliRunner().invoke(main, ["ontology", str(ROOT / "models")])
     assert result.exit_code == 0, result.output
@@ -31,6 +32,7 @@ def test_example_repository_is_consistent():
 
 
 @needs_java
+@pytest.mark.slow
 def test_individual_both_kommune_and_itsystem_is_reported_at_its_line(tmp_path):
     (tmp_path / "m.ttl").write_text(BAD, encoding="utf-8")
     result = CliRunner().invoke(main, ["ontology", str(tmp_path)])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from arkitektur.locator import Locator
 
 from hostile import assert_no_traceback, copy_models, edit, plant_typos, run, snapshot
@@ -66,6 +68,7 @@ def test_without_such_a_triple_the_subject():
     assert at(loc.position(EX + "nowhere")) == (None, None, None)
 
 
+@pytest.mark.slow
 def test_check_points_at_the_typo_in_every_format(tmp_path):
     """The two typos of issue 16: line and column of the term itself, in JSON, text, SARIF, GitHub."""
     models = copy_models(tmp_path)

@@ -75,6 +75,7 @@ def test_shipped_ontology_and_reference_data_are_consistent():
 
 
 @needs_java
+@pytest.mark.slow
 def test_an_individual_typed_kommune_and_itsystem_is_reported_by_iri(capfd):
     report = check_consistency(
         model("ex:forkert a ark:Kommune , ark:ItSystem .\nex:brug3 ark:kontrakt ex:forkert .")
@@ -89,6 +90,7 @@ def test_an_individual_typed_kommune_and_itsystem_is_reported_by_iri(capfd):
 
 
 @needs_java
+@pytest.mark.slow
 def test_several_culprits_each_with_a_reason():
     report = check_consistency(
         model(
@@ -118,6 +120,7 @@ def test_several_culprits_each_with_a_reason():
 
 
 @needs_java
+@pytest.mark.slow
 def test_delta_debugging_finds_what_the_schema_alone_does_not_show():
     """owl:sameAs between a Kommune and an ItSystem is only visible to the reasoner."""
     g = Graph()
@@ -170,6 +173,7 @@ def test_owl_imports_are_never_fetched(monkeypatch):
 
 
 @needs_java
+@pytest.mark.slow
 def test_calls_do_not_leak_state(monkeypatch, tmp_path):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     monkeypatch.setenv("JAVA_TOOL_OPTIONS", "-Dbrugerens.egen=1")

@@ -132,6 +132,7 @@ def hrefs(svg: bytes) -> list[str]:
 
 
 @needs_graphviz
+@pytest.mark.slow
 def test_every_view_renders_in_every_format_within_the_time_limit(ctx, matrix, plan):
     magic = {"svg": b"<svg", "png": b"\x89PNG", "pdf": b"%PDF"}
     for stem, name, ks in COMMITTED:

@@ -36,6 +36,7 @@ SECTIONS = ("noegletal", "fund", "harmonisering", "koereplan", "gevinster", "dia
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium mangler (installeres af 'bash scripts/opsaet.sh --test')"),
     pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) er ikke installeret"),
+    pytest.mark.xdist_group("browser"),  # one worker: the module's fixtures write test-artefakter/moedepakke.png
 ]
 
 MEASURE = """<script>
