@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from arkitektur import files as files_mod
 from arkitektur import fmt as fmt_mod
-from arkitektur import fmt_render
+from arkitektur.turtle import printer as fmt_render
 from arkitektur.cli import main
 from arkitektur.errors import ArkitekturError, InputError
 from arkitektur.fmt import FormatError, format_text

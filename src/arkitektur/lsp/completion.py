@@ -12,7 +12,7 @@ from lsprotocol import types as lsp
 
 from .. import suggest
 from ..namespaces import ARK, OWL, RDF, RDFS, SKOS
-from ..turtle_lexer import LexError, tokenize
+from ..turtle.lexer import LexError, tokenize
 
 _PREFIXES = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))[ \t]+([\w.\-]*):[ \t]*<([^<>\s]*)>", re.MULTILINE)
 _WORD_TAIL = re.compile(r"[\w.\-:%]*$")
