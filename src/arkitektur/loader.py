@@ -530,7 +530,7 @@ class SubjectLocator(Locator):
             else:
                 path, prefixes, base = meta
                 text = decode(path, _read(path, file), file)
-                cache[file] = Source(text.split("\n"), prefixes, base, self._subject_starts().get(file, []))
+                cache[file] = Source(text, prefixes, base, self._subject_starts().get(file, []))
         return cache[file]
 
     def release(self, file: str) -> None:
@@ -560,7 +560,7 @@ class SubjectLocator(Locator):
             if hit is not None and hit[0] in self._meta:
                 by_file.setdefault(hit[0], []).append((hit[1], i, subject, predicate))
         for file, wanted in by_file.items():
-            src = self.source(file)  # the same read of the file that the findings' positions use
+            src = self.source(file)
             head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in src.prefixes.items())
             if src.base:
                 head = f"@base <{src.base}> .\n" + head
@@ -569,8 +569,9 @@ class SubjectLocator(Locator):
                 try:
                     quads = list(ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 except SyntaxError:  # an unusual layout: read the whole file
-                    quads = list(ox.parse("\n".join(src.lines).encode("utf-8"), format=ox.RdfFormat.TURTLE))
+                    quads = list(ox.parse(src.text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 s = ox.NamedNode(str(subject))
                 p = None if predicate is None else ox.NamedNode(str(predicate))
                 out[i] = [from_ox(q.object) for q in quads if q.subject == s and (p is None or q.predicate == p)]
+            self.release(file)  # not kept through the evaluation: positions read it again, if at all
         return out

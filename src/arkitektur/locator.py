@@ -73,7 +73,7 @@ class Locator:
         cache = self.__dict__.setdefault("_sources", {})
         if file not in cache:
             text, prefixes, base = self._texts.get(file, (None, None, None))
-            cache[file] = None if text is None else Source(text.split("\n"), prefixes, base, self._starts_of(file))
+            cache[file] = None if text is None else Source(text, prefixes, base, self._starts_of(file))
         return cache[file]
 
     def _starts_of(self, file: str) -> list[int]:
@@ -113,33 +113,57 @@ class Locator:
 
 
 class Source:
-    """One file's lines, the prefixes and base in force at its end, and where its subjects start:
-    enough to re-read one statement block with positions."""
+    """One file's text, the prefixes and base in force at its end, and where its subjects start:
+    enough to re-read one statement block with positions.
 
-    def __init__(self, lines: list[str], prefixes: dict, base: str | None, starts: list[int]) -> None:
-        self.lines = lines
+    The text stays one string (no list of lines): a file's many small line strings, freed among
+    the findings' long-lived objects, would keep their memory from being returned."""
+
+    def __init__(self, text: str, prefixes: dict, base: str | None, starts: list[int]) -> None:
+        self.text = text
         self.prefixes = prefixes
         self.base = base
         self.starts = starts
-        self._blocks: dict = {}
+        self._at = (1, 0)  # a line and the offset where it starts: the next look-up walks on from there
+        self._block: _Block | None = None  # the last block lexed: findings come in line order
         self._iris: dict = {}
 
     def iris_changed(self) -> None:
         """A block redefined a prefix or the base: names read so far may mean other IRIs."""
         self._iris = {}
 
+    def _offset(self, line: int) -> int | None:
+        """Where ``line`` (1-based) starts; None past the end. Cheap for ascending lines."""
+        if line < 1:
+            return None
+        at_line, at = self._at if line >= self._at[0] else (1, 0)
+        pos = _skip_lines(self.text, at, line - at_line)
+        if pos is not None:
+            self._at = (line, pos)
+        return pos
+
+    def line(self, line: int) -> str | None:
+        """The text of one line, or None past the end."""
+        start = self._offset(line)
+        if start is None:
+            return None
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end]
+
     def block(self, line: int) -> str:
         """The text of the statement block that starts at ``line`` (up to the next subject's line)."""
+        start = self._offset(line)
+        if start is None:
+            return ""
         k = bisect.bisect_right(self.starts, line)
-        nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
-        return "\n".join(self.lines[line - 1:nxt - 1])
+        end = _skip_lines(self.text, start, self.starts[k] - line) if k < len(self.starts) else None
+        return self.text[start:] if end is None else self.text[start:end - 1]
 
     def statements(self, line: int) -> "_Block":
-        """The statements of the block that starts at ``line``, lexed (cached)."""
-        hit = self._blocks.get(line)
-        if hit is None:
-            hit = self._blocks[line] = _Block(self.block(line), line, self)
-        return hit
+        """The statements of the block that starts at ``line``, lexed (the last one kept)."""
+        if self._block is None or self._block.line != line:
+            self._block = _Block(self.block(line), line, self)
+        return self._block
 
     def iri(self, tok: tuple) -> str | None:
         """The IRI a token names, with the file's prefixes (cached: a block repeats its predicates)."""
@@ -151,7 +175,8 @@ class Source:
 
     def position(self, line: int, focus: str, path: str | None, value: str | None, file: str) -> Where:
         if path is None or value is None:  # no triple to find: the subject, from its line alone
-            toks = lex(self.lines[line - 1]) if 0 < line <= len(self.lines) else []
+            text = self.line(line)
+            toks = [] if text is None else lex(text)
             for tok in toks:
                 if self.iri(tok) == focus:
                     end = tok[2] + len(tok[1]) + 1
@@ -176,7 +201,7 @@ class Source:
                     return block.where(file, first, last, True)
         if subject_tok is not None:
             return block.where(file, subject_tok, subject_tok, False)
-        return Where(file, line, _column_in_line(self.lines, line, focus, self.prefixes, self.base))
+        return Where(file, line, _column_in_line(self.line(line), focus, self.prefixes, self.base))
 
     def _value(self, tok: tuple) -> str | None:
         """An object token as a finding's ``value`` shows it: an IRI, or a literal's lexical form."""
@@ -212,14 +237,27 @@ class _Block:
 
 
 _NEWLINE = re.compile("\n")
+# k lines skipped in a few regex matches (powers of two, largest first) rather than k Python steps
+_SKIPS = [(1 << b, re.compile(r"(?:[^\n]*\n){%d}" % (1 << b))) for b in range(12, -1, -1)]
 
 
-def _column_in_line(lines: list[str], line: int, iri: str, prefixes: dict, base: str | None) -> int | None:
+def _skip_lines(text: str, pos: int, k: int) -> int | None:
+    """The offset after the next ``k`` newlines from ``pos``; None when there are fewer."""
+    for size, rx in _SKIPS:
+        while k >= size:
+            m = rx.match(text, pos)
+            if m is None:
+                return None
+            pos, k = m.end(), k - size
+    return pos
+
+
+def _column_in_line(text: str | None, iri: str, prefixes: dict, base: str | None) -> int | None:
     """The column of the first mention of ``iri`` on ``line`` (a node only mentioned, never a subject)."""
-    if not 0 < line <= len(lines):
+    if text is None:
         return None
-    for kind, text, offset in lex(lines[line - 1]):
-        if token_iri(kind, text, prefixes, base) == iri:
+    for kind, word, offset in lex(text):
+        if token_iri(kind, word, prefixes, base) == iri:
             return offset + 1
     return None
 
