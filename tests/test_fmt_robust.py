@@ -2,7 +2,7 @@
 
 Deep ``[ … ]`` and ``( … )`` once took time doubling per level (30 levels: a hang) and, deeper,
 ended in a RecursionError traceback. Now fmt is linear up to a documented limit
-(``fmt_syntax.MAX_NESTING``) and refuses deeper files with ARK-E43 at file:line, exit 2, untouched.
+(``turtle.syntax.MAX_NESTING``) and refuses deeper files with ARK-E43 at file:line, exit 2, untouched.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from arkitektur import fmt as fmt_mod
-from arkitektur import fmt_render, fmt_syntax
+from arkitektur.turtle import printer as fmt_render, syntax as fmt_syntax
 from arkitektur.fmt import FormatError, format_text
 from hostile import assert_no_traceback, assert_refused, run, snapshot
 

@@ -228,6 +228,7 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Find
     else:
         raw = module.validate(ctx.graph, ctx.catalogue.graph)
     maker.prefetch_results(raw)
+    maker.locate_results(raw)
     findings = set()
     for r in raw:
         f = maker.from_result(r, lang)
@@ -253,6 +254,7 @@ class FindingMaker:
         self._kommuner: dict | None = None  # node -> (own kommuner, kommuner of related usages)
         self._shapes: dict = {}
         self._suggesters: dict = {}
+        self._where: dict = {}  # (focus, path, value) -> Where, filled by locate_results
 
     def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
         """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
@@ -332,15 +334,18 @@ class FindingMaker:
         slots = {"this": self.short(focus, lang), "value": self.short(value, lang), "path": ""}
         return _SLOT.sub(lambda m: slots[m.group(1)], text)
 
+    def locate_results(self, raw) -> None:
+        """The positions of the findings of ``raw``, one file at a time (``Locator.positions``)."""
+        keys = list(dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None))
+        self._where.update(zip(keys, self.locator.positions(keys)))
+
     def from_result(self, r, lang: str) -> Finding | None:
         rule, severity, msgs = self._shape_info(r.shape)
         if rule is None:
             return None  # a helper shape (e.g. inside sh:or) reported through its parent
-        # A SPARQL constraint without ?value reports the focus as its value: that is no value.
-        value = None if r.value is None or r.value == r.focus else r.value
-        return self.make(rule=rule, focus=str(r.focus), severity=severity, lang=lang,
-                         path=str(r.path) if isinstance(r.path, URIRef) else None,
-                         value=None if value is None else str(value), messages=msgs)
+        focus, path, value = _triple(r)
+        return self.make(rule=rule, focus=focus, severity=severity, lang=lang, path=path, value=value,
+                         messages=msgs)
 
     def make(self, *, rule: Rule, focus: str, severity: Severity, lang: str, path: str | None = None,
              value: str | None = None, messages: dict | None = None) -> Finding:
@@ -349,7 +354,7 @@ class FindingMaker:
         da = msgs.get("da") or rule.message.get("da") or rule.title.get("da") or rule.id
         en = msgs.get("en") or rule.message.get("en") or rule.title.get("en") or da
         da, en = (self._fill(t, focus, value, lang) for t in (da, en))
-        where = self.locator.position(focus, path, value)
+        where = self._where.get((focus, path, value)) or self.locator.position(focus, path, value)
         fix = None
         if rule.id in _SUGGESTING and value is not None:
             meant = self._suggester(rule.id, path, value).nearest(value)
@@ -377,6 +382,13 @@ class FindingMaker:
             hit = self._suggesters[key] = (suggest.term_suggester(self.g, key == ("class",))
                                            if rule_id == "MOD-1" else suggest.node_suggester(self.g, key[1], self.locator.subjects))
         return hit
+
+
+def _triple(r) -> tuple[str, str | None, str | None]:
+    """(focus, path, value) of an engine result as a finding shows them."""
+    # A SPARQL constraint without ?value reports the focus as its value: that is no value.
+    value = None if r.value is None or r.value == r.focus else str(r.value)
+    return str(r.focus), str(r.path) if isinstance(r.path, URIRef) else None, value
 
 
 def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:

@@ -1,7 +1,7 @@
 """Kanonisk Turtle / formats model files into one canonical layout without changing a triple.
 
 ``format_text`` parses strictly (pyoxigraph), rewrites the layout from a comment-keeping tree
-(:mod:`arkitektur.fmt_syntax`, :mod:`arkitektur.fmt_render`), and proves the result: the output
+(:mod:`arkitektur.turtle.syntax`, :mod:`arkitektur.turtle.printer`), and proves the result: the output
 must parse to a graph isomorphic to the input, literal lexical forms included, or it raises and
 nothing is written. ``format_files`` formats every file in memory first and writes only when all
 of them succeeded, all or none, through :mod:`arkitektur.files` (never over an edit made meanwhile).
@@ -20,10 +20,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import files, fmt_render, fmt_syntax
+from . import files
 from .errors import ArkitekturError, InputError
-from .loader import _decode, _reason, discover, too_large
-from .turtle_lexer import LexError
+from .loader import decode, discover, reason, too_large
+from .turtle import printer, syntax
+from .turtle.lexer import LexError
 
 
 class FormatError(ArkitekturError):
@@ -34,7 +35,7 @@ def _parse(text: str, base_iri: str | None, display: str | None) -> ox.Dataset:
     try:
         return ox.Dataset(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base_iri))
     except SyntaxError as exc:
-        da, en = _reason(str(exc))
+        da, en = reason(str(exc))
         raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
     except MemoryError:  # a token over the parser's 16 MiB buffer
         raise too_large(text, display) from None
@@ -148,22 +149,22 @@ def format_text(text: str, *, base_iri: str | None = None, display: str | None =
         text = text[1:]
     before = _parse(text, base_iri, display)
     try:
-        doc = fmt_syntax.read(text, base_iri)
-    except fmt_syntax.TooDeep as exc:
+        doc = syntax.read(text, base_iri)
+    except syntax.TooDeep as exc:
         raise FormatError(
-            f"for dybt indlejret: mere end {fmt_syntax.MAX_NESTING} niveauer [ … ] eller ( … ) inden i "
+            f"for dybt indlejret: mere end {syntax.MAX_NESTING} niveauer [ … ] eller ( … ) inden i "
             "hinanden; fmt formaterer ikke filen, og den er ikke ændret.",
-            f"nested too deeply: more than {fmt_syntax.MAX_NESTING} levels of [ … ] or ( … ) inside each "
+            f"nested too deeply: more than {syntax.MAX_NESTING} levels of [ … ] or ( … ) inside each "
             "other; fmt does not format the file, and it is unchanged.",
             code="ARK-E43", file=display, line=exc.line, column=exc.column,
         ) from None
-    except (fmt_syntax.SyntaxGap, LexError) as exc:
+    except (syntax.SyntaxGap, LexError) as exc:
         raise FormatError(
             f"fmt forstår ikke denne del af filen ({exc}); filen er ikke ændret.",
             f"fmt does not understand this part of the file ({exc}); the file is unchanged.",
             code="ARK-E41", file=display, line=exc.line, column=exc.column,
         ) from None
-    out = fmt_render.render(doc)
+    out = printer.render(doc)
     try:
         after = _parse(out, base_iri, display)
     except InputError as exc:
@@ -203,7 +204,7 @@ def format_file(path: Path, display: str | None = None) -> FileResult:
     except OSError as exc:
         raise InputError(f"kan ikke læse filen: {exc.strerror}.", f"cannot read the file: {exc.strerror}.",
                          code="ARK-E01", file=display) from None
-    text = _decode(path, data, display)
+    text = decode(path, data, display)
     return FileResult(path, display, data, format_text(text, display=display))
 
 

@@ -21,10 +21,11 @@ from rdflib import Graph
 
 from . import resources
 from .errors import InputError
-from .locator import _SIGNIFICANT, Locator, Source
+from .locator import Locator, Source
 from .namespaces import AFL, RDF, XSD
 from .storegraph import StoreGraph, from_ox, nt_iri
-from .turtle_lexer import _TOKEN_SPEC, LexError, expand_pname, resolve_iri, tokenize, unescape_iri
+from .turtle.lexer import LexError, tokenize
+from .turtle.scan import ScanGap, mentions, rdf12_error, scan_subjects
 
 _XSD_STRING = str(XSD.string)
 _MAX_REASON = 200
@@ -137,7 +138,8 @@ def _dangling(path: Path) -> InputError:
     )
 
 
-def _decode(path: Path, data: bytes, display: str) -> str:
+def decode(path: Path, data: bytes, display: str) -> str:
+    """A file's bytes as text (UTF-8, a byte order mark dropped); ARK-E03 at the first bad byte."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -200,7 +202,8 @@ _REASONS_DA = [
 ]
 
 
-def _reason(message: str) -> tuple[str, str]:
+def reason(message: str) -> tuple[str, str]:
+    """(Danish, English) reason of a pyoxigraph syntax error, for ARK-E02."""
     core = re.sub(r"^Parser error at line \d+ (?:between columns \d+ and \d+|column \d+): ", "", message)
     core = re.sub(r" \(line \d+\)$", "", core)
     if len(core) > _MAX_REASON:
@@ -223,13 +226,13 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
     ``base`` resolves relative IRIs (``arkitektur shacl`` passes the file's URI, as RDF tools do
     for a document they read); the models have none, so a relative IRI there is an error."""
     display = display or str(path)
-    text = _decode(path, _read(path, display), display)
+    text = decode(path, _read(path, display), display)
     if _only_comments(text):
         return None
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
     except SyntaxError as exc:
-        da, en = _reason(str(exc))
+        da, en = reason(str(exc))
         raise InputError(
             da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset
         ) from None
@@ -240,26 +243,9 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
             scan_subjects(display, text, {})  # raises at the first RDF 1.2 token
         except ScanGap:
             pass
-        raise _rdf12(display, text, None)
+        raise rdf12_error(display, text, None)
     triples = [(_convert(q.subject), _convert(q.predicate), _convert(q.object)) for q in quads]
     return ParsedFile(path=path, display=display, triples=triples, text=text)
-
-
-def _rdf12(display: str, text: str, at: int | None) -> InputError:
-    """The error for RDF 1.2 syntax (``<< >>``, ``<<( )>>``, ``~``, ``{| |}``), which pyoxigraph reads.
-
-    Reifiers and triple terms are not Turtle 1.1: no rule sees them, and an IRI after ``~`` becomes
-    a subject that no statement starts with.
-    """
-    line = column = None
-    if at is not None:
-        line = text.count("\n", 0, at) + 1
-        column = at - (text.rfind("\n", 0, at) + 1) + 1
-    return InputError(
-        "RDF 1.2-syntaks (<< >>, <<( )>>, ~ eller {| |}) understøttes ikke: modellerne skrives i Turtle 1.1.",
-        "RDF 1.2 syntax (<< >>, <<( )>>, ~ or {| |}) is not supported: models are written in Turtle 1.1.",
-        code="ARK-E02", file=display, line=line, column=column,
-    )
 
 
 def _only_comments(text: str) -> bool:
@@ -369,7 +355,7 @@ def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
         for path in files:
             display = str(path)
             data = _read(path, display)
-            text = _decode(path, data, display)
+            text = decode(path, data, display)
             if _only_comments(text):
                 repo.notes.append(
                     f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
@@ -397,7 +383,7 @@ def _load_model(store: ox.Store, body: bytes, display: str) -> None:
     try:
         store.load(body, format=ox.RdfFormat.TURTLE)
     except SyntaxError as exc:
-        da, en = _reason(str(exc))
+        da, en = reason(str(exc))
         raise InputError(da, en, code="ARK-E02", file=display, line=exc.lineno, column=exc.offset) from None
     except MemoryError:
         raise too_large(body.decode("utf-8"), display) from None
@@ -496,10 +482,8 @@ class _ShippedLocator:
 class SubjectLocator(Locator):
     """A ``Locator`` that scans model files fast for subjects, and for other mentions only on demand.
 
-    ``locate`` answers exactly as ``Locator`` does: the subjects come from ``scan_subjects`` (the
-    same tokens and rules as ``locator._scan``, but it visits only the tokens that can start a
-    statement); ``mentions``, the rare fallback, are scanned with ``Locator.add_file`` the first
-    time a finding needs one.
+    ``locate`` answers exactly as ``Locator`` does: the subjects come from ``scan_subjects``, as
+    there; ``mentions``, the rare fallback, are scanned the first time a finding needs one.
     """
 
     def __init__(self, fallback=None) -> None:
@@ -526,10 +510,11 @@ class SubjectLocator(Locator):
         if hit is None:
             if not self._mentions_done:
                 self._mentions_done = True
-                full = Locator()
                 for display, path in self._files:
-                    full.add_file(display, _decode(path, _read(path, display), display))
-                self.mentions.update(full.mentions)
+                    try:
+                        mentions(display, decode(path, _read(path, display), display), self.mentions)
+                    except LexError:  # the parser accepted the file: a gap in the lexer; positions only
+                        pass
             hit = self.mentions.get(iri)
         if hit is None and self.fallback is not None:
             hit = self.fallback.mentions.get(iri)
@@ -544,9 +529,13 @@ class SubjectLocator(Locator):
                 cache[file] = None
             else:
                 path, prefixes, base = meta
-                text = _decode(path, _read(path, file), file)
-                cache[file] = Source(text.split("\n"), prefixes, base, self._subject_starts().get(file, []))
+                text = decode(path, _read(path, file), file)
+                cache[file] = Source(text, prefixes, base, self._subject_starts().get(file, []))
         return cache[file]
+
+    def release(self, file: str) -> None:
+        """Let go of a model file's text once its findings have their positions (it is on disk)."""
+        self.__dict__.get("_sources", {}).pop(file, None)
 
     def _subject_starts(self) -> dict:
         if self._starts is None:
@@ -571,7 +560,7 @@ class SubjectLocator(Locator):
             if hit is not None and hit[0] in self._meta:
                 by_file.setdefault(hit[0], []).append((hit[1], i, subject, predicate))
         for file, wanted in by_file.items():
-            src = self.source(file)  # the same read of the file that the findings' positions use
+            src = self.source(file)
             head = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in src.prefixes.items())
             if src.base:
                 head = f"@base <{src.base}> .\n" + head
@@ -580,176 +569,9 @@ class SubjectLocator(Locator):
                 try:
                     quads = list(ox.parse(chunk.encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 except SyntaxError:  # an unusual layout: read the whole file
-                    quads = list(ox.parse("\n".join(src.lines).encode("utf-8"), format=ox.RdfFormat.TURTLE))
+                    quads = list(ox.parse(src.text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
                 s = ox.NamedNode(str(subject))
                 p = None if predicate is None else ox.NamedNode(str(predicate))
                 out[i] = [from_ox(q.object) for q in quads if q.subject == s and (p is None or q.predicate == p)]
+            self.release(file)  # not kept through the evaluation: positions read it again, if at all
         return out
-
-
-# Only a few characters can change the statement structure of Turtle; everything between them is
-# skipped by one regex search. Strings, IRIs and comments are matched with turtle_lexer's own rules.
-_SPEC = dict(_TOKEN_SPEC)
-_SPECIAL = re.compile(r"""["'<#@\[\]()\\.~{|]""")
-_STRING_LANG = re.compile(f"(?:{_SPEC['STRING']})(?:{_SPEC['LANGTAG']})?")
-_IRI = re.compile(_SPEC["IRI"])
-_COMMENT = re.compile(_SPEC["COMMENT"])
-_AT = re.compile(f"(?P<directive>{_SPEC['DIRECTIVE']})|(?P<lang>{_SPEC['LANGTAG']})")
-_ONE = re.compile("|".join(f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC))
-# What the scan may skip in one regex match: ordinary characters, short strings (with a language
-# tag) not directly followed by a dot, comments, IRIs, and the dots that can only be inside a token
-# (between two digits – a KLE code, a decimal – or between two name characters; never the first
-# character of a run, which follows a token read below). Everything else stops the run and is
-# decided token by token below.
-_NAMECHAR = r"A-Za-z_\-\u00b7\u00c0-\uffff%"
-_RUN = re.compile(
-    r"""(?!\.)(?:[^."'#<\[\]()@\\~{|]+"""
-    rf"""|"(?!"")(?:[^"\\\n])*"(?>{_SPEC['LANGTAG']})?(?![.])|'(?!'')(?:[^'\\\n])*'(?>{_SPEC['LANGTAG']})?(?![.])"""
-    rf"|{_SPEC['COMMENT']}|{_SPEC['IRI']}"
-    r"|(?<=[0-9])\.(?=[0-9])"
-    rf"|(?<=[{_NAMECHAR}])(?<!true)(?<!false)\.(?=[0-9{_NAMECHAR}:])"
-    r")+")
-
-
-_COMMENT_OR_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
-_NEXT = _SIGNIFICANT  # one compiled copy: its character classes take long to compile
-
-
-def _significant(text: str, pos: int):
-    """The first token at or after ``pos`` that is not whitespace or a comment: (kind, text, start, end)."""
-    m = _NEXT.match(text, pos)
-    if m is None:
-        return None
-    kind = m.lastgroup
-    return kind, m.group(kind), m.start(kind), m.end()
-
-
-def _expand(pname: str, prefixes: dict) -> str | None:
-    if "\\" in pname:
-        return expand_pname(pname, prefixes)
-    prefix, _, local = pname.partition(":")
-    ns = prefixes.get(prefix)
-    return None if ns is None else ns + local
-
-
-class ScanGap(Exception):
-    """``scan_subjects`` met text its rules cannot read (the strict parser read it): the subjects
-    of that file are unknown to the scan."""
-
-
-def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None) -> tuple[dict, str | None]:
-    """Record ``iri -> (name, line)`` for each IRI first written as a statement subject in ``text``.
-
-    Returns the prefixes and base in force at the end of the text; raises ``ScanGap`` (recording
-    nothing) where the lexer's rules cannot read on, and ``InputError`` at RDF 1.2 syntax.
-
-    Gives what ``locator._scan`` puts in ``Locator.subjects`` for text the strict parser accepted:
-    a statement starts after a ``.`` outside brackets; its first token, if an IRI, is a subject.
-    Instead of tokenizing everything it jumps from one structural character to the next (quote,
-    ``<``, ``#``, ``@``, bracket, backslash, dot) and tokenizes only there; a dot followed by a
-    name character is checked against the lexer's rules (``ex:a.b`` and ``1.5`` are one token).
-    """
-    found: dict = {}
-    prefixes: dict = {}
-    depth = 0
-    line, line_pos = 1, 0
-    pos = 0
-    boundary = 0  # end of the last token found (not moved by a backslash escape inside a name)
-    expect_subject = True
-    while True:
-        if expect_subject and depth == 0:
-            tok = _significant(text, pos)
-            if tok is None:
-                rest = _COMMENT_OR_SPACE.match(text, pos).end()
-                if text.startswith("<<", rest):
-                    raise _rdf12(name, text, rest)
-                break
-            kind, word, tok_start, tok_end = tok
-            low = word.lower()
-            if kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
-                t1 = _significant(text, tok_end)
-                t2 = _significant(text, t1[3]) if t1 is not None else None
-                if low.endswith("prefix") and t2 is not None:
-                    iri = unescape_iri(t2[1][1:-1])
-                    prefixes[t1[1][:-1]] = resolve_iri(base, iri)
-                    pos = t2[3]
-                elif t1 is not None:
-                    iri = unescape_iri(t1[1][1:-1])
-                    base = resolve_iri(base, iri)
-                    pos = t1[3]
-                else:
-                    raise ScanGap(name)
-                if low.startswith("@"):
-                    dot = _significant(text, pos)
-                    if dot is not None and dot[1] == ".":
-                        pos = dot[3]
-                continue
-            iri = None
-            if kind == "IRI":
-                iri = unescape_iri(word[1:-1])
-                iri = resolve_iri(base, iri)
-            elif kind == "PNAME":
-                iri = _expand(word, prefixes)
-            if iri is not None and iri not in found:
-                line += text.count("\n", line_pos, tok_start)
-                line_pos = tok_start
-                found[iri] = (name, line)
-            expect_subject = False
-            if kind == "PUNCT":  # e.g. a "[" or "(" subject: let the loop below see it
-                pos = boundary = tok_start
-            else:
-                pos = boundary = tok_end
-                continue
-        skip = _RUN.match(text, pos)
-        if skip is not None:
-            pos = boundary = skip.end()
-        m = _SPECIAL.search(text, pos)
-        if m is None:
-            break
-        c = m.group()
-        at = m.start()
-        if c == '"' or c == "'":
-            sm = _STRING_LANG.match(text, at)
-            if sm is None:
-                raise ScanGap(name)  # the lexer would fail: the file contributes nothing
-            pos = boundary = sm.end()
-        elif c == "<":
-            im = _IRI.match(text, at)
-            if im is None:
-                if text.startswith("<<", at):
-                    raise _rdf12(name, text, at)
-                raise ScanGap(name)
-            pos = boundary = im.end()
-        elif c in "~{|":  # outside strings, IRIs and comments only RDF 1.2 has these
-            raise _rdf12(name, text, at)
-        elif c == "#":
-            pos = boundary = _COMMENT.match(text, at).end()
-        elif c == "@":
-            am = _AT.match(text, at)
-            if am is None:
-                raise ScanGap(name)
-            pos = boundary = am.end()
-        elif c == "\\":
-            pos = at + 2
-        elif c in "[(":
-            depth += 1
-            pos = boundary = at + 1
-        elif c in "])":
-            depth -= 1
-            pos = boundary = at + 1
-        else:  # "."
-            nxt = text[at + 1:at + 2]
-            if nxt and not nxt.isspace() and nxt != "#":
-                # Possibly inside a name or number: the token holding this dot starts after the last
-                # whitespace, "," or ";" since the previous structural token (which ended at pos).
-                start = max(boundary, *(text.rfind(ch, boundary, at) + 1 for ch in " \n\t\r;,"))
-                tm = _ONE.match(text, start)
-                if tm is not None and tm.lastgroup != "PUNCT" and tm.end() > at:
-                    pos = boundary = tm.end()
-                    continue
-            pos = boundary = at + 1
-            if depth == 0:
-                expect_subject = True
-    for iri, where in found.items():
-        subjects.setdefault(iri, where)
-    return prefixes, base

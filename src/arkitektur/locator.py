@@ -6,7 +6,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from .turtle_lexer import _TOKEN_SPEC, LexError, Token, expand_pname, resolve_iri, tokenize, unescape_iri
+from .turtle.iri import resolve_iri, token_iri, unescape_iri
+from .turtle.lexer import LexError, lex, string_value
+from .turtle.scan import ScanGap, mentions, scan_subjects
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
@@ -37,7 +39,7 @@ class Locator:
     subjects: dict[str, tuple[str, int]] = field(default_factory=dict)
     mentions: dict[str, tuple[str, int]] = field(default_factory=dict)
     fallback: "Locator | None" = None
-    _texts: dict = field(default_factory=dict, repr=False, compare=False)  # file -> (text, base), for positions
+    _texts: dict = field(default_factory=dict, repr=False, compare=False)  # file -> (text, prefixes, base)
 
     def locate(self, iri: str) -> tuple[str | None, int | None]:
         """Where ``iri`` is written as a subject; else where it is first mentioned."""
@@ -52,91 +54,129 @@ class Locator:
 
     def add_file(self, display_name: str, text: str, base: str | None = None) -> None:
         """Scan one Turtle document (already accepted by the strict parser)."""
-        self._texts[display_name] = (text, base)
+        # The strict parser accepted the file, so a ScanGap or LexError is a gap in our rules:
+        # positions are a convenience, never a reason to fail a check.
+        prefixes: dict = {}
         try:
-            _scan(display_name, text, base, self)
+            prefixes = scan_subjects(display_name, text, self.subjects, base)[0]
+        except ScanGap:
+            pass
+        self._texts[display_name] = (text, prefixes, base)
+        try:
+            mentions(display_name, text, self.mentions, base)
         except LexError:
-            # The strict parser accepted the file, so this is a gap in our tokenizer: positions
-            # are a convenience, never a reason to fail a check.
             pass
 
-
     def source(self, file: str):
-        """``Source`` of a scanned file, or None (made on demand: only findings need it)."""
+        """``Source`` of a scanned file, or None (made on demand: only findings need it; kept, as
+        the text is not on disk)."""
         cache = self.__dict__.setdefault("_sources", {})
         if file not in cache:
-            text, base = self._texts.get(file, (None, None))
-            cache[file] = None if text is None else Source.of(text, base, self._starts_of(file))
+            text, prefixes, base = self._texts.get(file, (None, None, None))
+            cache[file] = None if text is None else Source(text, prefixes, base, self._starts_of(file))
         return cache[file]
 
     def _starts_of(self, file: str) -> list[int]:
         return sorted(line for f, line in self.subjects.values() if f == file)
 
     def position(self, focus: str, path: str | None = None, value: str | None = None) -> Where:
-        """Where a finding on ``focus`` points (SPEC §4 v1.1): the offending term of the triple
-        (``focus`` ``path`` ``value``) – the predicate when ``value`` is ``path`` (an unknown
-        property, MOD-1), else the object – when that triple is written in the focus's statement
-        block; otherwise the focus where it is written as a subject."""
-        file, line = self.locate(focus)
-        if file is None or line is None:
-            return Where(file, line)
-        src = self.source(file)
-        if src is None and self.fallback is not None and hasattr(self.fallback, "source"):
-            src = self.fallback.source(file)
-        if src is None:
-            return Where(file, line)
-        return src.position(line, focus, path, value, file)
+        """Where a finding on ``focus`` points: the offending term of the triple (``focus`` ``path``
+        ``value``) – the predicate when ``value`` is ``path`` (an unknown property, MOD-1), else the
+        object – when that triple is written in the focus's statement block; otherwise the focus
+        where it is written as a subject."""
+        return self.positions([(focus, path, value)])[0]
+
+    def positions(self, requests: list[tuple]) -> list[Where]:
+        """``position`` for each ``(focus, path, value)``, one file at a time: each file with a
+        finding is read once, each of its statement blocks lexed at most once, and its text let go
+        before the next file (a check at 98 × 400 finds something in nearly every file)."""
+        out: list = [None] * len(requests)
+        by_file: dict = {}
+        for i, (focus, path, value) in enumerate(requests):
+            file, line = self.locate(focus)
+            if file is None or line is None:
+                out[i] = Where(file, line)
+            else:
+                by_file.setdefault(file, []).append((line, i))
+        for file, wanted in by_file.items():
+            src = self.source(file)
+            if src is None and self.fallback is not None and hasattr(self.fallback, "source"):
+                src = self.fallback.source(file)
+            for line, i in sorted(wanted):
+                focus, path, value = requests[i]
+                out[i] = Where(file, line) if src is None else src.position(line, focus, path, value, file)
+            self.release(file)
+        return out
+
+    def release(self, file: str) -> None:
+        """Let go of what ``source`` holds for ``file`` when it can be read again (here: never)."""
 
 
 class Source:
-    """One file's lines, the prefixes and base in force at its end, and where its subjects start:
-    enough to re-read one statement block with positions."""
+    """One file's text, the prefixes and base in force at its end, and where its subjects start:
+    enough to re-read one statement block with positions.
 
-    def __init__(self, lines: list[str], prefixes: dict, base: str | None, starts: list[int]) -> None:
-        self.lines = lines
+    The text stays one string (no list of lines): a file's many small line strings, freed among
+    the findings' long-lived objects, would keep their memory from being returned."""
+
+    def __init__(self, text: str, prefixes: dict, base: str | None, starts: list[int]) -> None:
+        self.text = text
         self.prefixes = prefixes
         self.base = base
         self.starts = starts
-        self._blocks: dict = {}
+        self._at = (1, 0)  # a line and the offset where it starts: the next look-up walks on from there
+        self._block: _Block | None = None  # the last block lexed: findings come in line order
         self._iris: dict = {}
 
     def iris_changed(self) -> None:
         """A block redefined a prefix or the base: names read so far may mean other IRIs."""
         self._iris = {}
 
-    @classmethod
-    def of(cls, text: str, base: str | None, starts: list[int]) -> "Source":
-        prefixes: dict = {}
-        try:
-            _directives(list(tokenize(text)), prefixes, base)
-        except LexError:
-            pass
-        return cls(text.split("\n"), prefixes, base, starts)
+    def _offset(self, line: int) -> int | None:
+        """Where ``line`` (1-based) starts; None past the end. Cheap for ascending lines."""
+        if line < 1:
+            return None
+        at_line, at = self._at if line >= self._at[0] else (1, 0)
+        pos = _skip_lines(self.text, at, line - at_line)
+        if pos is not None:
+            self._at = (line, pos)
+        return pos
+
+    def line(self, line: int) -> str | None:
+        """The text of one line, or None past the end."""
+        start = self._offset(line)
+        if start is None:
+            return None
+        end = self.text.find("\n", start)
+        return self.text[start:] if end < 0 else self.text[start:end]
 
     def block(self, line: int) -> str:
         """The text of the statement block that starts at ``line`` (up to the next subject's line)."""
+        start = self._offset(line)
+        if start is None:
+            return ""
         k = bisect.bisect_right(self.starts, line)
-        nxt = self.starts[k] if k < len(self.starts) else len(self.lines) + 1
-        return "\n".join(self.lines[line - 1:nxt - 1])
+        end = _skip_lines(self.text, start, self.starts[k] - line) if k < len(self.starts) else None
+        return self.text[start:] if end is None else self.text[start:end - 1]
 
     def statements(self, line: int) -> "_Block":
-        """The statements of the block that starts at ``line``, lexed (cached)."""
-        hit = self._blocks.get(line)
-        if hit is None:
-            hit = self._blocks[line] = _Block(self.block(line), line, self)
-        return hit
+        """The statements of the block that starts at ``line``, lexed (the last one kept)."""
+        if self._block is None or self._block.line != line:
+            self._block = _Block(self.block(line), line, self)
+        return self._block
 
     def iri(self, tok: tuple) -> str | None:
         """The IRI a token names, with the file's prefixes (cached: a block repeats its predicates)."""
         key = tok[1]
         hit = self._iris.get(key, self)
         if hit is self:
-            hit = self._iris[key] = _resolve_text(tok[0], key, self.prefixes, self.base)
+            hit = self._iris[key] = token_iri(tok[0], key, self.prefixes, self.base)
         return hit
 
     def position(self, line: int, focus: str, path: str | None, value: str | None, file: str) -> Where:
         if path is None or value is None:  # no triple to find: the subject, from its line alone
-            toks = _lex(self.lines[line - 1]) if 0 < line <= len(self.lines) else []
+            text = self.line(line)
+            toks = [] if text is None else lex(text)
             for tok in toks:
                 if self.iri(tok) == focus:
                     end = tok[2] + len(tok[1]) + 1
@@ -161,13 +201,13 @@ class Source:
                     return block.where(file, first, last, True)
         if subject_tok is not None:
             return block.where(file, subject_tok, subject_tok, False)
-        return Where(file, line, _column_in_line(self.lines, line, focus, self.prefixes, self.base))
+        return Where(file, line, _column_in_line(self.line(line), focus, self.prefixes, self.base))
 
     def _value(self, tok: tuple) -> str | None:
         """An object token as a finding's ``value`` shows it: an IRI, or a literal's lexical form."""
         kind, text = tok[0], tok[1]
         if kind == "STRING":
-            return _string_value(text)
+            return string_value(text)
         if kind in ("NUMBER", "KEYWORD"):
             return text
         if kind in ("IRI", "PNAME"):
@@ -183,7 +223,7 @@ class _Block:
         self.line = line
         self.source = source
         self._line_starts = [0] + [m.end() for m in _NEWLINE.finditer(chunk)]
-        self.statements = list(_statements(_lex(chunk), source))
+        self.statements = list(_statements(lex(chunk), source))
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         k = bisect.bisect_right(self._line_starts, offset) - 1
@@ -197,72 +237,40 @@ class _Block:
 
 
 _NEWLINE = re.compile("\n")
+# k lines skipped in a few regex matches (powers of two, largest first) rather than k Python steps
+_SKIPS = [(1 << b, re.compile(r"(?:[^\n]*\n){%d}" % (1 << b))) for b in range(12, -1, -1)]
 
 
-# turtle_lexer's tokens, each with the whitespace and comments before it skipped in the same match
-# (loader's subject scan uses it too)
-_SIGNIFICANT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
-    f"(?P<{k}>{rx})" for k, rx in _TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
+def _skip_lines(text: str, pos: int, k: int) -> int | None:
+    """The offset after the next ``k`` newlines from ``pos``; None when there are fewer."""
+    for size, rx in _SKIPS:
+        while k >= size:
+            m = rx.match(text, pos)
+            if m is None:
+                return None
+            pos, k = m.end(), k - size
+    return pos
 
 
-def _lex(text: str) -> list[tuple]:
-    """``(kind, text, offset)`` of each significant token: turtle_lexer's rules without building a
-    Token per token (a finding's block is lexed on the check's path); stops where ``tokenize`` raises."""
-    out = []
-    prev = ""
-    pos, n = 0, len(text)
-    match = _SIGNIFICANT.match
-    while pos < n:
-        m = match(text, pos)
-        if m is None:
-            break
-        kind = m.lastgroup
-        if kind == "DIRECTIVE" and prev == "STRING":
-            kind = "LANGTAG"  # "x"@base is a language tag, not a directive
-        prev = kind
-        out.append((kind, m.group(kind), m.start(kind)))
-        pos = m.end()
-    return out
-
-
-def _column_in_line(lines: list[str], line: int, iri: str, prefixes: dict, base: str | None) -> int | None:
+def _column_in_line(text: str | None, iri: str, prefixes: dict, base: str | None) -> int | None:
     """The column of the first mention of ``iri`` on ``line`` (a node only mentioned, never a subject)."""
-    if not 0 < line <= len(lines):
+    if text is None:
         return None
-    try:
-        for tok in tokenize(lines[line - 1]):
-            if _resolve(tok, prefixes, base) == iri:
-                return tok.column
-    except LexError:
-        pass
+    for kind, word, offset in lex(text):
+        if token_iri(kind, word, prefixes, base) == iri:
+            return offset + 1
     return None
 
 
-def _directives(toks: list[Token], prefixes: dict, base: str | None) -> str | None:
+def _directives(toks: list[tuple], prefixes: dict, base: str | None) -> str | None:
     """Collect the prefixes (into ``prefixes``) and return the base in force after ``toks``."""
-    for i, tok in enumerate(toks):
-        low = tok.text.lower()
-        if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix") and i + 2 < len(toks):
-            prefixes[toks[i + 1].text[:-1]] = resolve_iri(base, unescape_iri(toks[i + 2].text[1:-1]))
-        elif tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@base", "base") and i + 1 < len(toks):
-            base = resolve_iri(base, unescape_iri(toks[i + 1].text[1:-1]))
+    for i, (kind, text, _) in enumerate(toks):
+        low = text.lower()
+        if kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix") and i + 2 < len(toks):
+            prefixes[toks[i + 1][1][:-1]] = resolve_iri(base, unescape_iri(toks[i + 2][1][1:-1]))
+        elif kind in ("DIRECTIVE", "KEYWORD") and low in ("@base", "base") and i + 1 < len(toks):
+            base = resolve_iri(base, unescape_iri(toks[i + 1][1][1:-1]))
     return base
-
-
-_ECHAR = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
-
-
-def _string_value(text: str) -> str:
-    q = 3 if text[:3] in ('"""', "'''") else 1
-    body = text[q:-q]
-
-    def one(m):
-        if m.group(1) or m.group(2):
-            return chr(int(m.group(1) or m.group(2), 16))
-        return _ECHARS.get(m.group(3), m.group(3))
-
-    return _ECHAR.sub(one, body) if "\\" in body else body
 
 
 def _statements(toks: list[tuple], source: Source):
@@ -296,8 +304,7 @@ def _statements(toks: list[tuple], source: Source):
         if tok[0] in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
             step = 3 if low.endswith("prefix") else 2
             before = (dict(source.prefixes), source.base)
-            source.base = _directives([Token(t[0], t[1], 0, 0, t[2]) for t in toks[i:i + step]],
-                                      source.prefixes, source.base)
+            source.base = _directives(toks[i:i + step], source.prefixes, source.base)
             if (dict(source.prefixes), source.base) != before:
                 source.iris_changed()
             i += step
@@ -339,62 +346,3 @@ def _statements(toks: list[tuple], source: Source):
                 i += 1  # something we do not follow: step on rather than loop
         i += 1
         yield subject_tok, triples
-
-
-def _resolve_text(kind: str, text: str, prefixes: dict[str, str], base: str | None) -> str | None:
-    if kind == "IRI":
-        return resolve_iri(base, unescape_iri(text[1:-1]))
-    if kind == "PNAME":
-        return expand_pname(text, prefixes)
-    return None
-
-
-def _resolve(tok: Token, prefixes: dict[str, str], base: str | None) -> str | None:
-    if tok.kind == "IRI":
-        iri = unescape_iri(tok.text[1:-1])
-        return resolve_iri(base, iri)
-    if tok.kind == "PNAME":
-        return expand_pname(tok.text, prefixes)
-    return None
-
-
-def _scan(name: str, text: str, base: str | None, loc: Locator) -> None:
-    prefixes: dict[str, str] = {}
-    toks = list(t for t in tokenize(text) if t.kind != "COMMENT")
-    i = 0
-    depth = 0  # nesting of [ ] and ( )
-    expect_subject = True
-    while i < len(toks):
-        tok = toks[i]
-        low = tok.text.lower()
-        if depth == 0 and expect_subject and tok.kind in ("DIRECTIVE", "KEYWORD") and low in (
-            "@prefix", "prefix", "@base", "base"
-        ):
-            if low.endswith("prefix") and i + 2 < len(toks):
-                pfx = toks[i + 1].text[:-1]
-                iri = unescape_iri(toks[i + 2].text[1:-1])
-                prefixes[pfx] = resolve_iri(base, iri)
-                i += 3
-            elif i + 1 < len(toks):
-                iri = unescape_iri(toks[i + 1].text[1:-1])
-                base = resolve_iri(base, iri)
-                i += 2
-            if low.startswith("@") and i < len(toks) and toks[i].text == ".":
-                i += 1
-            continue
-        iri = _resolve(tok, prefixes, base)
-        if iri is not None:
-            loc.mentions.setdefault(iri, (name, tok.line))
-            if depth == 0 and expect_subject:
-                loc.subjects.setdefault(iri, (name, tok.line))
-        if tok.kind == "PUNCT":
-            if tok.text in "[(":
-                depth += 1
-            elif tok.text in "])":
-                depth -= 1
-            elif tok.text == "." and depth == 0:
-                expect_subject = True
-                i += 1
-                continue
-        expect_subject = False
-        i += 1

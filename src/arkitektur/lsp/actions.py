@@ -10,7 +10,7 @@ from rdflib.collection import Collection
 
 from .. import suggest
 from ..namespaces import OWL, RDF, RDFS, SH, XSD
-from ..turtle_lexer import LexError, tokenize
+from ..turtle.lexer import LexError, tokenize
 from . import diagnostics as diag
 
 _PREFIX = re.compile(r"^[ \t]*(?:@prefix|(?i:prefix))\b", re.MULTILINE)

@@ -13,7 +13,7 @@ from lsprotocol import types as lsp
 from .. import suggest
 from ..formatting import pick
 from ..namespaces import ARK, OWL, RDF, RDFS, SKOS, prefixes_in
-from ..turtle_lexer import LexError, tokenize
+from ..turtle.lexer import LexError, tokenize
 
 _WORD_TAIL = re.compile(r"[\w.\-:%]*$")
 _TYPE, _LABEL, _DEF, _KOMMUNE = str(RDF.type), str(RDFS.label), str(SKOS.definition), str(ARK.kommune)

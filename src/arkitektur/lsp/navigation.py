@@ -145,7 +145,8 @@ def register(server) -> None:
 def occurrences(text: str, iri: str) -> list[tuple[lsp.Range, str]]:
     """Every place ``text`` writes ``iri`` (prefixed or as ``<…>``), with the text written there;
     not the ``@prefix`` declarations themselves."""
-    from ..turtle_lexer import LexError, expand_pname, resolve_iri, tokenize, unescape_iri
+    from ..turtle.iri import expand_pname, resolve_iri, unescape_iri
+    from ..turtle.lexer import LexError, tokenize
 
     found: list[tuple[lsp.Range, str]] = []
     prefixes: dict[str, str] = {}

@@ -92,7 +92,7 @@ _HAND_COMMENTS = ("Håndskrevne kommentarer fra filen (en import kan ikke bevare
 def _keep_hand_comments(output: Path, generated: str, header: str, report: Report) -> str:
     """The header with the file's own ``#`` comments appended: the file is written anew from the
     graph, which has no comments, so they would vanish without a word (issue 13)."""
-    from ...turtle_lexer import LexError, tokenize
+    from ...turtle.lexer import LexError, tokenize
 
     try:
         ours = {t.text for t in tokenize(generated) if t.kind == "COMMENT"}

@@ -1,17 +1,17 @@
-"""Et let Turtle-leksikon med positioner / a small Turtle tokenizer that keeps line and column.
+"""Et let Turtle-leksikon med positioner / the one Turtle tokenizer: tokens with line and column.
 
 rdflib and pyoxigraph keep no source positions, so the locator (and ``fmt``, which must keep
 comments) need their own view of the text. It runs only on text that the strict parser has
 already accepted, so it can stay simple: https://www.w3.org/TR/turtle/#sec-grammar-grammar
+``TOKEN_SPEC`` is the one set of token rules; ``tokenize`` (Token objects), ``lex`` (plain tuples,
+for the check's hot path) and :mod:`arkitektur.turtle.scan` all read it.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Iterator
-from urllib.parse import urljoin
 
 _PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
@@ -28,7 +28,7 @@ _PN_LOCAL = (
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _ECHAR = r"\\[tbnrf\"'\\]"
 
-_TOKEN_SPEC = [
+TOKEN_SPEC = [
     ("WS", r"[ \t\r\n]+"),
     ("COMMENT", r"#[^\r\n]*"),
     ("IRI", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>"),
@@ -47,7 +47,7 @@ _TOKEN_SPEC = [
     ("KEYWORD", r"(?i:PREFIX|BASE)\b|true\b|false\b|a\b"),
     ("PUNCT", r"[.;,\[\]()]"),
 ]
-_MASTER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in _TOKEN_SPEC))
+_MASTER = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in TOKEN_SPEC))
 
 
 @dataclass(frozen=True)
@@ -92,37 +92,44 @@ def tokenize(text: str, *, keep_space: bool = False) -> Iterator[Token]:
         pos = m.end()
 
 
-_LOCAL_ESCAPE = re.compile(r"\\([_~.\-!$&'()*+,;=/?#@%])")
-_UCHAR_RX = re.compile(_UCHAR)
+# The same tokens, each with the whitespace and comments before it skipped in the same match.
+SIGNIFICANT = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*(?:" + "|".join(
+    f"(?P<{k}>{rx})" for k, rx in TOKEN_SPEC if k not in ("WS", "COMMENT")) + ")")
 
 
-@lru_cache(maxsize=4096)
-def resolve_iri(base: str | None, iri: str) -> str:
-    """``iri`` (unescaped) resolved against ``base`` as the parser resolves it (RFC 3986).
-
-    pyoxigraph itself resolves it: ``urllib.parse.urljoin`` drops an empty fragment (``<#>``
-    against ``<http://example.org/ex>`` gives ``…/ex``, not ``…/ex#``), so ``@prefix : <#>``
-    under a ``@base`` would name other IRIs than the triples have.
-    """
-    if not base:
-        return iri
-    import pyoxigraph as ox
-
-    try:
-        quad = next(iter(ox.parse(f"<{iri}> <urn:x> <urn:x> .".encode("utf-8"), format=ox.RdfFormat.TURTLE,
-                                  base_iri=base)))
-        return quad.subject.value
-    except (SyntaxError, ValueError, StopIteration):  # not an IRI the parser accepts: best effort
-        return urljoin(base, iri)
-
-
-def unescape_iri(iri_body: str) -> str:
-    return _UCHAR_RX.sub(lambda m: chr(int(m.group()[2:], 16)), iri_body)
+def lex(text: str) -> list[tuple]:
+    """``(kind, text, offset)`` of each significant token: ``tokenize``'s rules without building a
+    Token per token (a finding's block is lexed on the check's path); stops where ``tokenize`` raises."""
+    out = []
+    prev = ""
+    pos, n = 0, len(text)
+    match = SIGNIFICANT.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        if kind == "DIRECTIVE" and prev == "STRING":
+            kind = "LANGTAG"  # "x"@base is a language tag, not a directive
+        prev = kind
+        out.append((kind, m.group(kind), m.start(kind)))
+        pos = m.end()
+    return out
 
 
-def expand_pname(pname: str, prefixes: dict[str, str]) -> str | None:
-    prefix, _, local = pname.partition(":")
-    ns = prefixes.get(prefix)
-    if ns is None:
-        return None
-    return ns + _LOCAL_ESCAPE.sub(r"\1", local)
+_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def string_value(token: str) -> str:
+    """The value of a STRING token (quotes removed, escapes resolved)."""
+    q = 3 if token[:3] in ('"""', "'''") else 1
+    body = token[q:-q]
+    if "\\" not in body:
+        return body
+
+    def one(m: re.Match) -> str:
+        hexa = m.group(1) or m.group(2)
+        return chr(int(hexa, 16)) if hexa else _ECHARS.get(m.group(3), m.group(3))
+
+    return _STRING_ESCAPE.sub(one, body)

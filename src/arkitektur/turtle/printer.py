@@ -1,4 +1,4 @@
-"""Den kanoniske Turtle-skrivemåde / writes a ``fmt_syntax`` tree in fmt's one canonical layout.
+"""Den kanoniske Turtle-skrivemåde / writes a ``turtle.syntax`` tree in fmt's one canonical layout.
 
 Layout (so that two architects editing different elements touch different lines):
 - the file header, then ``@base``/``@prefix`` lines (prefixes sorted by name; ``PREFIX`` becomes
@@ -17,7 +17,7 @@ Layout (so that two architects editing different elements touch different lines)
 
 from __future__ import annotations
 
-from .fmt_syntax import Comment, Directive, Document, Node, PredicateList, Statement, recursion_room
+from .syntax import Comment, Directive, Document, Node, PredicateList, Statement, recursion_room
 
 IND = 4
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -2,7 +2,7 @@
 
 ``fmt`` rewrites the layout of a file but must keep what the architect wrote: every term's text
 (relative IRIs, ``"01"^^xsd:integer``, long strings) and every comment. rdflib and pyoxigraph keep
-neither, so this module builds its own tree over :mod:`arkitektur.turtle_lexer`'s tokens, following
+neither, so this module builds its own tree over :mod:`.lexer`'s tokens, following
 the Turtle 1.1 grammar (https://www.w3.org/TR/turtle/#sec-grammar-grammar). It only runs on text
 the strict parser has accepted.
 
@@ -18,12 +18,12 @@ Comment attachment (documented in ``docs/onboarding.md`` and the ``fmt`` help):
 
 from __future__ import annotations
 
-import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from .turtle_lexer import Token, expand_pname, tokenize, unescape_iri
+from .iri import expand_pname, resolve_iri, unescape_iri
+from .lexer import Token, string_value, tokenize
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -86,7 +86,7 @@ class Node:
     items: list["Node"] = field(default_factory=list)  # list
     opener: list[str] = field(default_factory=list)  # comment after "[" or "("
     end: list[str] = field(default_factory=list)  # comments before "]" or ")"
-    # Filled once, bottom-up, by fmt_render.prepare: recomputing them per comparison made
+    # Filled once, bottom-up, by printer.prepare: recomputing them per comparison made
     # nested ``[ … ]`` take time doubling per level (issue 13).
     flat: str = field(default="", compare=False, repr=False)  # one line without comments
     line: str | None = field(default=None, compare=False, repr=False)  # one-line rendering, if any
@@ -233,7 +233,7 @@ class _Reader:
     # --- terms --------------------------------------------------------------------------
     def iri_of(self, tok: Token) -> str:
         if tok.kind == "IRI":
-            return resolve(self.base, unescape_iri(tok.text[1:-1]))
+            return resolve_iri(self.base, unescape_iri(tok.text[1:-1]))
         if tok.kind == "PNAME":
             iri = expand_pname(tok.text, self.prefixes)
             if iri is None:
@@ -393,7 +393,7 @@ class _Reader:
             dt_tok = self.advance()
             dtype = self.iri_of(dt_tok)
             node.text += "^^" + dt_tok.text
-        node.key = (2, dtype, lang, unescape_string(tok.text))
+        node.key = (2, dtype, lang, string_value(tok.text))
         return node
 
     def bnlist(self) -> Node:
@@ -431,97 +431,6 @@ def _number_type(text: str) -> str:
         if mark in low:
             return dtype
     return _XSD + "integer"
-
-
-_ECHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_STRING_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-
-
-def unescape_string(token: str) -> str:
-    """The value of a STRING token (quotes removed, escapes resolved)."""
-    q = 3 if token[:3] in ('"""', "'''") else 1
-    body = token[q:-q]
-
-    def repl(m: re.Match) -> str:
-        hexa = m.group(1) or m.group(2)
-        return chr(int(hexa, 16)) if hexa else _ECHARS.get(m.group(3), m.group(3))
-
-    return _STRING_ESCAPE.sub(repl, body)
-
-
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_IRI_PARTS = re.compile(r"^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$", re.S)
-
-
-def resolve(base: str | None, ref: str) -> str:
-    """Resolve ``ref`` against ``base`` (RFC 3986, section 5.2); without a base, ``ref`` itself."""
-    if base is None or _SCHEME.match(ref):
-        if _SCHEME.match(ref):
-            scheme, auth, path, query, frag = _IRI_PARTS.match(ref).groups()
-            return _recompose(scheme, auth, _remove_dots(path), query, frag)
-        return ref
-    r_scheme, r_auth, r_path, r_query, r_frag = _IRI_PARTS.match(ref).groups()
-    b_scheme, b_auth, b_path, b_query, _ = _IRI_PARTS.match(base).groups()
-    if r_auth is not None:
-        auth, path, query = r_auth, _remove_dots(r_path), r_query
-    elif r_path == "":
-        auth, path = b_auth, b_path
-        query = r_query if r_query is not None else b_query
-    else:
-        auth, query = b_auth, r_query
-        if r_path.startswith("/"):
-            path = _remove_dots(r_path)
-        else:
-            if b_auth is not None and b_path == "":
-                merged = "/" + r_path
-            else:
-                merged = b_path[: b_path.rfind("/") + 1] + r_path
-            path = _remove_dots(merged)
-    return _recompose(b_scheme, auth, path, query, r_frag)
-
-
-def _recompose(scheme, auth, path, query, frag) -> str:
-    out = ""
-    if scheme is not None:
-        out += scheme + ":"
-    if auth is not None:
-        out += "//" + auth
-    out += path
-    if query is not None:
-        out += "?" + query
-    if frag is not None:
-        out += "#" + frag
-    return out
-
-
-def _remove_dots(path: str) -> str:
-    out: list[str] = []
-    while path:
-        if path.startswith("../"):
-            path = path[3:]
-        elif path.startswith("./"):
-            path = path[2:]
-        elif path.startswith("/./"):
-            path = path[2:]
-        elif path == "/.":
-            path = "/"
-        elif path.startswith("/../"):
-            path = path[3:]
-            if out:
-                out.pop()
-        elif path == "/..":
-            path = "/"
-            if out:
-                out.pop()
-        elif path in (".", ".."):
-            path = ""
-        else:
-            start = 1 if path.startswith("/") else 0
-            cut = path.find("/", start)
-            cut = len(path) if cut < 0 else cut
-            out.append(path[:cut])
-            path = path[cut:]
-    return "".join(out)
 
 
 def read(text: str, base: str | None = None) -> Document:
