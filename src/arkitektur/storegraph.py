@@ -50,7 +50,11 @@ def nt_iri(iri: str) -> str | None:
 
 
 def nt_term(term) -> str | None:
-    """An rdflib IRI or literal in N-Triples; None for a blank node (or an IRI ``nt_iri`` refuses)."""
+    """An rdflib IRI or literal in N-Triples; None for a blank node (or an IRI ``nt_iri`` refuses).
+
+    Not rdflib's ``n3()``: it writes an IRI with a space or control character as it is, which the
+    bulk load then rejects; and not ``str(to_ox(term))``: that builds a pyoxigraph term per derived
+    fact on the hot path only to print it (docs/ydelse.md)."""
     if isinstance(term, URIRef):
         return nt_iri(str(term))
     if isinstance(term, Literal):
