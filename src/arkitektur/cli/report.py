@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import render as render_mod
-from .. import report
+from .. import report, trajectory
 from ..check import resolve_as_of
 from ..config import option_date
 from .app import main
@@ -22,8 +22,11 @@ from .app import main
               help="Dato mødepakken gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge pr. diagram.")
+@click.option("--historik", metavar="REV..REV",
+              help="Vis i Udvikling andelen konvergeret ved hvert commit i intervallet, der ændrer modellerne "
+                   "(fx 'v1.0..HEAD'), mod det planlagte forløb.")
 @click.pass_context
-def report_command(ctx, paths, output, as_of, timeout):
+def report_command(ctx, paths, output, as_of, timeout, historik):
     """Mødepakke / static HTML meeting pack for the digitalisation forums.
 
     Nøgletal, fund pr. princip og kommune, harmoniseringsmatrix, køreplan, gevinster pr. type og
@@ -33,8 +36,9 @@ def report_command(ctx, paths, output, as_of, timeout):
     ctx.meta["arkitektur.lang"] = "da"
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
+    history = trajectory.history(targets, historik) if historik else None
     context, result = report.collect(targets, day)
-    pack = report.build_pack(context, result, timeout=timeout)
+    pack = report.build_pack(context, result, timeout=timeout, history=history, span=historik)
     index = report.write_pack(pack, output)
     for note in pack.notes:
         click.echo(f"bemærk: {note}", err=True)

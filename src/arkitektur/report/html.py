@@ -17,12 +17,14 @@ from ..check import Context
 from ..divergence import Matrix
 from ..escape import h
 from ..findings import CheckResult
+from ..formatting import percent
+from ..trajectory import Commit, planned
 from ..roadmap import Roadmap, flag_text
-from . import data
+from . import chart, data
 from .svg import Diagram
 
 NAV = (("noegletal", "Nøgletal"), ("fund", "Fund"), ("harmonisering", "Harmonisering"), ("koereplan", "Køreplan"),
-       ("gevinster", "Gevinster"), ("diagrammer", "Diagrammer"))
+       ("gevinster", "Gevinster"), ("udvikling", "Udvikling"), ("diagrammer", "Diagrammer"))
 
 
 def _escaped(value) -> Markup:
@@ -36,9 +38,26 @@ _ENV = Environment(loader=PackageLoader("arkitektur.report", "templates"), autoe
 _ENV.filters["join"] = lambda items, sep="": sep.join(str(x) for x in items)
 
 
+def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: str | None) -> dict:
+    """The Udvikling section (docs/moedepakke.md): the chart and its figures as tables."""
+    points = planned(matrix, ctx.graph)
+    history = history or []
+    return {
+        "as_of": matrix.as_of.isoformat(), "span": span,
+        "svg": Markup(chart.svg(points, history)),
+        # The table keeps the quarters in which the share moves (and the last): the chart has the rest.
+        "plan": [{"label": matrix.as_of.isoformat() if i == 0 else chart.quarter(p.dato), "share": percent(p.andel),
+                  "of": f"{p.konvergeret} af {p.i_alt}"} for i, p in enumerate(points)
+                 if i in (0, len(points) - 1) or p.konvergeret != points[i - 1].konvergeret],
+        "history": [{"date": c.dato.isoformat(), "commit": c.commit[:12], "subject": c.besked,
+                     "share": percent(c.andel) if not c.fejl else "–",
+                     "of": f"{c.konvergeret} af {c.i_alt}" if not c.fejl else c.fejl} for c in history],
+    }
+
+
 def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagrams: list[Diagram],
-         items: list[data.Benefit]) -> tuple[str, str]:
-    """(title, HTML) of the meeting pack."""
+         items: list[data.Benefit], history: list[Commit] | None = None, span: str | None = None) -> tuple[str, str]:
+    """(title, HTML) of the meeting pack; ``history`` (the commits of ``span``) feeds the Udvikling chart."""
     g = ctx.graph
     collabs = [c.label for c in matrix.samarbejder] or ["Arkitekturrepository"]
     title = f"Mødepakke: {', '.join(collabs)} pr. {matrix.as_of.isoformat()}"
@@ -49,5 +68,5 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
         cards=data.figures(matrix, result, plan, items, g), fund=data.findings(result, ctx),
         matrix=data.matrix_table(matrix, g), plan=plan, procurements=data.procurements(plan), flag_text=flag_text,
         road=next((d for d in diagrams if d.view == "roadmap"), None), diagrams=diagrams,
-        gevinster=data.benefit_table(items), items=items)
+        gevinster=data.benefit_table(items), items=items, udvikling=udvikling(ctx, matrix, history, span))
     return title, html
