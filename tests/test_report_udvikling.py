@@ -184,3 +184,9 @@ def test_pack_without_historik_says_how_to_get_it(tmp_path):
     assert "arkitektur report --historik REV..REV" in sec and "Faktisk: git-historikken (ikke valgt)" in sec
     # The plan table keeps the quarters where the share moves: as-of, K3 2017, and the last.
     assert re.findall(r'<th class="tal">([^<]+)</th>', sec) == ["2016-06-01", "K3 2017", "K4 2018"]
+
+
+def test_trajectory_stops_after_twenty_years_and_at_the_end_of_the_calendar():
+    assert len(quarter_ends(D("2016-06-01"), D("9999-12-31"))) == 80
+    assert quarter_ends(D("9999-10-01"), D("9999-12-31")) == [D("9999-12-31")]
+    assert quarter_ends(D("9999-12-31"), D("9999-12-31")) == []

@@ -65,23 +65,28 @@ def plan_date(g, row: Row, cell: Cell) -> dt.date | None:
     return min(dated) if dated else None
 
 
+#: The trajectory looks at most this many quarters ahead (20 years); a later `senest` is beyond the chart.
+MAX_QUARTERS = 80
+
+
 def quarter_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    """The last day of every quarter after ``start`` up to the one that holds ``end``."""
-    out = []
+    """The last day of every quarter after ``start`` up to the one that holds ``end`` (at most ``MAX_QUARTERS``)."""
+    out: list[dt.date] = []
     year, q = start.year, (start.month - 1) // 3 + 1
-    while True:
+    while len(out) < MAX_QUARTERS and year <= dt.MAXYEAR:
         last = dt.date(year, 12, 31) if q == 4 else dt.date(year, 3 * q + 1, 1) - dt.timedelta(days=1)
         if last > start:
             out.append(last)
         if last >= end:
-            return out
+            break
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
+    return out
 
 
 def planned(matrix: Matrix, g) -> list[Point]:
     """As-of, then every quarter end up to the last ``senest``: the share converged if every plan holds.
 
-    The cells are the matrix's (target tasks × active members at as-of). A converged cell stays
+    The cells are the matrix's (target tasks × active members at as-of); at most ``MAX_QUARTERS`` ahead. A converged cell stays
     converged; a planned one converges on its ``plan_date``; every other cell (diverging, not
     registered, dispensed) does not move — nothing in the model says it will.
     """

@@ -43,9 +43,7 @@ def svg(plan: list[Point], actual: list[Commit]) -> str:
     """The chart: the planned trajectory as a dashed step line, the history as a solid line with dots."""
     measured = [p for p in actual if p.andel is not None]
     days = [p.dato for p in plan] + [p.dato for p in measured]
-    lo, hi = min(days), max(days)
-    if lo == hi:
-        hi = lo + dt.timedelta(days=1)
+    lo, hi = min(days), max(days)   # one day only: _x puts it at the left edge
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" role="img" class="udviklingsgraf" '
            f'aria-label="Andel konvergeret over tid: planlagt forløb og faktisk historik">']
     for share in (0, .25, .5, .75, 1):
