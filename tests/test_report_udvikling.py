@@ -190,3 +190,23 @@ def test_trajectory_stops_after_twenty_years_and_at_the_end_of_the_calendar():
     assert len(quarter_ends(D("2016-06-01"), D("9999-12-31"))) == 80
     assert quarter_ends(D("9999-10-01"), D("9999-12-31")) == [D("9999-12-31")]
     assert quarter_ends(D("9999-12-31"), D("9999-12-31")) == []
+
+
+def test_a_commit_with_broken_models_gets_fejl_and_the_history_goes_on(tmp_path):
+    root = tmp_path / "brudt"
+    shutil.copytree(DATA, root / "models")
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "v1", date="2016-06-01")
+    first = git(root, "rev-parse", "HEAD")
+    viborg = root / "models" / "viborg.ttl"
+    good = viborg.read_text(encoding="utf-8")
+    viborg.write_text(good + "\nex:x ark:kommune .\n", encoding="utf-8")
+    git(root, "commit", "-q", "-a", "-m", "brudt", date="2016-07-01")
+    viborg.write_text(good, encoding="utf-8")
+    git(root, "commit", "-q", "-a", "-m", "rettet", date="2016-08-01")
+    rows = history([root / "models"], f"{first}..")
+    assert [(r.besked, r.andel) for r in rows] == [("v1", 0.3333), ("brudt", None), ("rettet", 0.3333)]
+    assert rows[1].fejl.startswith("ARK-E") and rows[0].fejl is None
+    res = CliRunner().invoke(main, ["divergence", str(root / "models"), "--historik", f"{first}.."])
+    assert res.exit_code == 0 and "kan ikke læses" in res.output
