@@ -31,7 +31,7 @@ MODELS = ROOT / "models"
 ARTEFACTS = ROOT / "test-artefakter"
 AS_OF = dt.date(2016, 6, 1)
 CHROMIUM = shutil.which("chromium")
-SECTIONS = ("noegletal", "fund", "harmonisering", "koereplan", "gevinster", "diagrammer")
+SECTIONS = ("noegletal", "fund", "harmonisering", "koereplan", "gevinster", "udvikling", "diagrammer", "bilag")
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium mangler (installeres af 'bash scripts/opsaet.sh --test')"),

@@ -6,6 +6,7 @@ The repository root, a revision's commit, and a copy of its ``.ttl`` files in a 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
@@ -95,4 +96,30 @@ def export(root: Path, commit: str, rels: list[str], dest: Path) -> list[Path | 
             out.append(target)
         else:
             out.append(None)
+    return out
+
+
+def commits(root: Path, span: str, rels: list[str]) -> list[tuple[str, dt.date, str]]:
+    """(commit, commit date, subject) of ``span``'s start and of every commit in "A..B" touching ``rels``, oldest first.
+
+    The start itself comes first (the state the period begins from), as git's "A..B" leaves it out.
+    "A.." means A up to HEAD.
+    """
+    start, sep, end = span.partition("..")
+    if not sep or not start or end.startswith("."):
+        raise UsageError(f"--historik: '{span}' er ikke et interval; skriv REV..REV, fx 'v1.0..HEAD' eller "
+                         "'HEAD~10..' (fra og med den første revision til den sidste).",
+                         f"--historik: '{span}' is not a range; write REV..REV, e.g. 'v1.0..HEAD' or 'HEAD~10..' "
+                         "(from the first revision up to the last).", code="ARK-E134")
+    first, last = resolve_rev(root, start), resolve_rev(root, end or "HEAD")
+    fmt = "--format=%H%x09%cI%x09%s"
+    head = _git(["log", "-1", fmt, first, "--"], root)
+    proc = _git(["log", "--reverse", fmt, f"{first}..{last}", "--", *rels], root)
+    if head.returncode != 0 or proc.returncode != 0:
+        raise GitError(f"git log fejlede: {_err(proc if proc.returncode else head)}",
+                       f"git log failed: {_err(proc if proc.returncode else head)}", code="ARK-E52")
+    out = []
+    for line in (head.stdout + proc.stdout).decode("utf-8", "replace").splitlines():
+        commit, stamp, subject = (line.split("\t", 2) + ["", ""])[:3]
+        out.append((commit, dt.date.fromisoformat(stamp[:10]), subject))
     return out

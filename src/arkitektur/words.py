@@ -60,6 +60,16 @@ DIVERGENCE = {
            "maal": "Target system", "senest": "By", "notyet": "not yet a member"},
 }
 
+#: ``divergence --historik`` (presenters/divergence.py) and the pack's Udvikling section.
+HISTORY = {
+    "da": {"title": "Konvergens pr. commit ({span})", "commit": "Commit", "date": "Dato", "share": "Andel",
+           "of": "{n} af {d}", "cells": "Konvergeret", "subject": "Besked", "none": "Ingen commits i intervallet.",
+           "error": "kan ikke læses"},
+    "en": {"title": "Convergence per commit ({span})", "commit": "Commit", "date": "Date", "share": "Share",
+           "of": "{n} of {d}", "cells": "Converged", "subject": "Message", "none": "No commits in the range.",
+           "error": "cannot be read"},
+}
+
 #: ``roadmap`` (presenters/roadmap.py); the flag sentences are keyed by the flag types of roadmap.py.
 ROADMAP = {
     "da": {"title": "Køreplan pr. {as_of} (fælles udbudsvinduer på {n} måneder)",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import divergence
+from .. import divergence, trajectory
 from ..presenters import divergence as presenter
 from ..check import prepare, resolve_as_of
 from ..config import option_date
@@ -22,17 +22,24 @@ from .app import main
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@click.option("--historik", metavar="REV..REV",
+              help="I stedet for matricen: andelen konvergeret ved intervallets start og ved hvert commit i det, "
+                   "der ændrer modellerne, målt på commit-datoen (eller --as-of); fx 'v1.0..HEAD' eller 'HEAD~20..'.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
 @click.pass_context
-def divergence_command(ctx, paths, as_of, fmt, lang, output):
+def divergence_command(ctx, paths, as_of, fmt, lang, historik, output):
     """Harmoniseringsmatrix / harmonisation matrix: per opgave og kommune system og status.
 
     Status pr. celle: konvergeret, planlagt, divergerende, ikke registreret eller ikke omfattet
     (docs/divergens.md), og en gyldig dispensation med udløb; til sidst andelen af opgaver med
-    målløsning, der er konvergeret, pr. kommune og samlet.
+    målløsning, der er konvergeret, pr. kommune og samlet. Med --historik: én række pr. commit.
     """
     ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
+    if historik is not None:
+        points = trajectory.history(targets, historik, as_of=option_date(as_of), lang=lang)
+        write_output(presenter.render_history(historik, points, fmt, lang), output, stdout=sys.stdout)
+        return
     day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)
     text = presenter.render(matrix, fmt, lang)

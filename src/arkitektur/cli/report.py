@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
 
 from .. import render as render_mod
-from .. import report
+from .. import report, trajectory
 from ..check import resolve_as_of
 from ..config import option_date
+from ..errors import UsageError
+from ..report import pdf as pdf_mod
 from .app import main
 
 
 @main.command("report")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+@click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Mappe til mødepakken (index.html og diagrammer/); erstattes kun, hvis den er tom "
-                   "eller en tidligere mødepakke.")
+                   "eller en tidligere mødepakke. Kræves, medmindre --pdf er givet.")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato mødepakken gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge pr. diagram.")
+@click.option("--historik", metavar="REV..REV",
+              help="Vis i Udvikling andelen konvergeret ved hvert commit i intervallet, der ændrer modellerne "
+                   "(fx 'v1.0..HEAD'), mod det planlagte forløb.")
+@click.option("--pdf", "pdf_file", type=click.Path(path_type=Path), metavar="FIL.pdf",
+              help="Udskriv også mødepakken som PDF (A4; et diagram pr. liggende side) med headless Chromium.")
 @click.pass_context
-def report_command(ctx, paths, output, as_of, timeout):
+def report_command(ctx, paths, output, as_of, timeout, historik, pdf_file):
     """Mødepakke / static HTML meeting pack for the digitalisation forums.
 
     Nøgletal, fund pr. princip og kommune, harmoniseringsmatrix, køreplan, gevinster pr. type og
@@ -31,13 +39,29 @@ def report_command(ctx, paths, output, as_of, timeout):
     og flyttes på plads til sidst: ved en fejl ændres intet.
     """
     ctx.meta["arkitektur.lang"] = "da"
+    if output is None and pdf_file is None:
+        raise click.UsageError("Angiv -o MAPPE (mødepakken) og/eller --pdf FIL.pdf / give -o FOLDER and/or --pdf FILE.pdf.")
+    browser = None
+    if pdf_file is not None:
+        if pdf_file.suffix.lower() != ".pdf":
+            raise UsageError(f"--pdf: '{pdf_file}' skal ende på .pdf (så en model eller en anden fil aldrig "
+                             "overskrives ved en fejl).",
+                             f"--pdf: '{pdf_file}' must end in .pdf (so a model or another file is never "
+                             "overwritten by mistake).", code="ARK-E136", file=str(pdf_file))
+        browser = pdf_mod.find_browser()   # before anything is built or written
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
+    history = trajectory.history(targets, historik) if historik else None
     context, result = report.collect(targets, day)
-    pack = report.build_pack(context, result, timeout=timeout)
-    index = report.write_pack(pack, output)
-    for note in pack.notes:
-        click.echo(f"bemærk: {note}", err=True)
-    drawn = sum(1 for d in pack.diagrams if d.svg is not None)
-    click.echo(f"mødepakke pr. {day.isoformat()}: {len(result.findings)} fund, {drawn} af {len(pack.diagrams)} "
-               f"diagrammer → {index}", err=True)
+    pack = report.build_pack(context, result, timeout=timeout, history=history, span=historik)
+    with tempfile.TemporaryDirectory(prefix="arkitektur-moedepakke-") as tmp:
+        index = report.write_pack(pack, output if output is not None else Path(tmp) / "pakke")
+        for note in pack.notes:
+            click.echo(f"bemærk: {note}", err=True)
+        drawn = sum(1 for d in pack.diagrams if d.svg is not None)
+        shown = index if output is not None else "PDF"
+        click.echo(f"mødepakke pr. {day.isoformat()}: {len(result.findings)} fund, {drawn} af {len(pack.diagrams)} "
+                   f"diagrammer → {shown}", err=True)
+        if pdf_file is not None:
+            written = pdf_mod.print_pdf(index, pdf_file, browser=browser)
+            click.echo(f"PDF → {written}", err=True)

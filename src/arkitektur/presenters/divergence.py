@@ -1,14 +1,18 @@
-"""Harmoniseringsmatrixen som tekst / the matrix as text, JSON, CSV or Markdown, one function per format.
+"""Harmoniseringsmatrixen som tekst / the matrix (and its history per commit) as text, JSON, CSV or Markdown.
 
 ``FORMATS`` is the registry ``arkitektur divergence --format`` offers; the data is ``divergence.Matrix``.
+``HISTORY_FORMATS`` does the same for ``--historik`` (``trajectory.Commit`` rows).
 """
 
 from __future__ import annotations
 
+import json
+
 from .. import formatting, tables
 from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Cell, Matrix, task_title
 from ..namespaces import ARK
-from ..words import DIVERGENCE, status, words
+from ..trajectory import Commit
+from ..words import DIVERGENCE, HISTORY, status, words
 from . import as_json
 
 
@@ -120,3 +124,44 @@ FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
     """The matrix in format ``fmt`` (a key of ``FORMATS``)."""
     return FORMATS[fmt](matrix, lang)
+
+
+# --------------------------------------------------------------------------- history (--historik)
+
+
+def _history_text(span: str, points: list[Commit], lang: str) -> str:
+    w = words(HISTORY, lang)
+    body = [[p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
+             w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
+    table = (tables.text_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body, indent="  ")
+             if body else w["none"])
+    return f"{w['title'].format(span=span)}\n\n{table}\n"
+
+
+def _history_json(span: str, points: list[Commit], lang: str) -> str:
+    return json.dumps({"historik": span, "commits": [p.to_json() for p in points]}, ensure_ascii=False,
+                      indent=2) + "\n"
+
+
+def _history_markdown(span: str, points: list[Commit], lang: str) -> str:
+    w = words(HISTORY, lang)
+    body = [[p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
+             w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
+    table = (tables.markdown_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body)
+             if body else w["none"])
+    return f"## {w['title'].format(span=span)}\n\n{table}\n"
+
+
+def _history_csv(span: str, points: list[Commit], lang: str) -> str:
+    return tables.csv_table(["commit", "dato", "andel", "konvergeret", "i_alt", "besked", "fejl"],
+                            [[p.commit, p.dato, p.andel, p.konvergeret, p.i_alt, p.besked, p.fejl] for p in points])
+
+
+#: ``--format`` name → presenter for ``divergence --historik`` (one row per commit).
+HISTORY_FORMATS = {"text": _history_text, "json": _history_json, "csv": _history_csv,
+                   "markdown": _history_markdown}
+
+
+def render_history(span: str, points: list[Commit], fmt: str, lang: str = "da") -> str:
+    """The history of ``span`` in format ``fmt`` (a key of ``HISTORY_FORMATS``)."""
+    return HISTORY_FORMATS[fmt](span, points, lang)

@@ -20,6 +20,7 @@ from ..divergence import Matrix, build_matrix
 from ..errors import UsageError
 from ..findings import CheckResult
 from ..roadmap import Roadmap, build_roadmap
+from ..trajectory import Commit
 from .. import version
 from .data import Benefit, benefit_columns, benefits, collect, realisation
 from .html import page
@@ -44,13 +45,14 @@ class Pack:
 
 
 def build_pack(ctx: Context, result: CheckResult, *, timeout: float = render_mod.DEFAULT_TIMEOUT,
-               matrix: Matrix | None = None, plan: Roadmap | None = None) -> Pack:
-    """Everything of the pack in memory; nothing is written yet."""
+               matrix: Matrix | None = None, plan: Roadmap | None = None, history: list[Commit] | None = None,
+               span: str | None = None) -> Pack:
+    """Everything of the pack in memory; nothing is written yet. ``history``: the commits of ``span`` (Udvikling)."""
     matrix = matrix or build_matrix(ctx)
     plan = plan or build_roadmap(ctx)
     diagrams = make_diagrams(ctx, matrix, plan, timeout)
     items = benefits(ctx.graph)
-    title, html = page(ctx, result, matrix, plan, diagrams, items)
+    title, html = page(ctx, result, matrix, plan, diagrams, items, history, span)
     notes = [f"{d.title}: {d.note}" for d in diagrams if d.note]
     return Pack(title=title, as_of=matrix.as_of, html=html, diagrams=diagrams, notes=notes)
 
