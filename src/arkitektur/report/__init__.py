@@ -44,13 +44,13 @@ class Pack:
 
 
 def build_pack(ctx: Context, result: CheckResult, *, timeout: float = render_mod.DEFAULT_TIMEOUT,
-               matrix: Matrix | None = None, plan: Roadmap | None = None) -> Pack:
-    """Everything of the pack in memory; nothing is written yet."""
+               matrix: Matrix | None = None, plan: Roadmap | None = None, horizon: str | None = None) -> Pack:
+    """Everything of the pack in memory; nothing is written yet. ``horizon``: ``--horisont`` (6m when None)."""
     matrix = matrix or build_matrix(ctx)
     plan = plan or build_roadmap(ctx)
     diagrams = make_diagrams(ctx, matrix, plan, timeout)
     items = benefits(ctx.graph)
-    title, html = page(ctx, result, matrix, plan, diagrams, items)
+    title, html = page(ctx, result, matrix, plan, diagrams, items, horizon)
     notes = [f"{d.title}: {d.note}" for d in diagrams if d.note]
     return Pack(title=title, as_of=matrix.as_of, html=html, diagrams=diagrams, notes=notes)
 
