@@ -109,7 +109,8 @@ class Phase:
 
 
 def _who(g: Graph, decision) -> str:
-    return ", ".join(sorted(label(g, x) for x in g.objects(decision, ARK.besluttetAf))) or "ikke angivet"
+    # "; " between deciders: a director's label may itself hold a comma ("Kommunaldirektøren, Viborg Kommune").
+    return "; ".join(sorted(label(g, x) for x in g.objects(decision, ARK.besluttetAf))) or "ikke angivet"
 
 
 def phases(ctx, end: dt.date) -> list[Phase]:
@@ -176,7 +177,7 @@ def _forums(g: Graph) -> dict[str, str]:
     return {str(k): label(g, f) for f in g.subjects(RDF.type, ARK.Forum) for k in g.objects(f, ARK.kommune)}
 
 
-def _gate_items(ctx, plist: list[Phase]) -> list[Item]:
+def _gate_items(ctx, plist: list[Phase], end: dt.date) -> list[Item]:
     as_of, out = ctx.facts.as_of, []
     for ph in plist:
         if ph.gate not in (FORFALDEN, OVERSKREDET):
@@ -186,7 +187,10 @@ def _gate_items(ctx, plist: list[Phase]) -> list[Item]:
             cons = f"Fasen er begyndt {date(ph.start)} uden Go (STY-3): den binder ressourcer, der ikke er besluttet."
         else:
             cons = f"Uden Go må fasen ikke {begin}; planen for fasen skrider."
-        open_points = [p for p in ph.points if not p.go] or [None]
+        # The open points due by the horizon (a later second point of the same phase waits its turn).
+        open_points = [p for p in ph.points if not p.go and (p.dato is None or p.dato <= end
+                                                               or (ph.start is not None and ph.start <= end))]
+        open_points = open_points or ([None] if not ph.points else [])
         for p in open_points:
             day = (p.dato if p and p.dato else ph.start) or as_of
             out.append(Item(kind=GATE, dato=day, overskredet=day < as_of or (ph.start is not None and ph.start <= as_of),
@@ -288,7 +292,7 @@ def decision_items(ctx, result: CheckResult, matrix: Matrix, plan: Roadmap, end:
                    plist: list[Phase] | None = None) -> list[Item]:
     """What must be decided by ``end``: overdue first, then by date."""
     plist = phases(ctx, end) if plist is None else plist
-    items = (_gate_items(ctx, plist) + _dispensation_items(ctx, matrix, end) + _notice_items(ctx, plan, end)
+    items = (_gate_items(ctx, plist, end) + _dispensation_items(ctx, matrix, end) + _notice_items(ctx, plan, end)
              + _target_items(ctx, matrix, end) + _approval_items(ctx, result))
     return sorted(items, key=lambda i: i.sort_key)
 
@@ -377,9 +381,11 @@ def projects(ctx) -> list[tuple[str, list[Project]]]:
                 rows.append((label(g, k), f"godkendt {date(mine[0][0])} af {mine[0][1]}"))
             elif directors:
                 rows.append((label(g, k), f"afgjort af direktionen {date(directors[0][0])}"))
-            else:
+            elif status == ARK.Igang:
                 rows.append((label(g, k), "mangler godkendelse"))
-                missing = missing or status == ARK.Igang
+                missing = True
+            else:   # an idea or a finished project: not a gap STY-2 asks about
+                rows.append((label(g, k), "ikke behandlet"))
         deliveries = []
         for lev in g.objects(p, ARK.leverance):
             s, e = as_date(g.value(lev, ARK.startdato)), as_date(g.value(lev, ARK.slutdato))
