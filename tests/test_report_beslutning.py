@@ -164,7 +164,7 @@ def test_example_has_nothing_due_within_six_months_and_names_the_next(example):
     nxt = decisions.next_after(ctx, result, matrix, plan, decisions.horizon(AS_OF, None))
     assert (nxt.kind, nxt.dato) == (decisions.MAALLOESNING, dt.date(2016, 12, 30))
     section = _section(_html(example), "til-beslutning")
-    assert "Intet skal besluttes før 2016-12-01." in section
+    assert "Intet skal besluttes før 2016-12-01 (horisont 6m, pr. 2016-06-01)." in section
     assert "Næste efter horisonten: 2016-12-30" in section
 
 
