@@ -310,6 +310,8 @@ def test_horizon_parsing():
     assert decisions.horizon(AS_OF, "3m") == dt.date(2016, 9, 1)
     assert decisions.horizon(AS_OF, "2år") == dt.date(2018, 6, 1)
     assert decisions.horizon(AS_OF, "2017-01-01") == dt.date(2017, 1, 1)
+    # "Forever" dates: past the calendar's end the horizon is its last day, not an error.
+    assert decisions.horizon(dt.date(9999, 12, 31), None) == dt.date.max
     for bad, code in (("seks", "ARK-E129"), ("2017-13-01", "ARK-E129"), ("2016-05-31", "ARK-E130")):
         with pytest.raises(UsageError) as err:
             decisions.horizon(AS_OF, bad)

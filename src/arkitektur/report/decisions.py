@@ -52,10 +52,11 @@ def horizon(as_of: dt.date, text: str | None) -> dt.date:
     text = DEFAULT_HORIZON if text is None else text
     m, y = _MONTHS.match(text), _YEARS.match(text)
     end = None
+    # Past the calendar's end ("forever" dates as 9999-12-31) the horizon is its last day.
     if m:
-        end = shift(as_of, f"P{int(m.group(1))}M")
+        end = shift(as_of, f"P{int(m.group(1))}M") or dt.date.max
     elif y:
-        end = shift(as_of, f"P{int(y.group(1))}Y")
+        end = shift(as_of, f"P{int(y.group(1))}Y") or dt.date.max
     elif _DATE.match(text.strip()):
         try:
             end = dt.date.fromisoformat(text.strip())
@@ -218,16 +219,20 @@ def _dispensation_items(ctx, matrix: Matrix, end: dt.date) -> list[Item]:
         where = targets.get(str(d))
         if where is not None:
             r, c = where
-            cons = (f"Fra {date(day + dt.timedelta(days=1))} er {c.label}s {', '.join(c.system_labels) or 'system'} "
+            cons = (f"Fra {date(_next_day(day))} er {c.label}s {', '.join(c.system_labels) or 'system'} "
                     f"igen et fund ({rule}) mod målløsningen {r.maalsystem_label or ''}: forlæng dispensationen, "
                     "eller få en plan for skiftet.")
         else:
-            cons = f"Fra {date(day + dt.timedelta(days=1))} gælder {rule}-fundet for {element} igen."
+            cons = f"Fra {date(_next_day(day))} gælder {rule}-fundet for {element} igen."
         out.append(Item(kind=DISPENSATION, dato=day, overskredet=False, emne=label(g, d), konsekvens=cons,
                         hvem=_who(g, decision) if decision is not None else "ikke angivet",
                         href="#harmonisering" if where is not None else "#fund",
                         link="Harmonisering" if where is not None else "Fund"))
     return out
+
+
+def _next_day(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=1) if day < dt.date.max else day
 
 
 def _notice_items(ctx, plan: Roadmap, end: dt.date) -> list[Item]:
@@ -417,7 +422,9 @@ def timeline(plist: list[Phase], as_of: dt.date, end: dt.date, width: int = 1800
     days = [d for p in plist for d in (p.start, p.slut) if d] + [as_of, end]
     if not plist:
         return None
-    first, last = dt.date(min(days).year, 1, 1), dt.date(max(days).year + 1, 1, 1)
+    top_year = max(days).year
+    first = dt.date(min(days).year, 1, 1)
+    last = dt.date(top_year + 1, 1, 1) if top_year < dt.MAXYEAR else dt.date.max
     left, right, top, row = 400, width - 20, 44, 64
     span = (last - first).days or 1
 
@@ -434,8 +441,10 @@ def timeline(plist: list[Phase], as_of: dt.date, end: dt.date, width: int = 1800
                                  f"{pt.udfald or 'ikke besluttet'}", "cls": "go" if pt.go else
                                  ("nogo" if pt.no_go else "aaben"), "date": date(pt.dato)}
                                 for pt in p.points if pt.dato and first <= pt.dato <= last]})
-    years = [{"x": x(dt.date(y, 1, 1)), "label": str(y), "mid": x(dt.date(y, 7, 1))}
-             for y in range(first.year, last.year)]
+    # At most about a dozen year labels, however long the phases run.
+    step = max(1, -(-(last.year - first.year) // 12))
+    years = [{"x": x(dt.date(y, 1, 1)), "label": str(y), "mid": x(min(dt.date(y, 7, 1), last))}
+             for y in range(first.year, max(last.year, first.year + 1), step)]
     height = top + len(plist) * row + 30
     return {"width": width, "height": height, "left": left, "right": right, "top": top, "years": years,
             "rows": rows, "today": {"x": x(as_of), "label": f"pr. {date(as_of)}"},
@@ -474,7 +483,7 @@ def styring(ctx, end: dt.date, plist: list[Phase]) -> dict:
              "points": [{"dato": date(pt.dato), "label": pt.label, "udfald": pt.udfald or "ikke besluttet",
                          "hvem": pt.hvem} for pt in p.points]} for p in plist]
     return {"timeline": timeline(plist, as_of, end), "phases": rows, "log": log, "older": older,
-            "since": date((shift(as_of, f"P{LOG_MONTHS}M", -1) or as_of) + dt.timedelta(days=1)),
+            "since": date(_next_day(shift(as_of, f"P{LOG_MONTHS}M", -1) or as_of)),
             "projects": [(status, [{"anchor": p.anchor, "label": p.label, "mangler": p.mangler,
                                     "godkendelser": p.godkendelser,
                                     "leverancer": [{"label": d.label, "start": date(d.start), "slut": date(d.slut),
