@@ -129,7 +129,8 @@ def test_pack_has_every_section_figure_and_diagram(pack):
         assert figure in first, figure
     assert '<html lang="da">' in html
     if HAS_DOT:
-        assert html.count("<svg") == 7 + 1 and not pack.notes   # + the Udvikling chart
+        # The seven diagrams, plus the Udvikling chart and the phases' time line drawn by the template.
+        assert html.count("<svg") - html.count('<figure class="tidslinje">') == 7 + 1 and not pack.notes
         for d in pack.diagrams:
             assert d.svg and f'id="diagram-{d.name}"' in html
     assert [d.name for d in pack.diagrams] == ["landskab-silkeborg", "landskab-viborg", "integrationer", "dataflow",
@@ -256,7 +257,9 @@ def test_without_graphviz_the_pack_says_so_instead_of_failing(ctx, tmp_path, mon
     monkeypatch.setenv("PATH", str(empty))
     pack = report.build_pack(ctx, example_result())
     assert len(pack.notes) == 7 and all("apt-get install graphviz" in n for n in pack.notes)
-    assert pack.html.count("<svg") == 1 and pack.html.count('class="diagram mangler"') == 7   # the Udvikling chart needs no Graphviz
+    # Only the Udvikling chart and the phases' time line (drawn without Graphviz) are left.
+    assert pack.html.count('<figure class="tidslinje">') == 1 and pack.html.count("<svg") == 2
+    assert pack.html.count('class="diagram mangler"') == 7
     index = report.write_pack(pack, tmp_path / "pakke")
     assert index.exists() and not any((tmp_path / "pakke" / "diagrammer").iterdir())
 

@@ -31,7 +31,8 @@ MODELS = ROOT / "models"
 ARTEFACTS = ROOT / "test-artefakter"
 AS_OF = dt.date(2016, 6, 1)
 CHROMIUM = shutil.which("chromium")
-SECTIONS = ("noegletal", "fund", "harmonisering", "koereplan", "gevinster", "udvikling", "diagrammer", "bilag")
+SECTIONS = ("til-beslutning", "noegletal", "styring", "fund", "harmonisering", "koereplan", "gevinster", "udvikling",
+            "diagrammer", "bilag")
 
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium mangler (installeres af 'bash scripts/opsaet.sh --test')"),
@@ -149,7 +150,8 @@ def test_every_section_and_diagram_is_present_and_visible(browser, pack_dir):
     for fid, s in figures.items():
         assert s["visible"] and s["w"] > 300 and s["h"] > 150, (fid, s)
     assert m["width"] <= m["viewport"] + 1, "the page scrolls sideways"
-    assert 1 <= m["cards"] <= 6 and m["cardsOnFirstScreen"] == m["cards"]
+    # "Til beslutning" comes first (issue 14); at 1280×800 the first row of key figures still shows.
+    assert 1 <= m["cards"] <= 6 and m["cardsOnFirstScreen"] >= min(3, m["cards"])
 
 
 def test_landskab_in_the_page_shows_every_system_of_the_member(browser, pack_dir):

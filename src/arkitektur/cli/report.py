@@ -9,6 +9,7 @@ import click
 
 from .. import render as render_mod
 from .. import report, trajectory
+from ..report import decisions
 from ..check import resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
@@ -23,6 +24,9 @@ from .app import main
                    "eller en tidligere mødepakke. Kræves, medmindre --pdf er givet.")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato mødepakken gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@click.option("--horisont", "horisont", metavar="6m|1år|ÅÅÅÅ-MM-DD", default=None,
+              help="Hvor langt frem »Til beslutning« ser: måneder (6m), år (1år) eller en dato "
+                   "(standard: 6m).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge pr. diagram.")
 @click.option("--historik", metavar="REV..REV",
@@ -31,10 +35,11 @@ from .app import main
 @click.option("--pdf", "pdf_file", type=click.Path(path_type=Path), metavar="FIL.pdf",
               help="Udskriv også mødepakken som PDF (A4; et diagram pr. liggende side) med headless Chromium.")
 @click.pass_context
-def report_command(ctx, paths, output, as_of, timeout, historik, pdf_file):
+def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_file):
     """Mødepakke / static HTML meeting pack for the digitalisation forums.
 
-    Nøgletal, fund pr. princip og kommune, harmoniseringsmatrix, køreplan, gevinster pr. type og
+    Til beslutning (det, fora og direktører skal beslutte inden --horisont), nøgletal, styring
+    (faser, GO / no-GO, beslutninger, projekter), fund pr. princip og kommune, harmoniseringsmatrix, køreplan, gevinster pr. type og
     år og alle diagrammer i én mappe, der kan læses uden net. Skrives først i en midlertidig mappe
     og flyttes på plads til sidst: ved en fejl ændres intet.
     """
@@ -51,9 +56,11 @@ def report_command(ctx, paths, output, as_of, timeout, historik, pdf_file):
         browser = pdf_mod.find_browser()   # before anything is built or written
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
+    decisions.horizon(day, horisont)   # a bad --horisont stops before anything is loaded
     history = trajectory.history(targets, historik) if historik else None
     context, result = report.collect(targets, day)
-    pack = report.build_pack(context, result, timeout=timeout, history=history, span=historik)
+    pack = report.build_pack(context, result, timeout=timeout, history=history, span=historik,
+                              horizon=horisont)
     with tempfile.TemporaryDirectory(prefix="arkitektur-moedepakke-") as tmp:
         index = report.write_pack(pack, output if output is not None else Path(tmp) / "pakke")
         for note in pack.notes:

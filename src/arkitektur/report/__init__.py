@@ -46,13 +46,14 @@ class Pack:
 
 def build_pack(ctx: Context, result: CheckResult, *, timeout: float = render_mod.DEFAULT_TIMEOUT,
                matrix: Matrix | None = None, plan: Roadmap | None = None, history: list[Commit] | None = None,
-               span: str | None = None) -> Pack:
-    """Everything of the pack in memory; nothing is written yet. ``history``: the commits of ``span`` (Udvikling)."""
+               span: str | None = None, horizon: str | None = None) -> Pack:
+    """Everything of the pack in memory; nothing is written yet. ``history``: the commits of ``span``
+    (Udvikling); ``horizon``: ``--horisont`` (6m when None)."""
     matrix = matrix or build_matrix(ctx)
     plan = plan or build_roadmap(ctx)
     diagrams = make_diagrams(ctx, matrix, plan, timeout)
     items = benefits(ctx.graph)
-    title, html = page(ctx, result, matrix, plan, diagrams, items, history, span)
+    title, html = page(ctx, result, matrix, plan, diagrams, items, history, span, horizon)
     notes = [f"{d.title}: {d.note}" for d in diagrams if d.note]
     return Pack(title=title, as_of=matrix.as_of, html=html, diagrams=diagrams, notes=notes)
 

@@ -182,8 +182,9 @@ def findings(result: CheckResult, ctx: Context) -> dict:
     """Findings counted per principle and per municipality, and every finding, most severe first."""
     cat = ctx.catalogue
     g = ctx.graph
-    by_principle: dict = {}
     order = {r.id: i for i, r in enumerate(cat.ordered())}
+    # Every principle, in the order of docs/principper.md, with zero findings too (issue 14 item 7).
+    by_principle: dict = {name: Counter() for name in principles(cat)}
     for f in sorted(result.findings, key=lambda f: order.get(f.rule, 10**6)):
         rule = cat.rules.get(f.rule)
         name = (rule.principle.get("da") if rule else None) or "Andet"
@@ -207,11 +208,30 @@ def findings(result: CheckResult, ctx: Context) -> dict:
             "rows": rows}
 
 
+# docs/principper.md: the memo's three principles, then governance, deviations, contracts, model
+# integrity and the FDA rules (STY-1 is FDA rule 1.1, so it sorts with them).
+PRINCIPLE_FAMILIES = ("GEV", "SMA", "HEL", "STY", "DISP", "KON", "MOD", "FDA")
+
+
+def principles(cat) -> list[str]:
+    """Every principle of the catalogue's rules (Danish name), in the order of docs/principper.md."""
+    rank: dict[str, tuple] = {}
+    for r in cat.ordered():
+        name = r.principle.get("da")
+        if not name:
+            continue
+        fam = "FDA" if name.startswith("FDA") else r.family
+        key = (PRINCIPLE_FAMILIES.index(fam) if fam in PRINCIPLE_FAMILIES else len(PRINCIPLE_FAMILIES),
+               name if fam == "FDA" else "")
+        rank[name] = min(rank.get(name, key), key)
+    return sorted(rank, key=lambda n: rank[n])
+
+
 def _counts(rows) -> list[dict]:
     """Rows of a count table: name, the three counts and bar widths scaled to the largest row."""
     rows = list(rows)
     top = max([sum(c.values()) for _, c in rows] + [1])
-    return [{"name": name, "counts": c, "bars": [(k[0], round(c[k] / top * 160))
+    return [{"name": name, "counts": c, "total": sum(c.values()), "bars": [(k[0], round(c[k] / top * 160))
                                                 for k in ("violation", "warning", "info") if c[k]]}
             for name, c in rows]
 

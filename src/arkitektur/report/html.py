@@ -7,6 +7,7 @@ Only the checked inline SVG (``svg.inline_svg``) is marked safe.
 
 from __future__ import annotations
 
+import datetime as dt
 from importlib.resources import files
 from pathlib import Path
 
@@ -22,11 +23,13 @@ from ..formatting import percent
 from ..namespaces import PREFIXES, curie, prefixes_in
 from ..trajectory import Commit, planned
 from ..roadmap import Roadmap, flag_text
-from . import chart, data
+from . import chart, data, decisions
 from .svg import Diagram
 
-NAV = (("noegletal", "Nøgletal"), ("fund", "Fund"), ("harmonisering", "Harmonisering"), ("koereplan", "Køreplan"),
-       ("gevinster", "Gevinster"), ("udvikling", "Udvikling"), ("diagrammer", "Diagrammer"), ("bilag", "Bilag"))
+# The order agreed for the pack (issue 14): the decision first, then the figures, governance, the rest.
+NAV = (("til-beslutning", "Til beslutning"), ("noegletal", "Nøgletal"), ("styring", "Styring"), ("fund", "Fund"),
+       ("harmonisering", "Harmonisering"), ("koereplan", "Køreplan"), ("gevinster", "Gevinster"),
+       ("udvikling", "Udvikling"), ("diagrammer", "Diagrammer"), ("bilag", "Bilag"))
 
 
 def _escaped(value) -> Markup:
@@ -82,12 +85,17 @@ def bilag(result: CheckResult) -> list[dict]:
 
 
 def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagrams: list[Diagram],
-         items: list[data.Benefit], history: list[Commit] | None = None, span: str | None = None) -> tuple[str, str]:
-    """(title, HTML) of the meeting pack; ``history`` (the commits of ``span``) feeds the Udvikling chart."""
+         items: list[data.Benefit], history: list[Commit] | None = None, span: str | None = None,
+         horizon: str | None = None) -> tuple[str, str]:
+    """(title, HTML) of the meeting pack; ``history`` (the commits of ``span``) feeds the Udvikling chart;
+    ``horizon`` is ``--horisont`` as given (default 6 months)."""
     g = ctx.graph
+    end: dt.date = decisions.horizon(matrix.as_of, horizon)
+    phases = decisions.phases(ctx, end)
     collabs = [c.label for c in matrix.samarbejder] or ["Arkitekturrepository"]
     title = f"Mødepakke: {', '.join(collabs)} pr. {matrix.as_of.isoformat()}"
-    css = (files(__package__) / "templates" / "moedepakke.css").read_text(encoding="utf-8")
+    css = "".join((files(__package__) / "templates" / name).read_text(encoding="utf-8")
+                  for name in ("moedepakke.css", "beslutning.css"))
     html = _ENV.get_template("moedepakke.html.j2").render(
         title=title, version=version(), css=Markup(css), nav=NAV, as_of=matrix.as_of.isoformat(),
         members=[m.label for c in matrix.samarbejder for m in c.members], files=len(result.files),
@@ -95,5 +103,7 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
         matrix=data.matrix_table(matrix, g), plan=plan, procurements=data.procurements(plan), flag_text=flag_text,
         road=next((d for d in diagrams if d.view == "roadmap"), None), diagrams=diagrams,
         gevinster=data.benefit_table(items), items=items, udvikling=udvikling(ctx, matrix, history, span),
-        bilag=bilag(result))
+        bilag=bilag(result),
+        beslutning=decisions.beslutning(ctx, result, matrix, plan, end, horizon or decisions.DEFAULT_HORIZON, phases),
+        styring=decisions.styring(ctx, end, phases))
     return title, html
