@@ -18,7 +18,7 @@ from ..check import Context, evaluate, prepare
 from ..divergence import IKKE_REGISTRERET, PLANLAGT, UDEN_PLAN, Matrix
 from ..findings import CheckResult, Finding
 from ..formatting import label
-from ..namespaces import ARK, RDF, XSD
+from ..namespaces import AFL, ARK, RDF, XSD
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
 from ..views import DISPENSATION_STYLE, STATUS_STYLE, cell_kind
 
@@ -37,6 +37,11 @@ class Benefit:
     year: int | None
     forudsaetning: str
     projekter: list[str] = field(default_factory=list)
+    status: URIRef | None = None       # ark:realiseringsstatus (absent: not realised)
+    status_label: str = "ikke angivet"
+    senest: dt.date | None = None      # the last day of realiseres (afl:realiseresSenest, as GEV-4 reads it)
+    realiseret_dato: str = ""
+    note: str = ""
 
 
 def collect(paths: list[Path], as_of: dt.date, lang: str = "da") -> tuple[Context, CheckResult]:
@@ -87,8 +92,44 @@ def benefits(g: Graph, lang: str = "da") -> list[Benefit]:
             iri=str(b), label=label(g, b, lang), type_label=label(g, t, lang) if t is not None else "Uden type",
             type_rank=rank, modtager=label(g, modtager, lang) if isinstance(modtager, URIRef) else str(modtager or ""),
             realiseres=str(g.value(b, ARK.realiseres) or ""), column=column, year=year,
-            forudsaetning=str(g.value(b, ARK.forudsaetning) or ""), projekter=sorted(projects.get(b, ()))))
+            forudsaetning=str(g.value(b, ARK.forudsaetning) or ""), projekter=sorted(projects.get(b, ())),
+            **_realised(g, b, lang)))
     return sorted(out, key=lambda x: (_number(x.label), x.label.casefold(), x.iri))
+
+
+def _realised(g: Graph, b, lang: str) -> dict:
+    """The realisation follow-up of one benefit: status, last day, date and note."""
+    status = g.value(b, ARK.realiseringsstatus)
+    last = g.value(b, AFL.realiseresSenest)
+    try:
+        senest = dt.date.fromisoformat(str(last)) if last is not None else None
+    except ValueError:
+        senest = None
+    return {"status": status if isinstance(status, URIRef) else None,
+            "status_label": label(g, status, lang) if isinstance(status, URIRef) else "ikke angivet",
+            "senest": senest, "realiseret_dato": str(g.value(b, ARK.realiseretDato) or ""),
+            "note": str(g.value(b, ARK.realiseringsnote) or "")}
+
+
+_DONE = (ARK.Realiseret, ARK.Opgivet)
+
+
+def follow_up(items: list[Benefit], result: CheckResult) -> list[dict]:
+    """The benefits as a forum follows them up: overdue ones first (GEV-4, also when dispensed), then
+    the open ones by their last day, then the realised and the given-up ones."""
+    overdue = {f.focus for f in result.findings if f.rule == "GEV-4"}
+    far = dt.date.max
+
+    def rank(b: Benefit) -> tuple:
+        group = 0 if b.iri in overdue else (2 if b.status in _DONE else 1)
+        return (group, b.senest or far, _number(b.label), b.label.casefold())
+
+    return [{"label": b.label, "type": b.type_label, "modtager": b.modtager, "realiseres": b.realiseres,
+             "senest": formatting.date(b.senest) if b.senest else "–", "status": b.status_label,
+             "forfalden": b.iri in overdue, "afsluttet": b.status in _DONE,
+             "dato": b.realiseret_dato, "note": b.note, "forudsaetning": b.forudsaetning,
+             "projekter": b.projekter}
+            for b in sorted(items, key=rank)]
 
 
 def _number(label: str) -> int:

@@ -28,6 +28,7 @@ DEFAULT_HORIZON = "6m"
 LEAD_MONTHS = 18
 # The decision log shows the year before the pack's date.
 LOG_MONTHS = 12
+PRINT_LOG_MONTHS = 6   # the printed pack keeps the half year since the last forum rounds (≤ 12 pages)
 
 GATE = "gate"
 DISPENSATION = "dispensation"
@@ -383,7 +384,8 @@ def projects(ctx) -> list[tuple[str, list[Project]]]:
         for k in deltagere:
             mine = sorted((d, w) for kk, d, w in approvals[p] if kk == k)
             if mine:
-                rows.append((label(g, k), f"godkendt {date(mine[0][0])} af {mine[0][1]}"))
+                forum = mine[0][1].removesuffix(f", {label(g, k)}")   # "…forum, Silkeborg Kommune" in Silkeborg's row
+                rows.append((label(g, k), f"godkendt {date(mine[0][0])} af {forum}"))
             elif directors:
                 rows.append((label(g, k), f"afgjort af direktionen {date(directors[0][0])}"))
             elif status == ARK.Igang:
@@ -482,7 +484,10 @@ def styring(ctx, end: dt.date, plist: list[Phase]) -> dict:
              "due": date(p.due) if p.due and p.gate in (FORFALDEN, OVERSKREDET, AFVENTER) else None,
              "points": [{"dato": date(pt.dato), "label": pt.label, "udfald": pt.udfald or "ikke besluttet",
                          "hvem": pt.hvem} for pt in p.points]} for p in plist]
+    print_since = shift(as_of, f"P{PRINT_LOG_MONTHS}M", -1) or as_of
     return {"timeline": timeline(plist, as_of, end), "phases": rows, "log": log, "older": older,
+            "print_since": print_since, "print_since_text": date(_next_day(print_since)),
+            "print_older": sum(1 for d in log if d.dato <= print_since),
             "since": date(_next_day(shift(as_of, f"P{LOG_MONTHS}M", -1) or as_of)),
             "projects": [(status, [{"anchor": p.anchor, "label": p.label, "mangler": p.mangler,
                                     "godkendelser": p.godkendelser,

@@ -102,7 +102,7 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
         cards=data.figures(matrix, result, plan, items, g), fund=data.findings(result, ctx),
         matrix=data.matrix_table(matrix, g), plan=plan, procurements=data.procurements(plan), flag_text=flag_text,
         road=next((d for d in diagrams if d.view == "roadmap"), None), diagrams=diagrams,
-        gevinster=data.benefit_table(items), items=items, udvikling=udvikling(ctx, matrix, history, span),
+        gevinster=data.benefit_table(items), items=items, opfoelgning=data.follow_up(items, result), udvikling=udvikling(ctx, matrix, history, span),
         bilag=bilag(result),
         beslutning=decisions.beslutning(ctx, result, matrix, plan, end, horizon or decisions.DEFAULT_HORIZON, phases),
         styring=decisions.styring(ctx, end, phases))

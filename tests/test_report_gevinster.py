@@ -1,0 +1,45 @@
+"""Gevinstopfølgning i mødepakken / the pack's benefit realisation follow-up (issue 14 item 4):
+per benefit its type, receiver, last day and status; the overdue ones (GEV-4) first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from arkitektur import report
+from arkitektur.report import data
+
+MODELS = Path(__file__).resolve().parents[1] / "models"
+AS_OF = dt.date(2016, 6, 1)
+
+
+@pytest.fixture(scope="module")
+def collected():
+    return report.collect([MODELS], AS_OF)
+
+
+def test_overdue_benefits_come_first_then_open_ones_by_date_then_the_realised(collected):
+    ctx, result = collected
+    assert {f.focus for f in result.findings if f.rule == "GEV-4"} == {
+        "https://w3id.org/arkitektur/eksempel/samarbejde#Gevinst_G09"}
+    rows = data.follow_up(data.benefits(ctx.graph), result)
+    first, last = rows[0], rows[-1]
+    assert first["label"].startswith("9. ") and first["forfalden"] and first["senest"] == "2015-12-31"
+    assert first["status"] == "Undervejs"
+    assert last["label"].startswith("2. ") and last["afsluttet"] and last["status"] == "Realiseret"
+    assert last["dato"] == "2015-10-01"
+    open_dates = [r["senest"] for r in rows if not r["forfalden"] and not r["afsluttet"] and r["senest"] != "–"]
+    assert open_dates == sorted(open_dates) and open_dates[0] == "2017-12-31"
+    assert sum(r["forfalden"] for r in rows) == 1 and len(rows) == 13
+
+
+def test_the_pack_shows_the_follow_up_with_the_overdue_benefit_marked(collected):
+    ctx, result = collected
+    html = report.build_pack(ctx, result).html
+    section = html[html.index('id="gevinster-opfoelgning"'):html.index('id="udvikling"')]
+    assert section.index("9. Opbygning") < section.index("1. Øget modenhed") < section.index("2. Fælles repræsentation")
+    assert section.count('class="forfalden"') == 1 and "forfalden</strong> – Undervejs" in section
+    assert "Realiseret 2015-10-01" in section
+    assert "Forudsætning: Kræver, at der reelt er etableret et formelt samarbejde." in section
