@@ -43,3 +43,18 @@ def test_the_pack_shows_the_follow_up_with_the_overdue_benefit_marked(collected)
     assert section.count('class="forfalden"') == 1 and "forfalden</strong> – Undervejs" in section
     assert "Realiseret 2015-10-01" in section
     assert "Forudsætning: Kræver, at der reelt er etableret et formelt samarbejde." in section
+
+
+def test_findings_are_grouped_per_principle_in_plain_words_with_rdf_terms_only_in_the_appendix(collected):
+    ctx, result = collected
+    assert data.plain("angiv ark:systemansvarlig eller ark:Serviceplatformen.", ctx.graph) == \
+        "angiv systemansvarlig eller Serviceplatformen."
+    html = report.build_pack(ctx, result).html
+    fund = html[html.index('id="fund"'):html.index('id="harmonisering"')]
+    assert "ark:" not in fund
+    groups = [g for g in fund.split('<tr class="gruppe"><th colspan="4">')[1:]]
+    assert [g.split("<", 1)[0] for g in groups][:3] == ["Princip 1: Al digitalisering styres efter gevinstkortlægning",
+                                                         "Princip 2: Tænk stort, men start småt",
+                                                         "Princip 3: Tænk helhed før lokalt"]
+    bilag = html[html.index('id="bilag"'):]
+    assert "ark:via" in bilag

@@ -220,7 +220,7 @@ def _without_plan(missing: list) -> dict:
 
 
 def findings(result: CheckResult, ctx: Context) -> dict:
-    """Findings counted per principle and per municipality, and every finding, most severe first."""
+    """Findings counted per principle and per municipality, and every finding grouped per principle."""
     cat = ctx.catalogue
     g = ctx.graph
     order = {r.id: i for i, r in enumerate(cat.ordered())}
@@ -235,10 +235,19 @@ def findings(result: CheckResult, ctx: Context) -> dict:
         name = label(g, URIRef(f.kommune)) if f.kommune else "Samarbejdet (fælles)"
         by_kommune.setdefault(name, Counter())[f.severity.label] += 1
     rows = []
-    for f in sorted(result.findings, key=lambda f: (-int(f.severity), order.get(f.rule, 10**6), f.sort_key())):
+    rank = {name: i for i, name in enumerate(by_principle)}
+
+    def principle(f: Finding) -> str:
         rule = cat.rules.get(f.rule)
-        rows.append({"severity": f.severity, "rule": f.rule, "title": rule.title.get("da", "") if rule else "",
-                     "element": f.label or f.focus, "message": f.message,
+        return (rule.principle.get("da") if rule else None) or "Andet"
+
+    # Grouped per principle (in the order above), most severe first within each (issue 14 item 6).
+    for f in sorted(result.findings, key=lambda f: (rank.get(principle(f), len(rank)), -int(f.severity),
+                                                    order.get(f.rule, 10**6), f.sort_key())):
+        rule = cat.rules.get(f.rule)
+        rows.append({"principle": principle(f), "severity": f.severity, "rule": f.rule,
+                     "title": rule.title.get("da", "") if rule else "",
+                     "element": f.label or f.focus, "message": plain(f.message, g),
                      "dispensation": label(g, URIRef(f.dispensation)) if f.dispensation else None,
                      "where": f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")})
     summary = result.summary
@@ -247,6 +256,15 @@ def findings(result: CheckResult, ctx: Context) -> dict:
                      f"{_n(summary['warning'], 'advarsel', 'advarsler')} og {summary['info']} info.",
             "by_principle": _counts(by_principle.items()), "by_kommune": _counts(sorted(by_kommune.items())),
             "rows": rows}
+
+
+_ARK_TERM = re.compile(r"\bark:([^\W\d][\w-]*)")
+
+
+def plain(message: str, g: Graph) -> str:
+    """A finding's message in plain words for the forum: each ``ark:`` term by its Danish label
+    ("angiv ark:systemansvarlig" → "angiv systemansvarlig"); the appendix keeps the RDF terms."""
+    return _ARK_TERM.sub(lambda m: label(g, ARK[m.group(1)]), message)
 
 
 # docs/principper.md: the memo's three principles, then governance, deviations, contracts, model
