@@ -58,3 +58,27 @@ def test_findings_are_grouped_per_principle_in_plain_words_with_rdf_terms_only_i
                                                          "Princip 3: Tænk helhed før lokalt"]
     bilag = html[html.index('id="bilag"'):]
     assert "ark:via" in bilag
+
+
+@pytest.mark.slow
+def test_a_third_member_without_usages_is_ikke_registreret_in_the_pack_matrix_and_diagrams(tmp_path):
+    """Issue 14 "Show it": a member added by ``new kommune`` with no usages yet is grey, not red."""
+    from hostile import copy_models, run
+
+    models = copy_models(tmp_path)
+    r = run("new", "kommune", "Skive", "--kode", "779", "--fra", "2016-01-01", "--dir", str(models))
+    assert r.code == 0, r.err
+    ctx, result = report.collect([models], AS_OF)
+    pack = report.build_pack(ctx, result)
+    html = pack.html
+    matrix = html[html.index('id="harmonisering"'):html.index('id="koereplan"')]
+    assert "Skive Kommune" in matrix and "ikke registreret" in matrix
+    header = matrix.split("<th", 1)[1].split("</tr>", 1)[0]
+    members = [h.split(">", 1)[1].split("<", 1)[0] for h in header.split("<th")[1:]]
+    at = members.index("Skive Kommune") - members.index("Silkeborg Kommune")   # offset among the member cells
+    cells = [row.split("<td")[-3:] for row in matrix.split("<tr")[1:] if row.count("<td") >= 6]
+    skive = [c[at] for c in cells]
+    assert skive and all("ikke registreret" in c for c in skive) and not any("divergerende" in c for c in skive)
+    for view in ("maal", "harmonisering"):
+        svg = next(d for d in pack.diagrams if d.view == view).raw.decode("utf-8")
+        assert "Skive" in svg and "ikke registreret" in svg, view
