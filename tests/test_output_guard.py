@@ -86,3 +86,8 @@ def test_render_png_without_o_never_replaces_an_existing_file(tmp_path):
     r = run("render", "maal", str(models), "--format", "png", cwd=work)
     assert r.code == 0, r.stderr
     assert mine.read_bytes().startswith(b"\x89PNG")
+
+
+def test_report_without_o_or_pdf_is_a_usage_error_with_an_id(tmp_path):
+    r = run("report", str(tmp_path))
+    assert_refused(r, "ARK-E139", "-o MAPPE")

@@ -22,8 +22,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, capture_output=True)
     except FileNotFoundError:
-        raise GitError("git er ikke installeret eller ikke på PATH; 'arkitektur diff' kræver git.",
-                       "git is not installed or not on PATH; 'arkitektur diff' needs git.",
+        raise GitError("git er ikke installeret eller ikke på PATH; at sammenligne revisioner (diff, --historik) "
+                       "kræver git.",
+                       "git is not installed or not on PATH; comparing revisions (diff, --historik) needs git.",
                        code="ARK-E50") from None
 
 
@@ -38,9 +39,9 @@ def repo_root(start: Path) -> Path:
         folder = folder.parent
     proc = _git(["rev-parse", "--show-toplevel"], folder)
     if proc.returncode != 0:
-        raise GitError(f"{folder} er ikke i et git-repository; 'arkitektur diff' sammenligner to git-revisioner "
+        raise GitError(f"{folder} er ikke i et git-repository; diff og --historik læser git-revisioner "
                        f"({_err(proc)}).",
-                       f"{folder} is not inside a git repository; 'arkitektur diff' compares two git revisions "
+                       f"{folder} is not inside a git repository; diff and --historik read git revisions "
                        f"({_err(proc)}).", code="ARK-E51")
     return Path(os.fsdecode(proc.stdout.strip())).resolve()
 
@@ -50,9 +51,9 @@ def resolve_rev(root: Path, rev: str) -> str:
     proc = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], root)
     if proc.returncode != 0 or not rev or rev.startswith("-"):
         raise GitError(f"ukendt git-revision '{rev}'. Angiv en gren, et tag eller et commit-id, fx "
-                       "'--base origin/main' (husk 'git fetch' og fetch-depth: 0 i CI).",
+                       "'origin/main' (husk 'git fetch' og fetch-depth: 0 i CI).",
                        f"unknown git revision '{rev}'. Give a branch, tag or commit id, e.g. "
-                       "'--base origin/main' (remember 'git fetch' and fetch-depth: 0 in CI).", code="ARK-E52")
+                       "'origin/main' (remember 'git fetch' and fetch-depth: 0 in CI).", code="ARK-E52")
     return proc.stdout.decode().strip()
 
 

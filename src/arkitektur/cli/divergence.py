@@ -38,7 +38,7 @@ def divergence_command(ctx, paths, as_of, fmt, lang, historik, output):
     targets = list(paths) or [Path("models")]
     if historik is not None:
         points = trajectory.history(targets, historik, as_of=option_date(as_of), lang=lang)
-        write_output(presenter.render_history(historik, points, fmt, lang), output, stdout=sys.stdout)
+        write_output(presenter.render_history(historik, points, fmt, lang), output, stdout=sys.stdout, inputs=targets)
         return
     day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)

@@ -45,7 +45,8 @@ def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_f
     """
     ctx.meta["arkitektur.lang"] = "da"
     if output is None and pdf_file is None:
-        raise click.UsageError("Angiv -o MAPPE (mødepakken) og/eller --pdf FIL.pdf / give -o FOLDER and/or --pdf FILE.pdf.")
+        raise UsageError("angiv -o MAPPE (mødepakken) og/eller --pdf FIL.pdf.",
+                         "give -o FOLDER (the meeting pack) and/or --pdf FILE.pdf.", code="ARK-E139")
     browser = None
     if pdf_file is not None:
         if pdf_file.suffix.lower() != ".pdf":

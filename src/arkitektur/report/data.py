@@ -247,7 +247,7 @@ def findings(result: CheckResult, ctx: Context) -> dict:
         rule = cat.rules.get(f.rule)
         rows.append({"principle": principle(f), "severity": f.severity, "rule": f.rule,
                      "title": rule.title.get("da", "") if rule else "",
-                     "element": f.label or f.focus, "message": plain(f.message, g),
+                     "element": f.label or label(g, URIRef(f.focus)), "message": plain(f.message, g),
                      "dispensation": label(g, URIRef(f.dispensation)) if f.dispensation else None,
                      "where": f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")})
     summary = result.summary
@@ -259,12 +259,15 @@ def findings(result: CheckResult, ctx: Context) -> dict:
 
 
 _ARK_TERM = re.compile(r"\bark:([^\W\d][\w-]*)")
+_IRI = re.compile(r"<?(https?://[^\s<>\"{}|\\^`]+[^\s<>\"{}|\\^`.,;:)])>?")
 
 
 def plain(message: str, g: Graph) -> str:
-    """A finding's message in plain words for the forum: each ``ark:`` term by its Danish label
-    ("angiv ark:systemansvarlig" → "angiv systemansvarlig"); the appendix keeps the RDF terms."""
-    return _ARK_TERM.sub(lambda m: label(g, ARK[m.group(1)]), message)
+    """A finding's message in plain words for the forum: each ``ark:`` term and each full IRI (a node
+    without a label named in the message) by its label or last part ("angiv ark:systemansvarlig" →
+    "angiv systemansvarlig"); the appendix keeps the RDF terms."""
+    text = _IRI.sub(lambda m: label(g, URIRef(m.group(1))), message)
+    return _ARK_TERM.sub(lambda m: label(g, ARK[m.group(1)]), text)
 
 
 # docs/principper.md: the memo's three principles, then governance, deviations, contracts, model

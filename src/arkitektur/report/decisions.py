@@ -8,6 +8,7 @@ divergence matrix's cells without a plan, put in the order a forum works — by 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from ..derive import as_date, shift
 from ..divergence import IKKE_REGISTRERET, UDEN_PLAN, Matrix
 from ..errors import UsageError
 from ..findings import CheckResult
-from ..formatting import date, label
+from ..formatting import date, label, tail
 from ..namespaces import ARK, RDF
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
 
@@ -75,10 +76,15 @@ def horizon(as_of: dt.date, text: str | None) -> dt.date:
     return end
 
 
-def anchor(prefix: str, iri: str) -> str:
-    """A stable, readable HTML id for an element: "fase-Fase_Harmonisering"."""
-    tail = re.split(r"[#/]", iri.rstrip("#/"))[-1]
-    return f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", tail).strip("-") or "x")
+def anchor(prefix: str, iri: str, g: Graph | None = None, cls: URIRef | None = None) -> str:
+    """A stable, readable HTML id for an element: "fase-Fase_Harmonisering". When another ``cls``
+    in ``g`` has the same IRI tail (``sk:P_X`` and ``vi:P_X``), a short digest of the IRI keeps the
+    ids apart, so a link never jumps to the wrong row."""
+    base = f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", tail(iri)).strip("-") or "x")
+    if g is not None and cls is not None and any(str(o) != iri and tail(str(o)) == tail(iri)
+                                                   for o in g.subjects(RDF.type, cls)):
+        base += "-" + hashlib.sha1(iri.encode("utf-8")).hexdigest()[:6]
+    return base
 
 
 # --------------------------------------------------------------------------- phases
@@ -144,7 +150,7 @@ def phases(ctx, end: dt.date) -> list[Phase]:
             gate = FORFALDEN
         else:
             gate = AFVENTER
-        out.append(Phase(iri=str(f), anchor=anchor("fase", str(f)), label=label(g, f), start=start, slut=slut,
+        out.append(Phase(iri=str(f), anchor=anchor("fase", str(f), g, ARK.Fase), label=label(g, f), start=start, slut=slut,
                          status=status, gate=gate, due=due, points=points))
     return sorted(out, key=lambda p: (p.start or dt.date.max, p.label))
 
@@ -290,7 +296,7 @@ def _approval_items(ctx, result: CheckResult) -> list[Item]:
                         konsekvens=f"Projektet er i gang og binder ressourcer i {kommune}, uden at forummet har "
                                    "besluttet at deltage (STY-2).",
                         hvem=forums.get(f.value, kommune) + " (eller direktionen)",
-                        href=f"#{anchor('projekt', f.focus)}", link="Styring"))
+                        href=f"#{anchor('projekt', f.focus, g, ARK.Digitaliseringsprojekt)}", link="Styring"))
     return out
 
 
@@ -400,7 +406,7 @@ def projects(ctx) -> list[tuple[str, list[Project]]]:
                   else AFSLUTTET if e is not None and e < facts.as_of else I_GANG)
             deliveries.append(Delivery(label=label(g, lev), start=s, slut=e, status=st))
         deliveries.sort(key=lambda d: (d.start or dt.date.max, d.label))
-        groups[status].append(Project(iri=str(p), anchor=anchor("projekt", str(p)), label=label(g, p),
+        groups[status].append(Project(iri=str(p), anchor=anchor("projekt", str(p), g, ARK.Digitaliseringsprojekt), label=label(g, p),
                                       status=label(g, status) if status is not None else "uden status",
                                       deltagere=[label(g, k) for k in deltagere], godkendelser=rows,
                                       mangler=missing, leverancer=deliveries))

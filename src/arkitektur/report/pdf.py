@@ -68,6 +68,6 @@ def print_pdf(index: Path, target: Path, *, browser: str | None = None, timeout:
 
 
 def _failed(da: str, en: str, target: Path) -> PdfError:
-    return PdfError(f"{da}. Mødepakken er skrevet; PDF-filen er ikke ændret.",
-                    f"{en}. The meeting pack was written; the PDF file was not changed.",
+    return PdfError(f"{da}. PDF-filen er ikke ændret (en mødepakke givet med -o er skrevet).",
+                    f"{en}. The PDF file was not changed (a pack given with -o was written).",
                     code="ARK-E135", file=str(target))
