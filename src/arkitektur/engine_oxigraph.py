@@ -15,10 +15,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .engine_common import RawResult, message_templates
+from .engine_common import RawResult, fill_parameters, message_templates
 from .errors import ShapesError
 from .shacl_comparisons import COMPARE_NS, COMPARE_OPS
-from .shacl_compile import ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, Plan, compile_shapes
+from .shacl_compile import ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, Plan, compile_shapes
 from .storegraph import StoreGraph, from_ox, to_ox
 
 NAME = "oxigraph"
@@ -64,10 +64,15 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         store = ox.Store()
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
+    if plan.shapes_graph:  # $shapesGraph: the shapes as a named graph while the queries run
+        graph = ox.NamedNode(str(SHAPES_GRAPH))
+        view.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
     try:
         return _run(view, plan, shapes, on_results)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
+        if plan.shapes_graph:
+            view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
 
 
 def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[RawResult]:
@@ -95,7 +100,7 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[R
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
             rows = futures[i].result()
-            messages = message_templates(shapes, q.shape, q.constraint)
+            messages = fill_parameters(message_templates(shapes, q.shape, q.constraint), q.bindings)
             batch = _results(q, rows, messages, restore)
             if on_results is not None and batch:
                 on_results(batch)
@@ -112,16 +117,25 @@ class _Row(dict):
 
 def _rows(store: ox.Store, q) -> list:
     try:
-        if q.kind != "sparql":
+        if q.kind not in ("sparql", "ask"):
             return list(store.query(q.text))
-        # A data graph has no named graphs (ours holds the marks of ill-typed literals).
-        options = {"custom_functions": _comparisons(), "named_graphs": []}
+        # A data graph has no named graphs (ours holds the marks of ill-typed literals); the
+        # shapes graph is one for a query that reads $shapesGraph.
+        named = [ox.NamedNode(str(SHAPES_GRAPH))] if any(n == "shapesGraph" for n, _ in q.bindings) else []
+        options = {"custom_functions": _comparisons(), "named_graphs": named}
         if q.focus_query is None:
             return list(store.query(q.text, **options))
         rows = []  # SHACL pre-binding: $this substituted by each focus node in turn
-        this = ox.Variable("this")
-        for (focus,) in store.query(q.focus_query):
-            solutions = store.query(q.text, substitutions={this: focus}, **options)
+        this, value = ox.Variable("this"), ox.Variable("value")
+        bound = {ox.Variable(n): to_ox(t) for n, t in q.bindings}
+        for solution in store.query(q.focus_query):
+            focus = solution[0]
+            if q.kind == "ask":  # an ASK validator: a result for each value node it answers false for
+                answer = store.query(q.text, substitutions={**bound, this: focus, value: solution[1]}, **options)
+                if next(iter(answer), None) is None:  # the ASK, run as a SELECT (shacl_sparql.as_select)
+                    rows.append(_Row(this=focus, value=solution[1]))
+                continue
+            solutions = store.query(q.text, substitutions={**bound, this: focus}, **options)
             names = [v.value for v in solutions.variables]
             rows.extend(_Row({**{n: s[n] for n in names}, "this": focus}) for s in solutions)
         return rows
@@ -141,7 +155,7 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
             focus = from_ox(row["this"])
         path = q.path
         value = None
-        if q.kind == "value":
+        if q.kind in ("value", "ask"):
             value = row["value"]
             if q.compare is not None and not _violates(q.compare, from_ox(value), from_ox(row["other"])):
                 continue
