@@ -18,7 +18,8 @@ from rdflib.namespace import XSD
 from .engine_common import RawResult, fill_parameters, message_templates
 from .errors import ShapesError
 from .shacl_comparisons import COMPARE_NS, COMPARE_OPS
-from .shacl_compile import ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, Plan, compile_shapes
+from .shacl_compile import (ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS, Plan,
+                            compile_shapes)
 from .storegraph import StoreGraph, from_ox, to_ox
 
 NAME = "oxigraph"
@@ -64,6 +65,8 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         store = ox.Store()
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
+        if plan.integer_types:
+            _mark_written_integers(store, data, plan)
     if plan.shapes_graph:  # $shapesGraph: the shapes as a named graph while the queries run
         graph = ox.NamedNode(str(SHAPES_GRAPH))
         view.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
@@ -71,6 +74,7 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         return _run(view, plan, shapes, on_results)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
+        view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
 
@@ -215,6 +219,42 @@ def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
     if bad or retyped:
         store.extend(bad + retyped)
     return {q.object for q in bad}
+
+
+def _mark_written_integers(store: ox.Store, data: Graph, plan: Plan) -> None:
+    """Mark each integer the data (or a shape's sh:targetNode) wrote as a subtype of xsd:integer
+    with that datatype, in WRITTEN_INTEGERS: the store keeps "5"^^xsd:long as "5"^^xsd:integer,
+    and sh:datatype tells them apart (SHACL §4.2.1). One value written with two of these datatypes
+    cannot be told apart in the store: refused, not guessed.
+
+    Done where the data comes as an rdflib graph (``arkitektur shacl``). ``check``'s store is left
+    unmarked, as before: there a subtype reads as xsd:integer, which the one shipped rule that names
+    the subtypes (MOD's ark:aarligPris) accepts alike, and ``_retyped`` judges their range from the files.
+    """
+    literals = {o for o in data.objects() if isinstance(o, Literal)}
+    literals.update(t for q in plan.queries for t in q.literal_targets)
+    written: dict = {}
+    for lit in literals:
+        dt = str(lit.datatype)
+        if dt == _INTEGER or dt in _INTEGER_SUBTYPES:
+            stored = canonical(lit)
+            if stored.datatype.value == _INTEGER:  # the store retyped it (or it was xsd:integer)
+                written.setdefault(stored, set()).add(dt)
+    marks = []
+    holder, graph = ox.NamedNode(str(ILL_TYPED_S)), ox.NamedNode(str(WRITTEN_INTEGERS))
+    for value, types in written.items():
+        if len(types) > 1:
+            shown = " og / and ".join(f"<{t}>" for t in sorted(types))
+            raise ShapesError(
+                f"tallet {value.value} står både som {shown}; oxigraph-motoren kan ikke skelne dem ved "
+                "sh:datatype – brug --engine pyshacl.",
+                f"the number {value.value} is written as {shown}; the oxigraph engine cannot tell them apart "
+                "for sh:datatype – use --engine pyshacl.", code="ARK-E36")
+        (dt,) = types
+        if dt != _INTEGER:
+            marks.append(ox.Quad(holder, ox.NamedNode(dt), value, graph))
+    if marks:
+        store.extend(marks)
 
 
 def _retyped(view: StoreGraph, integers: list) -> set:

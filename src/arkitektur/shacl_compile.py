@@ -42,6 +42,12 @@ from .shacl_sparql import Unparsable, as_select, assume_this_bound, inject_focus
 ILL_TYPED = URIRef("urn:arkitektur:ugyldige-literaler")
 ILL_TYPED_S = URIRef("urn:arkitektur:ugyldige-literaler#holder")
 ILL_TYPED_P = URIRef("urn:arkitektur:ugyldige-literaler#vaerdi")
+# Integers a file wrote with a type derived from xsd:integer ("5"^^xsd:long): pyoxigraph keeps them
+# as xsd:integer, so the engine marks each value with the datatype it was written with (predicate).
+WRITTEN_INTEGERS = URIRef("urn:arkitektur:skrevne-heltal")
+INTEGER_SUBTYPES = {XSD[n] for n in (
+    "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 # The named graph the shapes graph is copied into for queries that read $shapesGraph (SHACL §5.3.1).
 SHAPES_GRAPH = URIRef("urn:arkitektur:formgraf")
 
@@ -93,6 +99,7 @@ class Plan:
     # The predicates whose objects reach an sh:datatype check (None among them: any triple).
     datatype_predicates: set = field(default_factory=set)
     shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
+    integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
 
 
 def compile_shapes(shapes: Graph) -> Plan:
@@ -464,6 +471,14 @@ class _Compiler:
         ok = f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {term(d)})"
         if d in _NEVER_ILL_TYPED:
             return ok + ")"
+        if d in INTEGER_SUBTYPES:  # stored as xsd:integer, marked with the type it was written with
+            self.plan.integer_types = True
+            ok = (f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {term(XSD.integer)}) && EXISTS {{ GRAPH "
+                  f"{term(WRITTEN_INTEGERS)} {{ {term(ILL_TYPED_S)} {term(d)} {v} }} }}")
+        elif d == XSD.integer:
+            self.plan.integer_types = True
+            ok += (f" && NOT EXISTS {{ GRAPH {term(WRITTEN_INTEGERS)} {{ {term(ILL_TYPED_S)} "
+                   f"{self.var('skrevet')} {v} }} }}")
         self.plan.datatypes.add(d)
         self.plan.datatype_predicates.add(self.value_predicate)
         return (ok + f" && NOT EXISTS {{ GRAPH {term(ILL_TYPED)} {{ {term(ILL_TYPED_S)} "
