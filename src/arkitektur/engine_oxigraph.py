@@ -28,6 +28,7 @@ STREAMS_RESULTS = True  # validate(on_results=…) hands over each query's resul
 
 _plans: "weakref.WeakKeyDictionary[Graph, tuple[int, Plan]]" = weakref.WeakKeyDictionary()
 _well_typed_cache: dict = {}
+_SMALL = 20_000  # triples: below, the queries run in this thread (``_Serial``)
 _canonical_cache: dict = {}
 _XSD = str(XSD)
 _INTEGER = _XSD + "integer"
@@ -52,6 +53,11 @@ def plan_for(shapes: Graph) -> Plan:
     return cached[1]
 
 
+def forget_plans() -> None:
+    """Drop the compiled plans (a benchmark that counts compiling, as one ``arkitektur shacl`` run does)."""
+    _plans.clear()
+
+
 def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
     """Validate ``data`` (a ``StoreGraph`` or an rdflib graph with ontology, models and facts).
 
@@ -59,9 +65,11 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
     (their literal values may still be swapped for the source's spelling before the return).
     """
     plan = plan_for(shapes)
+    parallel = True
     if isinstance(data, StoreGraph):
         view = data
     else:
+        parallel = len(data) > _SMALL
         store = ox.Store()
         store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
@@ -71,7 +79,7 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         graph = ox.NamedNode(str(SHAPES_GRAPH))
         view.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
     try:
-        return _run(view, plan, shapes, on_results)
+        return _run(view, plan, shapes, on_results, parallel)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
@@ -79,11 +87,36 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
 
 
-def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[RawResult]:
+class _Serial:
+    """A stand-in for the thread pool on a small graph: starting the threads would cost more
+    (≈1 ms per validation, most of the time over a W3C test) than the queries take."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        f = Future()
+        try:
+            f.set_result(fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed on by result(), as the pool does
+            f.set_exception(exc)
+        return f
+
+
+def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True) -> list[RawResult]:
     """Run the queries on all cores (pyoxigraph evaluates without the GIL); read rows in plan order.
 
     The SHACL-SPARQL constraints start at once; the core constraints (sh:datatype reads the marks
-    of ill-typed literals) once this thread has marked them.
+    of ill-typed literals) once this thread has marked them. ``parallel`` False: one after another,
+    in this thread (a small graph).
     """
     from concurrent.futures import ThreadPoolExecutor
 
@@ -97,7 +130,8 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None) -> list[R
 
     order = sorted(range(len(plan.queries)), key=cost)
     workers = max(1, min(4, os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
+    executor = ThreadPoolExecutor if parallel else _Serial
+    with executor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
         futures = {i: pool.submit(_rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
         ill_typed = _mark_ill_typed(view, plan.datatypes, plan.datatype_predicates)
         futures.update({i: pool.submit(_rows, store, plan.queries[i]) for i in order if i not in futures})
