@@ -18,11 +18,13 @@ engine) implements it; where that depends on rdflib's own literal handling, the 
   an error (``shacl_comparisons``); ``$this`` is joined with the targets (``shacl_sparql.inject_focus``).
 
 The SPARQL text itself – terms, reading and rewriting a constraint's own query – is ``shacl_sparql``.
-Over 500 lines because ``_Compiler`` is one walk over the SHACL core vocabulary: each constraint
-component is a few lines of it, and splitting it by component would scatter one recursion.
+SPARQL-based constraint components (SHACL §6) are read by ``shacl_components``; their validators
+become queries run per focus node with the parameters pre-bound. Over 500 lines because
+``_Compiler`` is one walk over the SHACL core vocabulary: each constraint component is a few lines
+of it, and splitting it by component would scatter one recursion.
 
-A shape using anything else (``sh:target``, SHACL-AF, ``$shapesGraph`` …) raises ``ShapesError``:
-an engine must never skip a rule silently.
+A shape using anything else (``sh:target``, SHACL-AF, a component in a nested shape …) raises
+``ShapesError``: an engine must never skip a rule silently.
 """
 
 from __future__ import annotations
