@@ -202,7 +202,9 @@ def _shapes(tmp_path, text):
     "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:target [ a ex:Custom ] ; sh:nodeKind sh:IRI .",
     "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:or ( [ sh:sparql [ sh:select \"SELECT $this WHERE {}\" ] ] ) .",
     "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:minCount 9 ] .",
-    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select \"SELECT $this WHERE { $this ?p $shapesGraph }\" ] .",
+    # a SPARQL-based constraint component with two values of one parameter
+    "ex:K sh:parameter [ sh:path ex:k ] ; sh:validator [ sh:ask \"ASK { FILTER($value != $k) }\" ] .\n"
+    "ex:S a sh:NodeShape ; sh:targetClass ex:C ; ex:k 1, 2 .",
 ])
 def test_a_shape_the_compiler_cannot_translate_is_an_error_not_a_skip(tmp_path, text):
     with pytest.raises(ShapesError) as exc:

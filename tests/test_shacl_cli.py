@@ -56,8 +56,9 @@ def test_data_and_shapes_apart_json_and_exit_0(tmp_path):
 
 
 def test_shapes_the_engine_cannot_run_exactly_are_refused_with_exit_2():
-    r = run("shacl", SUITE / "sparql" / "component" / "validator-001.ttl")
-    assert_refused(r, "ARK-E36")
+    # an ASK validator re-binding the pre-bound $value (SHACL §5.2.1 forbids it: an mf:Failure test)
+    r = run("shacl", SUITE / "sparql" / "pre-binding" / "unsupported-sparql-006.ttl")
+    assert_refused(r, "ARK-E36", "AS")
 
 
 def test_unreadable_input_is_exit_2_with_file_and_line(tmp_path):

@@ -21,16 +21,10 @@ if not SUITE.is_dir():  # pragma: no cover - the suite lies in ../shared beside 
 
 TESTS = suite_tests()
 
-# What the default engine (SHACL compiled to SPARQL on pyoxigraph) does not pass yet (issue 17):
-# 115 of 120 pass; the 5 below are refused (exit 2), none answers wrongly.
+# What the default engine (SHACL compiled to SPARQL on pyoxigraph) does not pass (issue 17): all 120
+# pass – the mf:Failure tests by refusing (exit 2, ARK-E36).
 KNOWN = {
-    "oxigraph": {
-        "core/complex/shacl-shacl": "refuses sh:closed in a nested shape",
-        "sparql/component/optional-001": "refuses SPARQL-based constraint components",
-        "sparql/component/propertyValidator-select-001": "refuses SPARQL-based constraint components",
-        "sparql/component/validator-001": "refuses SPARQL-based constraint components",
-        "sparql/pre-binding/shapesGraph-001": "refuses $shapesGraph",
-    },
+    "oxigraph": {},
     # The reference engine (pySHACL on rdflib).
     "pyshacl": {
         "core/property/uniqueLang-002": "pySHACL: sh:uniqueLang false still checks",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal
@@ -35,6 +36,20 @@ def message_templates(shapes: Graph, shape: Node, constraint: Node | None = None
     if constraint is not None:
         extra = sorted((m for m in shapes.objects(constraint, SH.message) if isinstance(m, Literal)), key=_order)
     return tuple(own + extra)
+
+
+def fill_parameters(messages: tuple[Literal, ...], bindings: tuple) -> tuple[Literal, ...]:
+    """``{$name}``/``{?name}`` in the messages filled with the pre-bound parameter values of a
+    SPARQL-based constraint component (SHACL §6.3): constants of the shape, known before the run."""
+    if not bindings:
+        return messages
+    values = {n: (str(t) if isinstance(t, Literal) else t.n3()) for n, t in bindings}
+
+    def fill(m: Literal) -> Literal:
+        text = re.sub(r"\{[?$]([A-Za-z_][A-Za-z0-9_]*)\}", lambda x: values.get(x.group(1), x.group(0)), str(m))
+        return Literal(text, lang=m.language)
+
+    return tuple(fill(m) for m in messages)
 
 
 def _order(m: Literal) -> tuple:

@@ -18,11 +18,13 @@ engine) implements it; where that depends on rdflib's own literal handling, the 
   an error (``shacl_comparisons``); ``$this`` is joined with the targets (``shacl_sparql.inject_focus``).
 
 The SPARQL text itself – terms, reading and rewriting a constraint's own query – is ``shacl_sparql``.
-Over 500 lines because ``_Compiler`` is one walk over the SHACL core vocabulary: each constraint
-component is a few lines of it, and splitting it by component would scatter one recursion.
+SPARQL-based constraint components (SHACL §6) are read by ``shacl_components``; their validators
+become queries run per focus node with the parameters pre-bound. Over 500 lines because
+``_Compiler`` is one walk over the SHACL core vocabulary: each constraint component is a few lines
+of it, and splitting it by component would scatter one recursion.
 
-A shape using anything else (``sh:target``, SHACL-AF, ``$shapesGraph`` …) raises ``ShapesError``:
-an engine must never skip a rule silently.
+A shape using anything else (``sh:target``, SHACL-AF, a component in a nested shape …) raises
+``ShapesError``: an engine must never skip a rule silently.
 """
 
 from __future__ import annotations
@@ -36,11 +38,20 @@ from rdflib.term import Node
 
 from .namespaces import OWL, RDF, RDFS, SH, XSD
 from .shacl_comparisons import rdflib_comparisons
-from .shacl_sparql import assume_this_bound, inject_focus, inspect_sparql, term, unsupported
+from .shacl_components import bindings, read_components
+from .shacl_sparql import Unparsable, as_select, assume_this_bound, inject_focus, inspect_sparql, project, term, unsupported
 
 ILL_TYPED = URIRef("urn:arkitektur:ugyldige-literaler")
 ILL_TYPED_S = URIRef("urn:arkitektur:ugyldige-literaler#holder")
 ILL_TYPED_P = URIRef("urn:arkitektur:ugyldige-literaler#vaerdi")
+# Integers a file wrote with a type derived from xsd:integer ("5"^^xsd:long): pyoxigraph keeps them
+# as xsd:integer, so the engine marks each value with the datatype it was written with (predicate).
+WRITTEN_INTEGERS = URIRef("urn:arkitektur:skrevne-heltal")
+INTEGER_SUBTYPES = {XSD[n] for n in (
+    "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+# The named graph the shapes graph is copied into for queries that read $shapesGraph (SHACL §5.3.1).
+SHAPES_GRAPH = URIRef("urn:arkitektur:formgraf")
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Parameters that configure a shape but are no constraint of their own.
@@ -79,6 +90,8 @@ class Query:
     focus_query: str | None = None
     # Literal focus nodes as the shapes graph writes them (the store hands back canonical forms).
     literal_targets: tuple = ()
+    # Further pre-bound variables: (name, term) – a component's parameters, $currentShape, $shapesGraph.
+    bindings: tuple = ()
 
 
 @dataclass
@@ -87,6 +100,8 @@ class Plan:
     datatypes: set = field(default_factory=set)  # datatypes to mark ill-typed literals of
     # The predicates whose objects reach an sh:datatype check (None among them: any triple).
     datatype_predicates: set = field(default_factory=set)
+    shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
+    integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
 
 
 def compile_shapes(shapes: Graph) -> Plan:
@@ -112,6 +127,7 @@ class _Compiler:
         self.plan = Plan()
         self.literal_targets: tuple = ()  # of the top-level shape being compiled
         self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
+        self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
     def var(self, stem: str = "v") -> str:
@@ -190,9 +206,6 @@ class _Compiler:
 
     # ---- the whole plan --------------------------------------------------------------------
     def run(self) -> Plan:
-        for component in sorted(set(self.g.subjects(SH.parameter, None)), key=str):  # not silently ignored
-            raise unsupported(component, "en SPARQL-baseret constraint component (sh:ConstraintComponent) / "
-                                   "a SPARQL-based constraint component")
         shapes = set()
         for t in _TARGETS:
             shapes.update(self.g.subjects(t, None))
@@ -223,6 +236,7 @@ class _Compiler:
             self.emit_property(shape, path_node, focus_of("?this"))
         else:
             self.emit_node(shape, focus_of("?this"))
+        self.emit_components(shape, focus_of("?this"), path_node)
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             if self.deactivated(prop):
                 continue
@@ -239,7 +253,7 @@ class _Compiler:
                 self.emit(prop, inner, context + (outer,))
 
     def add(self, text: str, shape: Node, path: Node | None, kind: str, **extra) -> None:
-        if self.context and kind != "sparql":
+        if self.context and kind not in ("sparql", "ask"):
             text = text.replace("SELECT DISTINCT ?this", "SELECT DISTINCT ?this " + " ".join(self.context), 1)
         self.plan.queries.append(Query(text=text, shape=shape, severity=self.severity(shape), path=path,
                                        kind=kind, literal_targets=self.literal_targets, **extra))
@@ -271,13 +285,18 @@ class _Compiler:
                 self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None,
                          "none" if p == SH.hasValue else "focus", component=component_of(p))
 
-    def emit_closed(self, shape: Node, focus: str) -> None:
+    def closed_allowed(self, shape: Node, p: str) -> str:
+        """An expression: predicate ``p`` is allowed by ``shape``'s sh:closed (its property shapes'
+        IRI paths and sh:ignoredProperties)."""
         allowed = {p for prop in self.g.objects(shape, SH.property) for p in self.g.objects(prop, SH.path)
                    if isinstance(p, URIRef)}
         ignored = self.one(shape, SH.ignoredProperties)
         if ignored is not None:
             allowed.update(self.items(ignored))
-        cond = " && ".join(f"!sameTerm(?ark_p, {term(a)})" for a in sorted(allowed, key=str)) or "true"
+        return " || ".join(f"sameTerm({p}, {term(a)})" for a in sorted(allowed, key=str)) or "false"
+
+    def emit_closed(self, shape: Node, focus: str) -> None:
+        cond = f"!({self.closed_allowed(shape, '?ark_p')})"
         text = (f"SELECT DISTINCT ?this ?value ?path WHERE {{ {focus} ?this ?ark_p ?value . "
                 f"FILTER({cond}) BIND(?ark_p AS ?path) }}")
         self.add(text, shape, None, "closed", component=SH.ClosedConstraintComponent)
@@ -454,6 +473,14 @@ class _Compiler:
         ok = f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {term(d)})"
         if d in _NEVER_ILL_TYPED:
             return ok + ")"
+        if d in INTEGER_SUBTYPES:  # stored as xsd:integer, marked with the type it was written with
+            self.plan.integer_types = True
+            ok = (f"(isLiteral({v}) && sameTerm(DATATYPE({v}), {term(XSD.integer)}) && EXISTS {{ GRAPH "
+                  f"{term(WRITTEN_INTEGERS)} {{ {term(ILL_TYPED_S)} {term(d)} {v} }} }}")
+        elif d == XSD.integer:
+            self.plan.integer_types = True
+            ok += (f" && NOT EXISTS {{ GRAPH {term(WRITTEN_INTEGERS)} {{ {term(ILL_TYPED_S)} "
+                   f"{self.var('skrevet')} {v} }} }}")
         self.plan.datatypes.add(d)
         self.plan.datatype_predicates.add(self.value_predicate)
         return (ok + f" && NOT EXISTS {{ GRAPH {term(ILL_TYPED)} {{ {term(ILL_TYPED_S)} "
@@ -466,6 +493,7 @@ class _Compiler:
         if self.deactivated(shape):
             return "true"
         self.check_parameters(shape)
+        self.refuse_components(shape)
         conds = []
         path_node = self.one(shape, SH.path)
         if path_node is not None:
@@ -475,8 +503,9 @@ class _Compiler:
                 if p == SH.sparql:
                     raise unsupported(shape, "sh:sparql i en indlejret form / in a nested shape")
                 if p == SH.closed:
-                    if o == Literal(True):
-                        raise unsupported(shape, "sh:closed i en indlejret form / in a nested shape")
+                    if o == Literal(True):  # no triple of v with a predicate the shape does not allow
+                        q, w = self.var("p"), self.var()
+                        conds.append(f"NOT EXISTS {{ {v} {q} {w} . FILTER(!({self.closed_allowed(shape, q)})) }}")
                     continue
                 if p in _KNOWN_CONSTRAINTS:
                     conds.append(self.value_ok(shape, p, o, v))
@@ -484,6 +513,7 @@ class _Compiler:
             if self.deactivated(prop):
                 continue
             self.check_parameters(prop)
+            self.refuse_components(prop)
             p = self.one(prop, SH.path)
             if p is None:
                 raise unsupported(prop, "sh:property uden sh:path / sh:property without sh:path")
@@ -531,24 +561,97 @@ class _Compiler:
         if select is None:
             raise unsupported(shape, "sh:sparql uden sh:select / sh:sparql without sh:select")
         text = str(select)
-        for var in ("shapesGraph", "currentShape"):
-            if re.search(r"[?$]" + var + r"\b", text):
-                raise unsupported(shape, f"${var}")
         forbidden, substitute = inspect_sparql(text)
         if forbidden is not None:
             raise unsupported(shape, forbidden)
-        if path_node is not None:
-            text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
-        text = rdflib_comparisons(text)
+        extra = self.shape_bindings(shape, text)
+        text = self.sparql_text(text, path_node)
         focus_query = None
-        if substitute:
+        if substitute or extra:
             focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
-            text = assume_this_bound(text)
+            names = tuple(n for n, _ in extra)
+            text = self.projected(assume_this_bound(text, ("this",) + names), names, shape)
         else:
             text = inject_focus(text, focus, shape)
-        prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint).items())
-        self.add(prologue + text, shape, path_node, "sparql", constraint=constraint,
-                 component=SH.SPARQLConstraintComponent, focus_query=focus_query)
+        self.add(self.prologue(constraint) + text, shape, path_node, "sparql", constraint=constraint,
+                 component=SH.SPARQLConstraintComponent, focus_query=focus_query, bindings=extra)
+
+    def sparql_text(self, text: str, path_node: Node | None, rdflib_compare: bool = True) -> str:
+        """A constraint's or validator's query with ``$PATH`` substituted (SHACL §5.2.1) and, for a
+        sh:sparql constraint, its comparisons rewritten (``shacl_comparisons``). A validator's
+        comparisons stay SPARQL's: pyoxigraph folds the constants a substitution gives before it
+        knows the custom functions, and no shipped rule has a validator to keep in step with pySHACL."""
+        if path_node is not None:
+            text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
+        return rdflib_comparisons(text) if rdflib_compare else text
+
+    def projected(self, text: str, names: tuple, owner: Node) -> str:
+        try:
+            return project(text, names)
+        except Unparsable:
+            raise unsupported(owner, "en sh:select, der ikke begynder med SELECT / a sh:select not starting "
+                                     "with SELECT") from None
+
+    def prologue(self, constraint: Node) -> str:
+        return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in self.prefixes(constraint).items())
+
+    def shape_bindings(self, shape: Node, text: str) -> tuple:
+        """``$currentShape`` and ``$shapesGraph`` (SHACL §5.3.1), where the query uses them: the
+        shapes graph is a named graph of the store while the query runs (``Plan.shapes_graph``)."""
+        out = []
+        if re.search(r"[?$]currentShape\b", text):
+            out.append(("currentShape", shape))
+        if re.search(r"[?$]shapesGraph\b", text):
+            out.append(("shapesGraph", SHAPES_GRAPH))
+            self.plan.shapes_graph = True
+        return tuple(out)
+
+    # ---- SPARQL-based constraint components (SHACL §6, ``shacl_components``) -------------------
+    def emit_components(self, shape: Node, focus: str, path_node: Node | None) -> None:
+        """A query per component that applies to ``shape`` (validator ASK: one row per value node
+        for which it answers false; SELECT: its rows, as a sh:sparql constraint's)."""
+        for c in self.components:
+            params = bindings(self.g, c, shape)
+            if params is None:
+                continue
+            validator = c.validator_for(path_node is not None)
+            if validator is None or self.deactivated(validator):
+                continue  # SHACL §6.2.3: no suitable validator, the constraint is ignored
+            ask, select = self.one(validator, SH.ask), self.one(validator, SH.select)
+            if (ask is None) == (select is None):
+                raise unsupported(c.node, "en validator uden netop én sh:ask eller sh:select / "
+                                          "a validator without exactly one sh:ask or sh:select")
+            text = str(ask if ask is not None else select)
+            names = ("value",) + tuple(p.name for p in c.parameters)
+            forbidden, _ = inspect_sparql(text, names)
+            if forbidden is not None:
+                raise unsupported(c.node, forbidden)
+            params = params + self.shape_bindings(shape, text)
+            names = tuple(n for n, _ in params)
+            text = assume_this_bound(self.sparql_text(text, path_node, rdflib_compare=False),
+                                     ("this", "value") + names)
+            if ask is not None:
+                values = (f"{{ {focus} }} ?this {self.path(path_node)} ?value ." if path_node is not None
+                          else f"{{ {focus} }} BIND(?this AS ?value)")
+                focus_query, kind = f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}", "ask"
+                try:
+                    text = as_select(text, ("this", "value") + names)
+                except Unparsable:
+                    raise unsupported(c.node, "en sh:ask, der ikke begynder med ASK / a sh:ask not starting "
+                                              "with ASK") from None
+            else:
+                focus_query, kind = f"SELECT DISTINCT ?this WHERE {{ {focus} }}", "sparql"
+                text = self.projected(text, names, c.node)
+            self.add(self.prologue(validator) + text, shape, path_node, kind, constraint=validator,
+                     component=c.node, focus_query=focus_query, bindings=params)
+
+    def refuse_components(self, shape: Node) -> None:
+        """A component in a shape reached through sh:node, sh:not … is refused: it would need the
+        validator's query inside a boolean expression."""
+        for c in self.components:
+            if bindings(self.g, c, shape) is not None:
+                raise unsupported(shape, "en SPARQL-baseret constraint component i en indlejret form / "
+                                         "a SPARQL-based constraint component in a nested shape")
 
     def prefixes(self, constraint: Node) -> dict:
         # As pySHACL runs the query: rdflib's default namespaces of the data graph (initNs), then

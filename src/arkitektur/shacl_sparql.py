@@ -61,21 +61,20 @@ def term(node: Node) -> str:
 _PRE_BOUND = {"this", "shapesGraph", "currentShape"}
 
 
-_BOUND_THIS = re.compile(r"\bBOUND\s*\(\s*[?$]this\s*\)", re.IGNORECASE)
+def assume_this_bound(text: str, names=("this",)) -> str:
+    """``BOUND($this)`` (and of the other pre-bound ``names``) as ``(true)``: a pre-bound variable
+    is always bound, but pyoxigraph's substitution answers BOUND of a substituted variable with false."""
+    alternatives = "|".join(re.escape(n) for n in names)
+    return re.sub(r"\bBOUND\s*\(\s*[?$](?:" + alternatives + r")\s*\)", "(true)", text, flags=re.IGNORECASE)
 
 
-def assume_this_bound(text: str) -> str:
-    """``BOUND($this)`` as ``(true)``: ``$this`` is always bound under pre-binding, but pyoxigraph's
-    substitution answers BOUND of a substituted variable with false."""
-    return _BOUND_THIS.sub("(true)", text)
-
-
-def inspect_sparql(text: str) -> tuple[str | None, bool]:
+def inspect_sparql(text: str, pre_bound: tuple = ()) -> tuple[str | None, bool]:
     """(what SHACL §5.2.1 forbids in this SPARQL constraint's query, or None; whether ``$this`` must
     be pre-bound by substitution rather than by a join with the targets).
 
     Forbidden: MINUS, VALUES, SERVICE, a nested SELECT that does not project ``$this`` (``SELECT *``
-    included), and ``AS`` re-binding a pre-bound variable. Such a query is refused, never run
+    included), and ``AS`` re-binding a pre-bound variable (``pre_bound``: those besides ``$this``,
+    ``$shapesGraph``, ``$currentShape`` – a validator's ``$value`` and parameters). Such a query is refused, never run
     (SERVICE would reach the network).
 
     Joining the outermost group with the targets gives the rows SHACL's pre-binding gives as long as
@@ -92,11 +91,12 @@ def inspect_sparql(text: str) -> tuple[str | None, bool]:
     toks = tokens(text)
     if toks is None:
         return None, False  # the shapes lint reports text that does not parse (ARK-E33)
+    bound = _PRE_BOUND | set(pre_bound)
     for i, (kind, t, _) in enumerate(toks):
         word = t.upper() if kind == "name" else ""
         if word in ("MINUS", "VALUES", "SERVICE"):
             return f"{word} (forbudt i SHACL-SPARQL / not allowed in SHACL-SPARQL)", False
-        if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var" and toks[i + 1][1][1:] in _PRE_BOUND:
+        if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var" and toks[i + 1][1][1:] in bound:
             return f"AS, der binder {toks[i + 1][1]} igen / AS re-binding {toks[i + 1][1]}", False
         if word == "SELECT" and i > 0:
             j = i + 1
@@ -199,6 +199,34 @@ def _group(toks: list, i: int, bound_outside: bool) -> tuple[int, tuple[bool, bo
                 substitute = True
             k += 1
     return j + 1, (binds, substitute)
+
+
+def as_select(text: str, names) -> str:
+    """An ASK query (``ASK { … }``) as a SELECT projecting the pre-bound ``names``, so that
+    pyoxigraph can substitute them (it substitutes projected variables only); true if it has a row."""
+    m = re.match(r"\s*ASK\b(\s*WHERE\b)?", text, flags=re.IGNORECASE)
+    if m is None:
+        raise Unparsable("ASK")
+    return "SELECT " + " ".join(f"?{n}" for n in names) + " WHERE" + text[m.end():] + " LIMIT 1"
+
+
+def project(text: str, names) -> str:
+    """A SELECT query with the pre-bound ``names`` added to its outer projection where missing
+    (pyoxigraph substitutes projected variables only; each has one value per run, so the rows
+    stay as many as they were)."""
+    m = _SELECT.match(text)
+    toks = tokens(text)
+    if m is None or toks is None:
+        raise Unparsable("SELECT")
+    projection = []
+    for _kind, t, _start in toks[1:]:
+        if t == "{" or t.upper() == "WHERE":
+            break
+        projection.append(t)
+    if "*" in projection:
+        return text
+    missing = [n for n in names if not any(p[1:] == n and p[0] in "?$" for p in projection)]
+    return text[:m.end()] + "".join(f"?{n} " for n in missing) + text[m.end():]
 
 
 _SELECT = re.compile(r"^\s*SELECT\s+(DISTINCT\s+|REDUCED\s+)?", re.IGNORECASE)
