@@ -24,7 +24,6 @@ PLANLAGT = "planlagt"
 DIVERGERENDE = "divergerende"
 IKKE_REGISTRERET = "ikke registreret"
 IKKE_OMFATTET = "ikke omfattet"
-STATUSES = (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)
 #: Statuses that count as "not converged, no plan" (docs/divergens.md): the forum has to act on them.
 UDEN_PLAN = (DIVERGERENDE, IKKE_REGISTRERET)
 

@@ -577,7 +577,7 @@ class _Compiler:
                  component=SH.SPARQLConstraintComponent, focus_query=focus_query, bindings=extra)
 
     def sparql_text(self, text: str, path_node: Node | None, rdflib_compare: bool = True) -> str:
-        """A constraint's or validator's query with ``$PATH`` substituted (SHACL §5.2.1) and, for a
+        """A constraint's or validator's query with ``$PATH`` substituted (SHACL §6.2.1) and, for a
         sh:sparql constraint, its comparisons rewritten (``shacl_comparisons``). A validator's
         comparisons stay SPARQL's: pyoxigraph folds the constants a substitution gives before it
         knows the custom functions, and no shipped rule has a validator to keep in step with pySHACL."""

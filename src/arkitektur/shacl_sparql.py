@@ -57,7 +57,7 @@ def term(node: Node) -> str:
         ) from None
 
 
-# Variables SHACL pre-binds in a SPARQL constraint (SHACL §5.2.1); PATH is substituted as text.
+# Variables SHACL pre-binds in a SPARQL constraint (SHACL §5.3.1); PATH is substituted as text.
 _PRE_BOUND = {"this", "shapesGraph", "currentShape"}
 
 
@@ -69,7 +69,7 @@ def assume_this_bound(text: str, names=("this",)) -> str:
 
 
 def inspect_sparql(text: str, pre_bound: tuple = ()) -> tuple[str | None, bool]:
-    """(what SHACL §5.2.1 forbids in this SPARQL constraint's query, or None; whether ``$this`` must
+    """(what SHACL forbids (Appendix A, pre-binding) in this SPARQL constraint's query, or None; whether ``$this`` must
     be pre-bound by substitution rather than by a join with the targets).
 
     Forbidden: MINUS, VALUES, SERVICE, a nested SELECT that does not project ``$this`` (``SELECT *``

@@ -76,8 +76,8 @@ def lint(g: Graph, loc: Locator) -> None:
             body = _FORBIDDEN.search(_without_strings(str(text)))
             if body:
                 word = body.group(1).upper()
-                raise _error(g, loc, node, f"SHACL forbyder {word} i en SPARQL-betingelse (SHACL §5.3.1).",
-                             f"SHACL forbids {word} in a SPARQL constraint (SHACL §5.3.1).", "ARK-E33")
+                raise _error(g, loc, node, f"SHACL forbyder {word} i en SPARQL-betingelse (SHACL, appendiks A).",
+                             f"SHACL forbids {word} in a SPARQL constraint (SHACL, Appendix A).", "ARK-E33")
             reason = sparql_syntax_error(_prefixes(g, node) + "\n" + str(text).replace("$PATH", "<urn:sti>"))
             if reason:
                 raise _error(g, loc, node, f"SPARQL i formen kan ikke fortolkes: {reason}",

@@ -27,7 +27,8 @@ from .app import main
               help="Også opgaver uden målløsning (harmonisering) og uden begivenheder (roadmap).")
 @click.option("--format", "fmt", type=click.Choice(render_mod.FORMATS), default=None,
               help="svg, png, pdf eller dot (standard: efter -o's endelse, ellers svg).")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil (standard: stdout for svg/dot).")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Skriv til fil (standard: stdout for svg/dot; png/pdf til VISNING.png/.pdf, som aldrig overskrives uden -o).")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,

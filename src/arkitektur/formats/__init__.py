@@ -9,14 +9,3 @@ def render(name: str, result, *, lang: str = "da", catalogue=None) -> str:
     """Render ``result`` (a CheckResult) in format ``name``."""
     module = import_module(f"{__name__}.{'json_' if name == 'json' else name}")
     return module.render(result, lang=lang, catalogue=catalogue)
-
-
-def available() -> tuple[str, ...]:
-    out = []
-    for name in FORMATS:
-        try:
-            import_module(f"{__name__}.{'json_' if name == 'json' else name}")
-        except ModuleNotFoundError:
-            continue
-        out.append(name)
-    return tuple(out)

@@ -190,6 +190,3 @@ def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
             return key, value
     raise ValueError(f"cannot encode {pred} {obj!r}")  # pragma: no cover - every literal has a form
 
-
-def is_rdf_key(key: str) -> bool:
-    return bool(KEY.match(key))

@@ -76,9 +76,9 @@ def _position(text: str, offset: int) -> lsp.Position:
 def _placeholder(prop: str) -> str:
     """A value that parses, for the architect to replace: ``[]`` (a node) for an object property
     or one whose range is a class of the ontology, ``""`` (a text) else."""
-    from ..lsp.navigation import _ontology
+    from .navigation import ontology
 
-    g = _ontology()
+    g = ontology()
     from rdflib import URIRef
 
     node = URIRef(prop)

@@ -145,10 +145,6 @@ class IndexCache:
         return merged
 
 
-def repository_index(files: list[Path], buffers: dict[Path, str]) -> Index:
-    return IndexCache().refresh(files, buffers)
-
-
 def _context(text: str, offset: int) -> tuple[str, str | None, str | None]:
     """(position, predicate, subject class) at ``offset``: position is "subject", "predicate"
     or "object"; the predicate is the one whose object is being written; the class is the

@@ -63,7 +63,7 @@ def locate(iri: str, files: list[Path], buffers: dict[Path, str]) -> tuple[str, 
 
 
 @lru_cache(maxsize=1)
-def _ontology():
+def ontology():
     return loader.ontology_graph()
 
 
@@ -72,7 +72,7 @@ def labels(iri: str) -> dict:
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    g = _ontology()
+    g = ontology()
     node = URIRef(iri)
     out: dict = {}
     for pred, key in ((RDFS.label, "label"), (SKOS.prefLabel, "label"), (SKOS.definition, "definition"),

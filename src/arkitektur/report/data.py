@@ -153,7 +153,8 @@ def _line(text: str, cls: str | None = None, bar: int | None = None) -> dict:
     return {"text": text, "cls": cls, "bar": bar}
 
 
-def _n(count: int, one: str, many: str) -> str:
+def plural(count: int, one: str, many: str) -> str:
+    """"1 advarsel" / "3 advarsler"."""
     return f"{count} {one if count == 1 else many}"
 
 
@@ -166,7 +167,7 @@ def figures(matrix: Matrix, result: CheckResult, plan: Roadmap, items: list[Bene
     counts = result.summary
     cards.append({"cls": "alarm" if counts["violation"] else "ok", "title": "Overtrædelser af principperne",
                   "value": str(counts["violation"]),
-                  "lines": [_line(_n(counts["warning"], "advarsel", "advarsler")), _line(f"{counts['info']} info")]})
+                  "lines": [_line(plural(counts["warning"], "advarsel", "advarsler")), _line(f"{counts['info']} info")]})
     missing = [(r, c) for r in matrix.rows if r.has_target for c in r.members if c.status in UDEN_PLAN]
     cards.append(_without_plan(missing))
     soon = [f for f in plan.flags if f.type in (OPSIGELSE_SNART, OPSIGELSE_PASSERET)]
@@ -252,8 +253,8 @@ def findings(result: CheckResult, ctx: Context) -> dict:
                      "where": f"{f.file}:{f.line}" if f.file and f.line else (f.file or "")})
     summary = result.summary
     return {"intro": f"{len(result.findings)} fund pr. {result.as_of}: "
-                     f"{_n(summary['violation'], 'overtrædelse', 'overtrædelser')}, "
-                     f"{_n(summary['warning'], 'advarsel', 'advarsler')} og {summary['info']} info.",
+                     f"{plural(summary['violation'], 'overtrædelse', 'overtrædelser')}, "
+                     f"{plural(summary['warning'], 'advarsel', 'advarsler')} og {summary['info']} info.",
             "by_principle": _counts(by_principle.items()), "by_kommune": _counts(sorted(by_kommune.items())),
             "rows": rows}
 

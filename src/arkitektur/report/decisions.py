@@ -22,6 +22,7 @@ from ..findings import CheckResult
 from ..formatting import date, label, tail
 from ..namespaces import ARK, RDF
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
+from .data import plural
 
 DEFAULT_HORIZON = "6m"
 # A target without a plan needs a procurement, and one takes about 18 months: the same lead time
@@ -463,16 +464,12 @@ def timeline(plist: list[Phase], as_of: dt.date, end: dt.date, width: int = 1800
 # --------------------------------------------------------------------------- template data
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 def beslutning(ctx, result: CheckResult, matrix: Matrix, plan: Roadmap, end: dt.date, horizon_text: str,
                plist: list[Phase]) -> dict:
     """The "Til beslutning" section's data."""
     items = decision_items(ctx, result, matrix, plan, end, plist)
     late = sum(1 for i in items if i.overskredet)
-    summary = (_plural(len(items), "sag", "sager") + (f", heraf {late} overskredet." if late else ".")
+    summary = (plural(len(items), "sag", "sager") + (f", heraf {late} overskredet." if late else ".")
                if items else "ingen sager.")
     return {"rows": items, "horizon": date(end), "horizon_text": horizon_text, "summary": summary,
             "next": next_after(ctx, result, matrix, plan, end)}

@@ -44,7 +44,7 @@ _ENV.filters["join"] = lambda items, sep="": sep.join(str(x) for x in items)
 
 
 def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: str | None) -> dict:
-    """The Udvikling section (docs/moedepakke.md): the chart and its figures as tables."""
+    """The Udvikling section (docs/diagrammer.md#udvikling-udskrift-og-pdf): the chart and its figures as tables."""
     points = planned(matrix, ctx.graph)
     history = history or []
     return {
