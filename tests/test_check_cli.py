@@ -55,7 +55,7 @@ def test_violation_exits_1_and_json_matches_the_contract(tmp_path):
     assert doc["summary"] == {"violation": 1, "warning": 0, "info": 0}
     (f,) = doc["findings"]
     assert list(f) == ["rule", "severity", "focus", "message", "label", "kommune", "path", "value", "file",
-                       "line", "column", "dispensation", "fix"]  # v1.1: column and fix (SPEC §4)
+                       "line", "column", "dispensation", "fix"]  # v1.1: column and fix (docs/fund.md)
     assert f["rule"] == "MOD-3" and f["severity"] == "violation"
     assert f["focus"] == "https://example.org/viborg"
     assert f["file"] == str(tmp_path / "a.ttl") and f["line"] == 10
@@ -154,7 +154,7 @@ def test_ill_typed_literal_is_a_mod4_finding_at_its_line(tmp_path):
     code, out, _ = run(tmp_path, "--as-of", "2016-06-01", "--format", "json")
     assert code == 1
     (f,) = json.loads(out)["findings"]
-    # v1.1 (SPEC §4): line and column of the value itself, not of the subject (line 10)
+    # v1.1 (docs/fund.md): line and column of the value itself, not of the subject (line 10)
     assert (f["rule"], f["focus"], f["line"], f["column"], f["value"]) == ("MOD-4", "https://example.org/k", 12,
                                                                            20, "abc")
 

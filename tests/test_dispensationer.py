@@ -1,4 +1,4 @@
-"""Dispensations end to end (SPEC §3 "Dispensation validity", DISP-1 … DISP-3), on GEV-3.
+"""Dispensations end to end (docs/modelsprog.md#begreber, DISP-1 … DISP-3), on GEV-3.
 
 GEV-3 (a Gevinst contributes to no Maal, warning) is the simplest rule to dispense from: one
 Gevinst without ark:bidragerTil gives exactly one finding, on the Gevinst.

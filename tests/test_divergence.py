@@ -1,4 +1,4 @@
-"""The harmonisation matrix (SPEC §5) on tests/data/divergens/: every status, date and share is known."""
+"""The harmonisation matrix (docs/divergens.md) on tests/data/divergens/: every status, date and share is known."""
 
 from __future__ import annotations
 
@@ -58,7 +58,7 @@ def test_statuses_at_2016(matrix):
         (ESDH, SV): "ikke omfattet",      # joins 2017-01-01
         (OEK, SK): "konvergeret",
         (OEK, VI): "divergerende",        # its Udbud (2018-03-01) is after senest (2017-12-31): no plan
-        (OEK, FA): "ikke registreret",    # no usage at all, no plan (SPEC v1.1 §5)
+        (OEK, FA): "ikke registreret",    # no usage at all, no plan (docs/divergens.md)
         (OEK, SV): "ikke omfattet",
         (LOEN, SK): "ikke omfattet",      # no target for the task
         (LOEN, VI): "ikke omfattet",

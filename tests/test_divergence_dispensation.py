@@ -1,4 +1,4 @@
-"""SPEC v1.1 §5 (issue 14, "one truth"): a valid dispensation travels with the cell it exempts, and a
+"""docs/divergens.md (issue 14, "one truth"): a valid dispensation travels with the cell it exempts, and a
 member with no usage for a target task is ``ikke registreret`` — in the matrix and as ``check`` sees it."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""GEV-4, forfaldne gevinster / overdue benefits (issue 14 item 4, SPEC §2 v1.1 and §3): the last
+"""GEV-4, forfaldne gevinster / overdue benefits (issue 14 item 4, docs/modelsprog.md and docs/regler/GEV-4.md): the last
 day of ark:realiseres, computed once in derive, judged the same by both engines and on the CLI."""
 
 from __future__ import annotations

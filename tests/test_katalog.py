@@ -17,7 +17,7 @@ CATALOGUE = shipped()
 RULES = CATALOGUE.ordered()
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "regler"
 
-# SPEC §3: the default rule set is exactly this table.
+# docs/regler/README.md: the default rule set is exactly this table (the product contract).
 SPEC_RULES = [
     "MOD-1", "MOD-2", "MOD-3", "MOD-4", "STY-1", "STY-2", "STY-3", "GEV-1", "GEV-2", "GEV-3",
     "GEV-4", "SMA-1", "SMA-2", "SMA-3", "HEL-1", "HEL-2", "HEL-3", "HEL-4", "FDA-2.1", "FDA-3.1", "FDA-4.1",

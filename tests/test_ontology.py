@@ -1,4 +1,4 @@
-"""The OWL ontology: every SPEC §2 term exists with the right kind, labels, definitions and alignment."""
+"""The OWL ontology: every term of docs/modelsprog.md exists with the right kind, labels, definitions and alignment."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ DATATYPE_PROPERTIES = """kommunekode medlemFra dato startdato slutdato cvr risik
 udloebsdato opsigelsesfrist forlaengelseTil aarligPris databehandleraftale planlagtDato realiseres
 forudsaetning gaelderFra senest regel begrundelse udloeber realiseretDato realiseringsnote""".split()
 
-# "a literal or an IRI" in SPEC §2: plain rdf:Property, neither object nor datatype property.
+# "a literal or an IRI" in docs/modelsprog.md: plain rdf:Property, neither object nor datatype property.
 LITERAL_OR_IRI_PROPERTIES = ["systemejer", "systemansvarlig", "retsgrundlag", "modtager"]
 
 ANNOTATION_PROPERTIES = ["archimate", "princip", "kilde", "problem", "loesning"]
@@ -62,7 +62,7 @@ INDIVIDUALS = {
 DATE_PROPERTIES = """medlemFra dato startdato slutdato risikovurderet udloebsdato forlaengelseTil
 planlagtDato gaelderFra senest udloeber realiseretDato""".split()
 
-# property -> the classes its rdfs:domain must cover (SPEC §2 and the brief)
+# property -> the classes its rdfs:domain must cover (docs/modelsprog.md)
 UNION_DOMAINS = {
     "kommune": {"Systemanvendelse", "Forum", "Medlemskab"},
     "fra": {"Integration", "Dataflow"},
@@ -144,7 +144,7 @@ def test_ontology_header(g: Graph):
 
 
 # ---------------------------------------------------------------------------
-# Every SPEC §2 name, with the right kind
+# Every name of docs/modelsprog.md, with the right kind
 # ---------------------------------------------------------------------------
 
 
@@ -356,7 +356,7 @@ def test_disjointness(g: Graph):
     # supply another
     assert frozenset(("Leverandoer", "Indkoeber")) not in pairs
     assert frozenset(("Leverandoer", "Kommune")) not in pairs
-    # every SPEC class (but Infrastruktur, which inherits ItSystem's) is disjoint from others
+    # every class (but Infrastruktur, which inherits ItSystem's) is disjoint from others
     for cls in CLASSES:
         if cls != "Infrastruktur":
             assert any(cls in pair for pair in pairs), cls

@@ -1,4 +1,4 @@
-"""Fund peger på det fejlagtige term / findings point at the offending term (issue 16 item 1, SPEC §4 v1.1)."""
+"""Fund peger på det fejlagtige term / findings point at the offending term (issue 16 item 1, docs/fund.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The roadmap (SPEC §5) on tests/data/divergens/: contract ends, notice dates, Udbud, windows, flags."""
+"""The roadmap (docs/divergens.md) on tests/data/divergens/: contract ends, notice dates, Udbud, windows, flags."""
 
 from __future__ import annotations
 
