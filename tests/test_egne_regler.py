@@ -308,3 +308,13 @@ def test_a_shape_among_the_models_gets_a_note(tmp_path):
         f"{repo / 'form.ttl'}:6: https://example.org/regler#XY_1 er en SHACL-form i modellen og bliver læst som "
         "data, ikke kørt – hører den under regler/? (docs/egne-regler.md) / is a SHACL shape among the models: "
         "read as data, not run – does it belong in regler/?"]
+
+
+def test_the_template_in_the_docs_works_as_written(tmp_path):
+    doc = (ROOT / "docs" / "egne-regler.md").read_text(encoding="utf-8")
+    template = re.search(r"## Skabelon.*?```turtle\n(.*?)```", doc, re.S).group(1)
+    repo = own_repo(tmp_path, {"regler/mine-regler.ttl": template})
+    result = run_check([repo], select="SV-9")
+    assert [(f.rule, f.severity.label, f.focus) for f in result.findings] == [
+        ("SV-9", "warning", "https://example.org/int")]
+    assert for_paths([repo]).rules["SV-9"].origin.endswith("regler/mine-regler.ttl:8")
