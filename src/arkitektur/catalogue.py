@@ -244,7 +244,8 @@ def with_own(folders: tuple[Path, ...]) -> Catalogue:
     if not folders:
         return shipped()
     files = [(folder, path) for folder in folders for path in own_shape_files(folder)]
-    key = tuple(folders) + tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for _, p in files)
+    # Positions are shown relative to the working directory, so it is part of the key.
+    key = (Path.cwd(), *folders, *((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for _, p in files))
     hit = _OWN_CACHE.get(key)
     if hit is None:
         _OWN_CACHE.clear()  # one repository per process, in practice
