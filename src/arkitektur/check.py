@@ -19,7 +19,7 @@ from . import dispensations, loader, suggest
 from .catalogue import Catalogue, Rule
 from .config import find_config, load_config
 from .derive import Facts, derive
-from .errors import ArkitekturError, InputError, UsageError
+from .errors import ArkitekturError, InputError, ShapesError, UsageError
 from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
 from .storegraph import StoreGraph
@@ -71,9 +71,9 @@ def parse_rule_list(text: str | None, catalogue: Catalogue, option: str) -> set[
 
 def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
     """Load the repository and derive the facts at ``as_of`` (shared with divergence, roadmap …)."""
+    cat = catalogue or catalogue_mod.for_paths(paths)
     with _proposing_prefixes(paths):
-        repo = loader.load(paths)
-    cat = catalogue or catalogue_mod.shipped()
+        repo = loader.load(_model_paths(paths, cat))
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
     graph += facts.triples
@@ -85,9 +85,9 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
 
     ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
     """
+    cat = catalogue or catalogue_mod.for_paths(paths)
     with _proposing_prefixes(paths):
-        repo = loader.load_store(paths, wait=False)
-    cat = catalogue or catalogue_mod.shipped()
+        repo = loader.load_store(_model_paths(paths, cat), wait=False)
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
     repo.ready()
@@ -106,7 +106,7 @@ def run_check(
     catalogue: Catalogue | None = None,
 ) -> CheckResult:
     """Check the models under ``paths``; raise ``ArkitekturError`` for unreadable input."""
-    cat = catalogue or catalogue_mod.shipped()
+    cat = catalogue or catalogue_mod.for_paths(paths)
     selected = parse_rule_list(select, cat, "--select")
     ignored = parse_rule_list(ignore, cat, "--ignore") or set()
     if engine not in ENGINES:
@@ -124,12 +124,55 @@ def run_check(
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
-    findings, depends = _described_outside(paths, findings, ctx.repo.model_files)
-    return CheckResult(as_of=day.isoformat(), findings=findings, notes=[*depends, *ctx.repo.notes],
+    findings, depends = _described_outside(paths, findings, ctx.repo.model_files, cat)
+    return CheckResult(as_of=day.isoformat(), findings=findings,
+                       notes=[*depends, *ctx.repo.notes, *_shapes_among_models(ctx)],
                        files=list(ctx.repo.model_files))
 
 
-def _described_outside(paths: list[Path], findings: list[Finding], files: list[str]) -> tuple[list, list[str]]:
+def _model_paths(paths: list[Path], cat: Catalogue) -> list[Path]:
+    """``paths`` without the own rules' folders: their shapes are rules, not model data
+    (docs/egne-regler.md). A path named inside such a folder (an example, ``eksempler/…``) is
+    checked as given, without the shapes beside it."""
+    if not cat.own_folders:
+        return paths
+    shapes = {p.resolve() for folder in cat.own_folders for p in catalogue_mod.own_shape_files(folder)}
+    out = []
+    for given in paths:
+        inside = catalogue_mod.in_folders(given, cat.own_folders) is not None
+        for path in loader.discover([given]):
+            if path.resolve() in shapes or (not inside and catalogue_mod.in_folders(path, cat.own_folders)):
+                continue
+            out.append(path)
+    return out
+
+
+_SHAPE_TYPES = (SH.NodeShape, SH.PropertyShape)
+_SHOWN_SHAPES = 5
+
+
+def _shapes_among_models(ctx: Context) -> list[str]:
+    """A SHACL shape in a model file is read as data and checks nothing: say so, with where it is
+    and where it belongs (docs/egne-regler.md), rather than let it look like a rule that passed."""
+    found = []
+    for shape in sorted({s for t in _SHAPE_TYPES for s in ctx.graph.subjects(RDF.type, t) if isinstance(s, URIRef)},
+                        key=str):
+        file, line = ctx.repo.locator.locate(str(shape))
+        if file is not None and file in ctx.repo.model_files:  # not the shipped data
+            found.append((file, line, shape))
+    notes = [
+        f"{file}:{line}: {curie(str(shape)) or shape} er en SHACL-form i modellen og bliver læst som data, ikke "
+        "kørt – hører den under regler/? (docs/egne-regler.md) / is a SHACL shape among the models: read as "
+        "data, not run – does it belong in regler/?"
+        for file, line, shape in found[:_SHOWN_SHAPES]]
+    if len(found) > _SHOWN_SHAPES:
+        notes.append(f"… og {len(found) - _SHOWN_SHAPES} SHACL-former mere i modellen / and "
+                     f"{len(found) - _SHOWN_SHAPES} more SHACL shapes among the models")
+    return notes
+
+
+def _described_outside(paths: list[Path], findings: list[Finding], files: list[str],
+                       cat: Catalogue | None = None) -> tuple[list, list[str]]:
     """MOD-2 findings whose node the repository does describe, in a folder not checked (a member's
     folder checked alone, without the shared catalogue): one note per such folder instead of a
     finding per reference (issue 16). The repository is the folder with ``arkitektur.toml``; its
@@ -141,7 +184,8 @@ def _described_outside(paths: list[Path], findings: list[Finding], files: list[s
     root = config.parent
     checked = {Path(f).resolve() for f in files}
     try:
-        others = [p for p in loader.discover([root]) if p.resolve() not in checked]
+        others = [p for p in loader.discover([root]) if p.resolve() not in checked
+                  and not (cat is not None and catalogue_mod.in_folders(p, cat.own_folders))]
     except ArkitekturError:
         return findings, []
     folder_of: dict[str, Path] = {}
@@ -223,10 +267,16 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Find
     """Run one engine over the prepared context and turn its results into findings."""
     module = import_module(ENGINE_MODULES[engine])
     maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue)
-    if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
-        raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results)
-    else:
-        raw = module.validate(ctx.graph, ctx.catalogue.graph)
+    try:
+        if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
+            raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results)
+        else:
+            raw = module.validate(ctx.graph, ctx.catalogue.graph)
+    except ShapesError as exc:  # an own rule the engine cannot run exactly: refused at its file:line
+        placed = catalogue_mod.placed(exc, ctx.catalogue, getattr(module, "plan_for", None))
+        if placed is exc:
+            raise
+        raise placed from None
     maker.prefetch_results(raw)
     maker.locate_results(raw)
     findings = set()

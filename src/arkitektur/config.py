@@ -1,4 +1,4 @@
-"""Repositoriets indstillinger / reads ``arkitektur.toml`` (as_of and defaults) from the repository root."""
+"""Repositoriets indstillinger / reads ``arkitektur.toml`` (as_of, own rule folders) from the repository root."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ CONFIG_NAME = "arkitektur.toml"
 class Config:
     path: Path | None = None
     as_of: dt.date | None = None
+    # The folders of the repository's own rules (docs/egne-regler.md), resolved and checked.
+    regler: tuple[Path, ...] = ()
 
     @property
     def root(self) -> Path | None:
@@ -77,7 +79,8 @@ def load_config(paths: list[Path]) -> Config:
     if path is None:
         return Config()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise _unreadable(path, exc) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -94,4 +97,52 @@ def load_config(paths: list[Path]) -> Config:
         parsed = None
     else:
         parsed = parse_date(str(as_of), what=f"{path}: as_of")
-    return Config(path=path, as_of=parsed)
+    return Config(path=path, as_of=parsed, regler=_rule_folders(path, data, text))
+
+
+def _key_line(text: str, key: str) -> int | None:
+    """The line ``key = …`` stands on (tomllib gives no positions)."""
+    for n, line in enumerate(text.splitlines(), 1):
+        if re.match(rf"\s*{key}\s*=", line):
+            return n
+    return None
+
+
+def _rule_folders(path: Path, data: dict, text: str) -> tuple[Path, ...]:
+    """``regler = ["regler/"]``: folders relative to ``arkitektur.toml``, each one that exists, is a
+    folder and lies inside the repository (the folder of ``arkitektur.toml``). A wrong entry stops
+    the command (ARK-E115, ARK-E116): a rule that silently did not run is worse than no rule."""
+    value = data.get("regler")
+    if value is None:
+        return ()
+    line = _key_line(text, "regler")
+
+    def refuse(da: str, en: str, code: str = "ARK-E115") -> UsageError:
+        return UsageError(da, en, code=code, file=str(path), line=line)
+
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise refuse('regler skal være en liste af mapper, fx regler = ["regler/"].',
+                     'regler must be a list of folders, e.g. regler = ["regler/"].')
+    root = path.parent.resolve()
+    out: list[Path] = []
+    for entry in value:
+        folder = (path.parent / entry)
+        try:
+            resolved = folder.resolve()
+            exists, is_dir = folder.exists(), folder.is_dir()
+        except OSError as exc:
+            raise refuse(f"regler: '{entry}' kan ikke læses: {exc.strerror}.",
+                         f"regler: '{entry}' cannot be read: {exc.strerror}.") from None
+        if resolved != root and root not in resolved.parents:
+            raise refuse(f"regler: '{entry}' ligger uden for repositoriet ({path.parent}); egne regler skal ligge i det.",
+                         f"regler: '{entry}' lies outside the repository ({path.parent}); own rules must lie in it.",
+                         "ARK-E116")
+        if not exists:
+            raise refuse(f"regler: mappen '{entry}' findes ikke (set fra {path.parent}).",
+                         f"regler: the folder '{entry}' does not exist (relative to {path.parent}).")
+        if not is_dir:
+            raise refuse(f"regler: '{entry}' er en fil; angiv mappen, reglerne ligger i.",
+                         f"regler: '{entry}' is a file; name the folder the rules are in.")
+        if folder not in out:
+            out.append(folder)
+    return tuple(out)

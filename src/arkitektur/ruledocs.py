@@ -33,6 +33,8 @@ def page(rule: Rule) -> str:
            f"| Princip / principle | {_t(rule.principle, 'da')} / {_t(rule.principle, 'en')} |"]
     if rule.source:
         out.append(f"| Kilde / source | <{rule.source}> |")
+    if rule.own:
+        out.append(f"| Egen regel / own rule | `{rule.origin}` |")
     out += ["", "## Problem", "", _t(rule.problem, "da"), "", f"*{_t(rule.problem, 'en')}*", "",
             "## Løsning / solution", "", _t(rule.solution, "da"), "", f"*{_t(rule.solution, 'en')}*", "",
             "## Besked / message", "", f"> {_t(rule.message, 'da')}", "", f"> *{_t(rule.message, 'en')}*", "",
@@ -44,11 +46,24 @@ def page(rule: Rule) -> str:
         out += [f"- {sev}: `{focus}`" for sev, focus in bad.expected]
         out.append("")
     out += _example_block("Rigtigt / good", rule.good_example())
-    out.append("_Genereret fra shapes/ med `arkitektur rules --docs docs/regler` — ret i formen, ikke her._")
+    if rule.own:
+        out.append(f"_Genereret fra `{rule.file}` med `arkitektur rules --docs` — ret i formen, ikke her._")
+    else:
+        out.append("_Genereret fra shapes/ med `arkitektur rules --docs docs/regler` — ret i formen, ikke her._")
     return "\n".join(out) + "\n"
 
 
 def index(catalogue: Catalogue) -> str:
+    if any(r.own for r in catalogue.rules.values()):  # with own rules: where each comes from
+        out = ["# Regelkatalog / rule catalogue", "",
+               "Genereret fra `shapes/` og repositoriets egne regler — ret i formerne, ikke her. / Generated "
+               "from `shapes/` and the repository's own rules.", "",
+               "| ID | Alvor | Princip | Titel | Kilde |", "|---|---|---|---|---|"]
+        for rid, sev, principle, title in listing(catalogue):
+            origin = catalogue.rules[rid].origin
+            where = f"`{origin}`" if origin else "medfølger / shipped"
+            out.append(f"| [{rid}]({rid}.md) | {sev} | {principle} | {title} | {where} |")
+        return "\n".join(out) + "\n"
     out = ["# Regelkatalog / rule catalogue", "",
            "Genereret fra `shapes/` — ret i formerne, ikke her. / Generated from `shapes/`.", "",
            "| ID | Alvor | Princip | Titel |", "|---|---|---|---|"]

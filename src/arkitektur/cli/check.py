@@ -41,7 +41,7 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     day = option_date(as_of)
     targets = list(paths) or [Path("models")]
     result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
-    text = render(fmt, result, lang=lang, catalogue=catalogue_mod.shipped())
+    text = render(fmt, result, lang=lang, catalogue=catalogue_mod.for_paths(targets))
     if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
         for note in result.notes:
             click.echo(f"note: {note}", err=True)

@@ -18,9 +18,16 @@ from .app import main
 @click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
 @click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
               help="Skriv regelsiderne (Markdown) til denne mappe / write the rule pages here.")
-def rules_command(rule, lang, docs_dir):
-    """Regelkataloget, eller én regel forklaret med eksempler / the catalogue, or one rule explained."""
-    cat = catalogue_mod.shipped()
+@click.option("--models", "models", type=click.Path(path_type=Path), default=Path("."),
+              help="Tag egne regler med fra repositoriet, hvis arkitektur.toml ligger her eller over "
+                   "(standard: den aktuelle mappe) / include the own rules of this repository.")
+def rules_command(rule, lang, docs_dir, models):
+    """Regelkataloget, eller én regel forklaret med eksempler / the catalogue, or one rule explained.
+
+    De medfølgende regler og repositoriets egne (regler = [...] i arkitektur.toml, docs/egne-regler.md);
+    listen viser, hvor hver regel kommer fra.
+    """
+    cat = catalogue_mod.for_paths([models])
     if docs_dir is not None:
         if docs_dir.exists() and not docs_dir.is_dir():
             raise UsageError(f"--docs: '{docs_dir}' er en fil; angiv en mappe (den oprettes, hvis den mangler).",
@@ -28,7 +35,9 @@ def rules_command(rule, lang, docs_dir):
                              code="ARK-E114", file=str(docs_dir))
         write_all({docs_dir / name: text.encode("utf-8") for name, text in ruledocs.pages(cat).items()},
                   make_dirs=True)
-        click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}")
+        own = sum(1 for r in cat.rules.values() if r.own)
+        click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}"
+                   + (f" ({own} egne regler)" if own else ""))
         return
     if rule:
         rid = rule.upper()
@@ -40,5 +49,8 @@ def rules_command(rule, lang, docs_dir):
     rows = ruledocs.listing(cat, lang)
     width = max(len(r[0]) for r in rows)
     pwidth = max(len(r[2]) for r in rows)
-    for rid, sev, principle, title in rows:
-        click.echo(f"{rid:<{width}}  {sev:<3}  {principle:<{pwidth}}  {title}")
+    shipped = "medfølger" if lang == "da" else "shipped"
+    origins = [cat.rules[r[0]].origin or shipped for r in rows]
+    owidth = max(len(o) for o in origins)
+    for (rid, sev, principle, title), origin in zip(rows, origins):
+        click.echo(f"{rid:<{width}}  {sev:<3}  {origin:<{owidth}}  {principle:<{pwidth}}  {title}".rstrip())

@@ -28,6 +28,9 @@ def _rule_entry(rule, lang: str) -> dict:
     }
     if rule.source:
         entry["helpUri"] = rule.source
+    if rule.own:  # the repository's own rule (docs/egne-regler.md): where it is written
+        entry["properties"]["origin"] = rule.origin
+        entry["properties"]["tags"] = ["egen regel / own rule"]
     return entry
 
 
