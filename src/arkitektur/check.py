@@ -130,6 +130,12 @@ def run_check(
                        files=list(ctx.repo.model_files))
 
 
+def model_paths(paths: list[Path]) -> list[Path]:
+    """The model files under ``paths`` without the repository's own rules (for the commands that
+    load models themselves: export, ontology)."""
+    return _model_paths(paths, catalogue_mod.for_paths(paths))
+
+
 def _model_paths(paths: list[Path], cat: Catalogue) -> list[Path]:
     """``paths`` without the own rules' folders: their shapes are rules, not model data
     (docs/egne-regler.md). A path named inside such a folder (an example, ``eksempler/…``) is

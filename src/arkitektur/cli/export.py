@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..check import model_paths
 from ..errors import InputError, UsageError
 from ..files import write_output
 from .app import main
@@ -42,7 +43,7 @@ def export_archimate(paths, output, navn, valider):
     from .. import loader
     from ..interchange.archimate_export import export_repository
 
-    repo = loader.load(_paths(paths))
+    repo = loader.load(model_paths(_paths(paths)))
     data, report = export_repository(repo, name=navn)
     if valider:
         from ..interchange import xsd_check
@@ -67,7 +68,7 @@ def export_xlsx(paths, output, kommune):
     from .. import loader
     from ..interchange import sheets
 
-    repo = loader.load(_paths(paths))
+    repo = loader.load(model_paths(_paths(paths)))
     data, report = sheets.export_xlsx(repo, kommune=kommune)
     _emit(data, output, paths)
     _report(report, False)
@@ -88,7 +89,7 @@ def export_csv(paths, output, kommune, skilletegn):
 
     if output.exists() and not output.is_dir():
         raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
-    repo = loader.load(_paths(paths))
+    repo = loader.load(model_paths(_paths(paths)))
     files, report = sheets.export_csv(repo, kommune=kommune, delimiter=skilletegn)
     write_all({output / name: data for name, data in files.items()}, make_dirs=True)
     _report(report, False)
@@ -106,7 +107,7 @@ def export_sysap(paths, output, fmt, supplier_as):
     from .. import loader
     from ..interchange import sysap
 
-    repo = loader.load(_paths(paths))
+    repo = loader.load(model_paths(_paths(paths)))
     data, report = sysap.export(repo, fmt=fmt, supplier_as=supplier_as)
     _emit(data, output, paths)
     _report(report, output is None)

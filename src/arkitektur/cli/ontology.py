@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .. import loader
+from ..check import model_paths
 from .app import main
 
 
@@ -25,7 +26,7 @@ def ontology_command(ctx, paths, lang, fmt, java):
     from ..reasoning import check_consistency  # only this command needs it
 
     ctx.meta["arkitektur.lang"] = lang
-    repo = loader.load(list(paths) or [Path("models")])
+    repo = loader.load(model_paths(list(paths) or [Path("models")]))
     report = check_consistency(repo.graph(), java=java)
     items = []
     for kind, iris in (("klasse", report.inconsistent_classes), ("individ", report.inconsistent_individuals)):

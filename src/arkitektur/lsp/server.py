@@ -145,7 +145,10 @@ def build() -> ArkitekturServer:
         elif params.root_path:
             folder = Path(params.root_path)
         ls.root = diag.repository_root(folder or Path.cwd())
-        ls.catalogue = catalogue_mod.shipped()
+        try:   # the repository's own rules too (docs/egne-regler.md)
+            ls.catalogue = catalogue_mod.for_paths([ls.root])
+        except ArkitekturError:   # a bad `regler` entry: the check itself reports it as a diagnostic
+            ls.catalogue = None
 
     @server.feature(lsp.INITIALIZED)
     def initialized(ls: ArkitekturServer, params):
