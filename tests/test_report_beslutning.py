@@ -293,10 +293,13 @@ def test_every_principle_in_order_with_zero_findings_overholdt(example):
     assert [r["name"] for r in rows] == [
         "Princip 1: Al digitalisering styres efter gevinstkortlægning", "Princip 2: Tænk stort, men start småt",
         "Princip 3: Tænk helhed før lokalt", "Styring", "Afvigelser", "Kontrakttiming", "Modelintegritet",
-        "FDA-regel 1.1", "FDA-regel 2.1 og 7.1", "FDA-regel 3.1", "FDA-regel 4.1", "FDA-regel 6.1", "FDA-regel 7.1"]
+        "FDA-regel 1.1", "FDA-regel 2.1 og 7.1", "FDA-regel 3.1", "FDA-regel 4.1", "FDA-regel 6.1", "FDA-regel 7.1",
+        # the collaboration's own principles (models/regler/), after the shipped ones
+        "Silkeborg–Viborg: følsomme data kun med databehandleraftale", "Silkeborg–Viborg: intet nyt lokalt ESDH"]
     zero = {r["name"] for r in rows if r["total"] == 0}
     # The example's findings (README "Kendte fund") touch neither governance nor deviations nor FDA 3.1/6.1/7.1.
-    assert zero == {"Styring", "Afvigelser", "Modelintegritet", "FDA-regel 3.1", "FDA-regel 6.1", "FDA-regel 7.1"}
+    assert zero == {"Styring", "Afvigelser", "Modelintegritet", "FDA-regel 3.1", "FDA-regel 6.1", "FDA-regel 7.1",
+                    "Silkeborg–Viborg: intet nyt lokalt ESDH"}
     fund = _section(_html(example), "fund")
     row = re.search(r'<tr class="overholdt"><td>Styring</td>(.*?)</tr>', fund, re.S).group(1)
     assert "overholdt" in row
