@@ -4,6 +4,11 @@ pyoxigraph parses (it is strict: it refuses every negative test of the W3C Turtl
 its errors carry line and column); the triples are handed to rdflib, whose API the rest of the
 package uses. rdflib's own parser is lenient and resolves relative IRIs against the file path,
 so it is never used on user input.
+
+Over 500 lines on purpose: the two ways in – ``load`` (an rdflib graph, for the commands that edit
+or export) and ``load_store`` (a pyoxigraph Store, the check's fast path) – share discovery,
+decoding, the size limit, error positions and the subject locator; split apart, each half would
+import the other's private steps.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from .. import formatting
 from ..namespaces import ARK, prefixes_in
 from . import mapping as M
 from .report import Report
@@ -235,9 +236,11 @@ class Exporter:
         return next(iter(found)) if len(found) == 1 else None
 
     def _label(self, node) -> str:
-        labels = [lab for lab in self.g.objects(node, RDFS.label) if isinstance(lab, Literal)]
-        labels.sort(key=lambda lab: (lab.language != "da", str(lab)))
-        return str(labels[0]) if labels else _local(node)
+        """The element's name in the exchange file: ``formatting.label`` (Danish first); a node
+        without a label by its local name (``_local`` also splits "urn:…:x" at the last colon)."""
+        if next(self.g.objects(node, RDFS.label), None) is not None:
+            return formatting.label(self.g, node)
+        return _local(node)
 
     def _kommune_folder(self, node) -> str:
         k = self._kommune_of(node) if not isinstance(node, tuple) else None

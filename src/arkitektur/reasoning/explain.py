@@ -10,6 +10,7 @@ from typing import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .. import formatting
 from .records import Reason
 
 # Types and predicates that make a subject part of the schema (TBox), not an individual.
@@ -139,15 +140,7 @@ class Schema:
         return isinstance(a, URIRef) and b in self.distinct.get(a, ())
 
     def label(self, node, lang: str) -> str:
-        fallback = None
-        for lit in self.g.objects(node, RDFS.label):
-            if isinstance(lit, Literal) and lit.language == lang:
-                return str(lit)
-            fallback = fallback or str(lit)
-        if fallback:
-            return fallback
-        text = str(node)
-        return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or text
+        return formatting.label(self.g, node, lang)
 
     def names(self, classes: Iterable, lang: str) -> str:
         words = sorted({self.label(c, lang) for c in classes})

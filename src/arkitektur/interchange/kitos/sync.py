@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
+from ... import formatting
 from ...errors import UsageError
 from ...files import write_all
 from .. import drift
@@ -32,7 +33,7 @@ class KitosResult:
     prefixes: Prefixes
 
     def _label(self, node) -> str:
-        return self.labels.get(node) or str(node)
+        return self.labels.get(node) or formatting.tail(node)
 
     def _values(self, values: tuple) -> str:
         return ", ".join(self.prefixes.iri_text(str(v)) if isinstance(v, URIRef) else str(v) for v in values) or "–"
