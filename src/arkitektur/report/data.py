@@ -171,7 +171,7 @@ def figures(matrix: Matrix, result: CheckResult, plan: Roadmap, items: list[Bene
     missing = [(r, c) for r in matrix.rows if r.has_target for c in r.members if c.status in UDEN_PLAN]
     cards.append(_without_plan(missing))
     soon = [f for f in plan.flags if f.type in (OPSIGELSE_SNART, OPSIGELSE_PASSERET)]
-    cards.append({"cls": "alarm" if soon else "ok", "title": "Opsigelsesdatoer inden for et år", "value": str(len(soon)),
+    cards.append({"cls": "alarm" if soon else "ok", "title": "Opsigelsesdatoer: passeret eller inden for et år", "value": str(len(soon)),
                   "lines": [_line(f"{f.dato.isoformat() if f.dato else ''}: {f.kommune_label or ''} – "
                                   f"{f.system_label or ''}")
                             for f in sorted(soon, key=lambda f: f.dato or dt.date.max)[:3]]})
