@@ -11,6 +11,8 @@ import pytest
 
 from w3c_shacl import SUITE
 
+pytestmark = pytest.mark.slow   # runs the benchmark itself (both engines over the W3C suite): ~15 s
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

@@ -344,6 +344,7 @@ def test_write_to_a_full_device_is_a_clear_error():
     ["export", "xlsx", MODELS, "-o", "{d}/ud.xlsx"],
     ["export", "csv", MODELS, "-o", "{d}/csv"],
 ])
+@pytest.mark.slow
 def test_export_files_follow_the_umask(tmp_path, command):
     args = [str(a).replace("{d}", str(tmp_path)) for a in command]
     proc = subprocess.run(["sh", "-c", 'umask 022 && exec "$0" "$@"', str(_ARKITEKTUR), *args],
@@ -513,6 +514,7 @@ def test_a_closed_pipe_is_quiet_and_not_a_finding():
 
 
 @pytest.mark.parametrize("old_pack", [False, True], ids=["new-folder", "earlier-pack"])
+@pytest.mark.slow
 def test_ctrl_c_during_report_is_exit_130_and_leaves_nothing(tmp_path, old_pack):
     import signal
     import time
@@ -598,6 +600,7 @@ def test_sigkill_during_fmt_leaves_every_file_old_or_new(tmp_path):
 # --------------------------------------------------------------------------- more hostile destinations
 
 
+@pytest.mark.slow
 def test_report_and_export_into_a_read_only_folder_name_each_file_and_write_nothing(tmp_path):
     (tmp_path / "ro").mkdir()
     os.chmod(tmp_path / "ro", 0o555)

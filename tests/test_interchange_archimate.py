@@ -83,6 +83,7 @@ def test_allowed_table_matches_the_interchange_notes():
     assert not M.allowed("Association", "Relationship", "Relationship")
 
 
+@pytest.mark.slow
 def test_round_trip_is_isomorphic_and_strict_turtle(exported, tmp_path):
     from arkitektur import fmt
 

@@ -12,7 +12,8 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from tests.hostile import copy_models, snapshot
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+pytestmark = [pytest.mark.asyncio(loop_scope="module"),
+              pytest.mark.slow]   # a server over the whole example repository: 1–2 s per test
 
 SERVER = [str(Path(sys.executable).with_name("arkitektur")), "lsp"]
 

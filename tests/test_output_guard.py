@@ -15,6 +15,7 @@ from hostile import assert_refused, copy_models, run, snapshot
 @pytest.mark.parametrize("args", [
     ["check"], ["divergence"], ["roadmap"], ["render", "maal", "--format", "dot"],
 ])
+@pytest.mark.slow
 def test_o_naming_a_model_file_is_refused_and_the_model_is_kept(tmp_path, args):
     models = copy_models(tmp_path)
     before = snapshot(models)
@@ -24,6 +25,7 @@ def test_o_naming_a_model_file_is_refused_and_the_model_is_kept(tmp_path, args):
     assert snapshot(models) == before
 
 
+@pytest.mark.slow
 def test_o_through_a_link_to_a_model_is_refused(tmp_path):
     models = copy_models(tmp_path)
     link = tmp_path / "rapport.ttl"
@@ -42,6 +44,7 @@ def test_shacl_o_naming_its_data_file_is_refused(tmp_path):
     assert data.read_text(encoding="utf-8").startswith("@prefix ex:")
 
 
+@pytest.mark.slow
 def test_o_naming_a_new_ttl_file_among_the_models_is_refused(tmp_path):
     """It would be read as a model by the next check."""
     models = copy_models(tmp_path)
@@ -50,6 +53,7 @@ def test_o_naming_a_new_ttl_file_among_the_models_is_refused(tmp_path):
     assert not (models / "viborg" / "rapport.ttl").exists()
 
 
+@pytest.mark.slow
 def test_o_beside_the_models_is_written(tmp_path):
     """The guard refuses inputs only: a report file in the repository that is not a model is fine."""
     models = copy_models(tmp_path)
@@ -70,6 +74,7 @@ def test_refuse_input_compares_resolved_paths(tmp_path):
     refuse_input(tmp_path / "b.ttl", [tmp_path / "m"])  # outside the inputs: allowed
 
 
+@pytest.mark.slow
 def test_render_png_without_o_never_replaces_an_existing_file(tmp_path):
     models = copy_models(tmp_path)
     work = tmp_path / "arbejde"

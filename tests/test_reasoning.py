@@ -66,6 +66,7 @@ def model(extra: str) -> Graph:
 
 
 @needs_java
+@pytest.mark.slow
 def test_shipped_ontology_and_reference_data_are_consistent():
     report = check_consistency(ontology())
     assert report.consistent
@@ -145,6 +146,7 @@ def test_delta_debugging_finds_what_the_schema_alone_does_not_show():
 
 
 @needs_java
+@pytest.mark.slow
 def test_owl_imports_are_never_fetched(monkeypatch):
     def no_network(*args, **kwargs):
         raise AssertionError("network access")
@@ -217,6 +219,7 @@ def test_unsatisfiable_classes_and_inferred_subclasses_are_read_from_hermit():
 
 
 @needs_java
+@pytest.mark.slow
 def test_inferred_types_are_reported():
     report = check_consistency(model("ex:uden-type ark:livscyklus ark:IDrift ."))
     assert report.consistent

@@ -368,6 +368,7 @@ def test_without_graphviz_dot_works_and_other_formats_say_how_to_install(tmp_pat
 
 
 @needs_graphviz
+@pytest.mark.slow
 def test_slow_dot_falls_back_to_sfdp_then_gives_up_with_a_hint(ctx, tmp_path, monkeypatch):
     fake = tmp_path / "bin"
     fake.mkdir()
@@ -420,6 +421,7 @@ def test_committed_diagrams_show_the_dispensation():
 
 
 @needs_graphviz
+@pytest.mark.slow
 def test_unregistered_member_is_grey_not_red(tmp_path):
     from hostile import assert_no_traceback, copy_models, run, snapshot
 

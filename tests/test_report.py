@@ -240,6 +240,7 @@ def test_write_leaves_nothing_half_written(pack, tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gammel"]   # no temporary folders left
 
 
+@pytest.mark.slow
 def test_cli_report_writes_the_pack(tmp_path, monkeypatch):
     monkeypatch.setattr(report.data, "evaluate", lambda ctx, lang: list(example_result().findings))
     out = tmp_path / "pakke"
@@ -289,6 +290,7 @@ def test_matrix_cell_of_silkeborg_loen_is_dispensed(pack):
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="Graphviz (dot) er ikke installeret")
+@pytest.mark.slow
 def test_three_members_pack_shows_ikke_registreret(tmp_path):
     from hostile import assert_no_traceback, copy_models, run, snapshot
 

@@ -35,6 +35,7 @@ SECTIONS = ("til-beslutning", "noegletal", "styring", "fund", "harmonisering", "
             "diagrammer", "bilag")
 
 pytestmark = [
+    pytest.mark.slow,   # Chromium: seconds per test (docs/udvikling/konventioner.md, Tests)
     pytest.mark.skipif(CHROMIUM is None, reason="Chromium mangler (installeres af 'bash scripts/opsaet.sh --test')"),
     pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz (dot) er ikke installeret"),
     pytest.mark.xdist_group("browser"),  # one worker: the module's fixtures write test-artefakter/moedepakke.png

@@ -18,6 +18,8 @@ from click.testing import CliRunner
 from arkitektur.cli import main
 from arkitektur.report import pdf as pdf_mod
 
+pytestmark = pytest.mark.slow   # Chromium prints the pack: seconds per test
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 CSS = (ROOT / "src" / "arkitektur" / "report" / "templates" / "moedepakke.css").read_text(encoding="utf-8")

@@ -7,6 +7,7 @@ import json
 from importlib.resources import files
 
 import jsonschema
+import pytest
 
 from arkitektur.suggest import Suggester, fold, written_as
 
@@ -46,6 +47,7 @@ def test_written_as_the_file_spells_it():
     assert written_as("https://other.example/x", "ark:y", prefixes) == "<https://other.example/x>"
 
 
+@pytest.mark.slow
 def test_check_proposes_the_fix_in_text_json_and_sarif(tmp_path):
     models = copy_models(tmp_path)
     plant_typos(models)
@@ -83,6 +85,7 @@ def test_check_proposes_the_fix_in_text_json_and_sarif(tmp_path):
     assert snapshot(models) == before
 
 
+@pytest.mark.slow
 def test_the_fix_applied_makes_the_finding_go(tmp_path):
     models = copy_models(tmp_path)
     target = models / "silkeborg" / "integrationer.ttl"
@@ -117,6 +120,7 @@ def test_an_undeclared_prefix_no_file_declares_proposes_nothing(tmp_path):
     assert "tilføj" not in r.err
 
 
+@pytest.mark.slow
 def test_a_member_folder_alone_says_once_what_it_depends_on(tmp_path):
     """Issue 16: 'check models/viborg' flooded with MOD-2 for the shared catalogue it references."""
     models = copy_models(tmp_path)
