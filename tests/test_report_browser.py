@@ -104,8 +104,24 @@ def pack_dir(tmp_path_factory):
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.Popen:
-    return subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    """Chromium with its output in files beside its profile, not pipes: two browsers run at once, and
+    one waited on while the other fills a 64 KiB pipe with its log would block forever."""
+    out = open(profile / "stdout", "wb")  # noqa: SIM115 – closed by _finish
+    err = open(profile / "stderr", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args], stdout=out, stderr=err,
+                            stdin=subprocess.DEVNULL)
+    proc.files = (out, err)
+    return proc
+
+
+def _finish(proc: subprocess.Popen, profile: Path, timeout: float) -> tuple[bytes, bytes]:
+    """Wait for ``proc`` and return what it wrote (stdout, stderr)."""
+    try:
+        proc.wait(timeout=timeout)
+    finally:
+        for f in proc.files:
+            f.close()
+    return (profile / "stdout").read_bytes(), (profile / "stderr").read_bytes()
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +135,8 @@ def browser(pack_dir):
                          (out / "maaling.html").as_uri()], Path(p1))
         pic = _chromium(["--window-size=1280,800", f"--screenshot={shot}", (out / "index.html").as_uri()], Path(p2))
         try:
-            dom_out, dom_err = dom.communicate(timeout=60)
-            _, pic_err = pic.communicate(timeout=60)
+            dom_out, dom_err = _finish(dom, Path(p1), 60)
+            _, pic_err = _finish(pic, Path(p2), 60)
         finally:
             for proc in (dom, pic):
                 if proc.poll() is None:
