@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 
 from .. import formatting
 from ..check import Context, evaluate, prepare
+from ..derive import as_date
 from ..divergence import IKKE_REGISTRERET, PLANLAGT, UDEN_PLAN, Matrix
 from ..findings import CheckResult, Finding
 from ..formatting import label
@@ -100,14 +101,9 @@ def benefits(g: Graph, lang: str = "da") -> list[Benefit]:
 def _realised(g: Graph, b, lang: str) -> dict:
     """The realisation follow-up of one benefit: status, last day, date and note."""
     status = g.value(b, ARK.realiseringsstatus)
-    last = g.value(b, AFL.realiseresSenest)
-    try:
-        senest = dt.date.fromisoformat(str(last)) if last is not None else None
-    except ValueError:
-        senest = None
     return {"status": status if isinstance(status, URIRef) else None,
             "status_label": label(g, status, lang) if isinstance(status, URIRef) else "ikke angivet",
-            "senest": senest, "realiseret_dato": str(g.value(b, ARK.realiseretDato) or ""),
+            "senest": as_date(g.value(b, AFL.realiseresSenest)), "realiseret_dato": str(g.value(b, ARK.realiseretDato) or ""),
             "note": str(g.value(b, ARK.realiseringsnote) or "")}
 
 
@@ -225,23 +221,21 @@ def findings(result: CheckResult, ctx: Context) -> dict:
     cat = ctx.catalogue
     g = ctx.graph
     order = {r.id: i for i, r in enumerate(cat.ordered())}
+
+    def principle(f: Finding) -> str:
+        rule = cat.rules.get(f.rule)
+        return (rule.principle.get("da") if rule else None) or "Andet"
+
     # Every principle, in the order of docs/principper.md, with zero findings too (issue 14 item 7).
     by_principle: dict = {name: Counter() for name in principles(cat)}
     for f in sorted(result.findings, key=lambda f: order.get(f.rule, 10**6)):
-        rule = cat.rules.get(f.rule)
-        name = (rule.principle.get("da") if rule else None) or "Andet"
-        by_principle.setdefault(name, Counter())[f.severity.label] += 1
+        by_principle.setdefault(principle(f), Counter())[f.severity.label] += 1
     by_kommune: dict = {}
     for f in result.findings:
         name = label(g, URIRef(f.kommune)) if f.kommune else "Samarbejdet (fælles)"
         by_kommune.setdefault(name, Counter())[f.severity.label] += 1
     rows = []
     rank = {name: i for i, name in enumerate(by_principle)}
-
-    def principle(f: Finding) -> str:
-        rule = cat.rules.get(f.rule)
-        return (rule.principle.get("da") if rule else None) or "Andet"
-
     # Grouped per principle (in the order above), most severe first within each (issue 14 item 6).
     for f in sorted(result.findings, key=lambda f: (rank.get(principle(f), len(rank)), -int(f.severity),
                                                     order.get(f.rule, 10**6), f.sort_key())):
