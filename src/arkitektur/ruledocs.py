@@ -5,6 +5,7 @@ from __future__ import annotations
 from .catalogue import Catalogue, Rule
 
 _SEV_DA = {"V": "overtrædelse", "W": "advarsel", "I": "info", "V/W": "overtrædelse/advarsel"}
+_SEV_EN = {"V": "violation", "W": "warning", "I": "info", "V/W": "violation/warning"}
 
 
 def _t(d: dict, lang: str) -> str:
@@ -16,16 +17,19 @@ def listing(catalogue: Catalogue, lang: str = "da") -> list[tuple[str, str, str,
     return [(r.id, r.severity_code, _t(r.principle, lang), _t(r.title, lang)) for r in catalogue.ordered()]
 
 
-def _example_block(label: str, example) -> list[str]:
+def _example_block(label: str, example, lang: str = "da") -> list[str]:
     if example is None:
-        return [f"### {label}", "", "_(mangler / missing)_", ""]
+        return [f"### {label}", "", "_(missing)_" if lang == "en" else "_(mangler / missing)_", ""]
     body = "\n".join(line for line in example.text.splitlines())
     return [f"### {label}", "", f"`{example.path.parent.name}/{example.path.name}`", "", "```turtle", body.rstrip(),
             "```", ""]
 
 
-def page(rule: Rule) -> str:
-    """The rule's documentation page: Danish first, English after (fixed template)."""
+def page(rule: Rule, lang: str = "da") -> str:
+    """The rule's documentation page: Danish first, English after (fixed template); with ``lang``
+    "en" English only (``rules X --lang en``)."""
+    if lang == "en":
+        return _page_en(rule)
     out = [f"# {rule.id} — {_t(rule.title, 'da')}", "",
            f"*{_t(rule.title, 'en')}*", "",
            "| | |", "|---|---|",
@@ -50,6 +54,29 @@ def page(rule: Rule) -> str:
         out.append(f"_Genereret fra `{rule.file}` med `arkitektur rules --docs` — ret i formen, ikke her._")
     else:
         out.append("_Genereret fra shapes/ med `arkitektur rules --docs docs/regler` — ret i formen, ikke her._")
+    return "\n".join(out) + "\n"
+
+
+def _page_en(rule: Rule) -> str:
+    """The page of ``page`` in English only, section for section."""
+    out = [f"# {rule.id} — {_t(rule.title, 'en')}", "", "| | |", "|---|---|",
+           f"| Severity | {rule.severity_code} ({_SEV_EN.get(rule.severity_code, rule.severity_code)}) |",
+           f"| Principle | {_t(rule.principle, 'en')} |"]
+    if rule.source:
+        out.append(f"| Source | <{rule.source}> |")
+    if rule.own:
+        out.append(f"| Own rule | `{rule.origin}` |")
+    out += ["", "## Problem", "", _t(rule.problem, "en"), "", "## Solution", "", _t(rule.solution, "en"), "",
+            "## Message", "", f"> {_t(rule.message, 'en')}", "", "## Examples", ""]
+    bad = rule.bad_example()
+    out += _example_block("Bad", bad, "en")
+    if bad is not None and bad.expected:
+        out += ["Expected findings:", ""]
+        out += [f"- {sev}: `{focus}`" for sev, focus in bad.expected]
+        out.append("")
+    out += _example_block("Good", rule.good_example(), "en")
+    source = f"`{rule.file}` with `arkitektur rules --docs`" if rule.own else "shapes/ with `arkitektur rules --docs docs/regler`"
+    out.append(f"_Generated from {source} — edit the shape, not this page._")
     return "\n".join(out) + "\n"
 
 

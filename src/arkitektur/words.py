@@ -79,6 +79,10 @@ ROADMAP = {
            "windows": "Fælles udbudsvinduer", "nowindows": "Ingen fælles udbudsvinduer.",
            "flags": "Opmærksomhedspunkter", "task": "Opgave", "period": "Periode", "covered": "dækket af",
            "nocand": "før medlemskab", "none": "Ingen opgaver at vise.", "date": "Dato",
+           "calendar": "Kalender", "event": "Hændelse", "what": "System / udbud", "kommuner": "Kommuner",
+           "covered_h": "Dækket af udbud", "today": "◀ køreplan pr.",
+           "ev_end": "kontraktudløb", "ev_notice": "opsigelsesfrist", "ev_udbud": "udbud",
+           "oneday": "{d} (én dag)",
            "fastlaast": "{k} er bundet af {s} til {d}, efter målløsningens frist {senest}",
            "udloebet": "{k}: kontrakten for {s} udløb {d}, men systemet er stadig i drift",
            "opsigelse_passeret": "{k}: opsigelsesdatoen for {s} ({d}) er passeret",
@@ -91,6 +95,10 @@ ROADMAP = {
            "window": "Window", "windows": "Joint procurement windows", "nowindows": "No joint procurement windows.",
            "flags": "Points of attention", "task": "Task", "period": "Period", "covered": "covered by",
            "nocand": "before membership", "none": "No tasks to show.", "date": "Date",
+           "calendar": "Calendar", "event": "Event", "what": "System / procurement", "kommuner": "Municipalities",
+           "covered_h": "Covered by procurement", "today": "◀ as of",
+           "ev_end": "contract end", "ev_notice": "notice date", "ev_udbud": "procurement",
+           "oneday": "{d} (single day)",
            "fastlaast": "{k} is bound to {s} until {d}, after the target deadline {senest}",
            "udloebet": "{k}: the contract for {s} ended {d}, but the system is still in operation",
            "opsigelse_passeret": "{k}: the notice date for {s} ({d}) has passed",
@@ -128,4 +136,43 @@ DIFF = {
            "violation": "violation", "warning": "warning", "info": "info", "absent": "–",
            "added_h": "Added", "removed_h": "Removed", "changed_h": "Changed",
            "appeared_h": "New findings", "fixed_h": "Fixed findings"},
+}
+
+#: ``new kommune`` (cli/new.py): what was written and what the newcomer still has to model.
+NEW = {
+    "da": {"created": "Oprettet {name} Kommune <{iri}>, medlem fra {fra}:",
+           "next": "Næste skridt (docs/onboarding.md):",
+           "step1": ["  1. Registrér {name}s systemanvendelser (ark:Systemanvendelse med ark:kommune, ark:system,",
+                     "     ark:livscyklus, ark:understoetterOpgave, ark:kontrakt) i {folder}/systemanvendelser.ttl."],
+           "targets": ["     Målarkitekturen har {n} målløsning(er); for hver opgave tjekker HEL-2/HEL-3,",
+                       "     om kommunens system er målsystemet:"],
+           "by": " (senest {d})",
+           "step2": "  2. Kontrakter, integrationer og dataflows i {folder}/ (se de andre medlemmers mapper).",
+           "step3": "  3. Udbud planlagt fra {fra} skal have {name} som ark:deltager (HEL-1 melder dem nu):",
+           "run": "  Kør: arkitektur check {models}"},
+    "en": {"created": "Created {name} Kommune <{iri}>, member from {fra}:",
+           "next": "Next steps (docs/onboarding.md):",
+           "step1": ["  1. Register {name}'s system usages (ark:Systemanvendelse with ark:kommune, ark:system,",
+                     "     ark:livscyklus, ark:understoetterOpgave, ark:kontrakt) in {folder}/systemanvendelser.ttl."],
+           "targets": ["     The target architecture has {n} target solution(s); for each task HEL-2/HEL-3 check",
+                       "     whether the municipality's system is the target system:"],
+           "by": " (by {d})",
+           "step2": "  2. Contracts, integrations and data flows in {folder}/ (see the other members' folders).",
+           "step3": "  3. Procurements planned from {fra} must have {name} as ark:deltager (HEL-1 reports them now):",
+           "run": "  Run: arkitektur check {models}"},
+}
+
+#: ``fmt`` (cli/fmt.py): per file and the sum. The Danish lines carry the English alongside, as
+#: before ``--lang``: scripts and CI logs read them.
+FMT = {
+    "da": {"would": "ville blive ændret", "done": "formateret",
+           "broken": "{n} fil(er) kan ikke formateres eller skrives; ingen filer er ændret. "
+                     "/ {n} file(s) cannot be formatted or written; no file was changed.",
+           "check": "{n} fil(er) ville blive ændret, {same} er kanoniske. / {n} file(s) would change, "
+                    "{same} already canonical.",
+           "sum": "{n} fil(er) formateret, {same} uændret. / {n} formatted, {same} unchanged."},
+    "en": {"would": "would change", "done": "formatted",
+           "broken": "{n} file(s) cannot be formatted or written; no file was changed.",
+           "check": "{n} file(s) would change, {same} already canonical.",
+           "sum": "{n} file(s) formatted, {same} unchanged."},
 }

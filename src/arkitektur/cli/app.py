@@ -13,6 +13,11 @@ import click
 
 from .. import version
 from ..errors import ArkitekturError
+from .options import LANG_KEY
+from .usage import bilingual
+
+#: ``ctx.meta`` key: the command line as given, for the language of a usage error found mid-parse.
+ARGV_KEY = "arkitektur.argv"
 
 
 # Command name -> the module of this package that registers it on ``main`` when imported. A
@@ -65,7 +70,17 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
 
 class Group(click.Group):
     """Loads each command's module on first use; maps ArkitekturError to one Danish line on stderr
-    and exit code 2, and any other exception to one line and exit code 3 (see ``_internal_error``)."""
+    and exit code 2, click's usage errors to the same form (cli/usage.py, exit 2), and any other
+    exception to one line and exit code 3 (see ``_internal_error``)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        argv = list(args)
+        try:
+            ctx = super().make_context(info_name, args, parent=parent, **extra)
+        except click.UsageError as exc:  # an unknown option of the group itself, e.g. `arkitektur --x`
+            raise bilingual(exc, argv) from None
+        ctx.meta[ARGV_KEY] = argv
+        return ctx
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(self.commands) | set(COMMAND_MODULES))
@@ -79,12 +94,16 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ArkitekturError as exc:
-            lang = (ctx.meta.get("arkitektur.lang") or "da")
+            lang = (ctx.meta.get(LANG_KEY) or "da")
             for each in [*getattr(exc, "errors", [])[:20], exc]:  # several files: each, then the sum
-                click.echo(f"fejl: {each.message(lang)}", err=True)
-                if lang == "da":
+                if lang == "en":
+                    click.echo(f"error: {each.message('en')}", err=True)
+                else:
+                    click.echo(f"fejl: {each.message('da')}", err=True)
                     click.echo(f"       ({each.en})", err=True)
             sys.exit(2)
+        except click.UsageError as exc:  # a subcommand's parse or a bad value: click found it
+            raise bilingual(exc, ctx.meta.get(ARGV_KEY), ctx.meta.get(LANG_KEY)) from None
         except (click.exceptions.Exit, click.exceptions.ClickException, click.exceptions.Abort):
             raise  # click's own exits and usage errors
         except KeyboardInterrupt:

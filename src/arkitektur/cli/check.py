@@ -14,6 +14,7 @@ from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
 from .app import main
+from .options import lang_option, terminal_width
 
 
 @main.command("check")
@@ -22,7 +23,7 @@ from .app import main
               help="Outputformat / output format.")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato der tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Laveste alvor der giver exit-kode 1.")
 @click.option("--select", metavar="REGEL,...", help="Kun disse regler / only these rules.")
@@ -37,11 +38,10 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     Indlæser ontologi, regler, referencedata og alle .ttl-filer under PATHS (standard: models/).
     Exit 0: intet på eller over --fail-on; 1: fund på eller over; 2: input der ikke kan læses.
     """
-    ctx.meta["arkitektur.lang"] = lang
     day = option_date(as_of)
     targets = list(paths) or [Path("models")]
     result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
-    text = render(fmt, result, lang=lang, catalogue=catalogue_mod.for_paths(targets))
+    text = render(fmt, result, lang=lang, catalogue=catalogue_mod.for_paths(targets), width=terminal_width(output))
     if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
         for note in result.notes:
             click.echo(f"note: {note}", err=True)

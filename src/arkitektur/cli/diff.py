@@ -12,6 +12,7 @@ from ..presenters import diff as presenter
 from ..config import option_date
 from ..files import write_output
 from .app import main
+from .options import lang_option
 
 
 @main.command("diff")
@@ -22,7 +23,7 @@ from .app import main
               help="Dato begge sider tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat; markdown passer som kommentar på en pull request.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("--skip-check", is_flag=True,
               help="Spring tjekket af begge sider over (ingen fund sammenlignes; meget hurtigere).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
@@ -34,7 +35,6 @@ def diff_command(ctx, paths, base, head, as_of, fmt, lang, skip_check, output):
     tilføjet, fjernet eller ændret (egenskab for egenskab), fund der er kommet til eller rettet,
     og ændringen i konvergens pr. kommune. PATHS er som for 'check' (standard: models/).
     """
-    ctx.meta["arkitektur.lang"] = lang
     day = option_date(as_of)
     result = semdiff.semantic_diff(list(paths), base, head, as_of=day, lang=lang, run_check=not skip_check)
     text = presenter.render(result, fmt, lang)

@@ -13,6 +13,7 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
 from .app import main
+from .options import lang_option, terminal_width
 
 
 @main.command("divergence")
@@ -21,7 +22,7 @@ from .app import main
               help="Dato matricen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("--historik", metavar="REV..REV",
               help="I stedet for matricen: andelen konvergeret ved intervallets start og ved hvert commit i det, "
                    "der ændrer modellerne, målt på commit-datoen (eller --as-of); fx 'v1.0..HEAD' eller 'HEAD~20..'.")
@@ -34,13 +35,12 @@ def divergence_command(ctx, paths, as_of, fmt, lang, historik, output):
     (docs/divergens.md), og en gyldig dispensation med udløb; til sidst andelen af opgaver med
     målløsning, der er konvergeret, pr. kommune og samlet. Med --historik: én række pr. commit.
     """
-    ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
     if historik is not None:
         points = trajectory.history(targets, historik, as_of=option_date(as_of), lang=lang)
-        write_output(presenter.render_history(historik, points, fmt, lang), output, stdout=sys.stdout, inputs=targets)
+        write_output(presenter.render_history(historik, points, fmt, lang, terminal_width(output)), output, stdout=sys.stdout, inputs=targets)
         return
     day = resolve_as_of(targets, option_date(as_of))
     matrix = divergence.build_matrix(prepare(targets, day), lang)
-    text = presenter.render(matrix, fmt, lang)
+    text = presenter.render(matrix, fmt, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout, inputs=targets)

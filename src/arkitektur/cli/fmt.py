@@ -7,15 +7,18 @@ from pathlib import Path
 import click
 
 from ..fmt import format_files
+from ..words import FMT, words
 from .app import main
+from .options import lang_option
 
 
 @main.command("fmt")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--check", is_flag=True,
               help="Ændr intet; exit 1 hvis en fil ville blive ændret / change nothing; exit 1 if a file would change.")
+@lang_option("Sprog for meddelelserne / language of the messages.")
 @click.pass_context
-def fmt_command(ctx, paths, check):
+def fmt_command(ctx, paths, check, lang):
     """Skriv Turtle-filerne i én kanonisk form / write the Turtle files in one canonical layout.
 
     Formaterer alle .ttl-filer under PATHS (standard: models/): præfikser sorteret, én blok pr.
@@ -28,23 +31,21 @@ def fmt_command(ctx, paths, check):
     symlink bevares; filen, det peger på, formateres.
     """
     targets = list(paths) or [Path("models")]
+    w = words(FMT, lang)
     results, errors = format_files(targets, check=check)
     if errors:
         for exc in errors:
-            click.echo(f"fejl: {exc.message('da')}", err=True)
-            click.echo(f"       ({exc.en})", err=True)
-        click.echo(f"{len(errors)} fil(er) kan ikke formateres eller skrives; ingen filer er ændret. "
-                   f"/ {len(errors)} file(s) cannot be formatted or written; no file was changed.", err=True)
+            click.echo(f"fejl: {exc.message('da')}" if lang == "da" else f"error: {exc.message('en')}", err=True)
+            if lang == "da":
+                click.echo(f"       ({exc.en})", err=True)
+        click.echo(w["broken"].format(n=len(errors)), err=True)
         ctx.exit(2)
     changed = [r for r in results if r.changed]
     for r in changed:
-        click.echo(f"{'ville blive ændret' if check else 'formateret'}: {r.display}")
+        click.echo(f"{w['would'] if check else w['done']}: {r.display}")
     same = len(results) - len(changed)
     if check:
-        click.echo(f"{len(changed)} fil(er) ville blive ændret, {same} er kanoniske. "
-                   f"/ {len(changed)} file(s) would change, {same} already canonical.",
-                   err=bool(changed))
+        click.echo(w["check"].format(n=len(changed), same=same), err=bool(changed))
         ctx.exit(1 if changed else 0)
-    click.echo(f"{len(changed)} fil(er) formateret, {same} uændret. / {len(changed)} formatted, {same} unchanged.")
+    click.echo(w["sum"].format(n=len(changed), same=same))
     ctx.exit(0)
-

@@ -8,7 +8,9 @@ import click
 
 from ..config import parse_date
 from ..scaffold import new_kommune
+from ..words import NEW, words
 from .app import main
+from .options import lang_option
 
 
 @main.group("new")
@@ -24,7 +26,9 @@ def new_group():
 @click.option("--dir", "directory", type=click.Path(path_type=Path), default=Path("models"), show_default=True,
               help="Repositoriets models-mappe / the repository's models folder.")
 @click.option("--fra", metavar="ÅÅÅÅ-MM-DD", help="Medlem fra (standard: i dag) / member from (default: today).")
-def new_kommune_command(name, kode, samarbejde, directory, fra):
+@lang_option("Sprog for næste skridt og fejl; filerne skrives på dansk / language of the next steps and "
+             "errors; the files are written in Danish.")
+def new_kommune_command(name, kode, samarbejde, directory, fra, lang):
     """Opret et nyt medlem / scaffold a new member municipality.
 
     Skriver <dir>/<slug>/kommune.ttl (kommunen og dens forum) og medlemskab-<slug>.ttl ved siden af
@@ -33,22 +37,23 @@ def new_kommune_command(name, kode, samarbejde, directory, fra):
     """
     plan = new_kommune(name, directory=directory, kode=kode, samarbejde=samarbejde,
                        fra=parse_date(fra, what="--fra") if fra else None)
-    click.echo(f"Oprettet / created {plan.name} Kommune <{plan.kommune}>, medlem fra {plan.fra.isoformat()}:")
+    w = words(NEW, lang)
+    fra_text = plan.fra.isoformat()
+    click.echo(w["created"].format(name=plan.name, iri=plan.kommune, fra=fra_text))
     for path in plan.files:
         click.echo(f"  {path}")
     click.echo("")
-    click.echo("Næste skridt / next steps (docs/onboarding.md):")
-    click.echo(f"  1. Registrér {plan.name}s systemanvendelser (ark:Systemanvendelse med ark:kommune, ark:system,")
-    click.echo(f"     ark:livscyklus, ark:understoetterOpgave, ark:kontrakt) i {plan.folder}/systemanvendelser.ttl.")
+    click.echo(w["next"])
+    for line in w["step1"]:
+        click.echo(line.format(name=plan.name, folder=plan.folder))
     if plan.maalloesninger:
-        click.echo(f"     Målarkitekturen har {len(plan.maalloesninger)} målløsning(er); for hver opgave tjekker HEL-2/HEL-3,")
-        click.echo("     om kommunens system er målsystemet:")
+        for line in w["targets"]:
+            click.echo(line.format(n=len(plan.maalloesninger)))
         for opgave, system, senest in plan.maalloesninger:
-            click.echo(f"       - {opgave} → {system}" + (f" (senest {senest})" if senest else ""))
-    click.echo(f"  2. Kontrakter, integrationer og dataflows i {plan.folder}/ (se de andre medlemmers mapper).")
+            click.echo(f"       - {opgave} → {system}" + (w["by"].format(d=senest) if senest else ""))
+    click.echo(w["step2"].format(folder=plan.folder))
     if plan.udbud_uden:
-        click.echo(f"  3. Udbud planlagt fra {plan.fra.isoformat()} skal have {plan.name} som ark:deltager "
-                   "(HEL-1 melder dem nu):")
+        click.echo(w["step3"].format(fra=fra_text, name=plan.name))
         for u in plan.udbud_uden:
             click.echo(f"       - {u}")
-    click.echo(f"  Kør / run: arkitektur check {plan.folder.parent}")
+    click.echo(w["run"].format(models=plan.folder.parent))

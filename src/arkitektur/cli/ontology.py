@@ -10,11 +10,12 @@ import click
 from .. import loader
 from ..check import model_paths
 from .app import main
+from .options import lang_option
 
 
 @main.command("ontology")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--java", metavar="STI", help="Java-programmet, hvis det ikke ligger på PATH / the java executable.")
 @click.pass_context
@@ -25,7 +26,6 @@ def ontology_command(ctx, paths, lang, fmt, java):
     """
     from ..reasoning import check_consistency  # only this command needs it
 
-    ctx.meta["arkitektur.lang"] = lang
     repo = loader.load(model_paths(list(paths) or [Path("models")]))
     report = check_consistency(repo.graph(), java=java)
     items = []

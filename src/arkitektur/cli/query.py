@@ -10,10 +10,12 @@ import click
 from .. import query as query_mod
 from ..check import prepare, resolve_as_of
 from ..config import option_date
+from ..errors import UsageError
 from ..files import write_output
 from ..namespaces import PREFIXES, prefixes_in
 from ..presenters import query as presenter
 from .app import main
+from .options import lang_option, terminal_width
 
 @main.command("query")
 @click.argument("query", required=False, metavar="FIL.rq|NAVN")
@@ -27,8 +29,9 @@ from .app import main
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="Vis de medfølgende forespørgsler / list the named queries.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@lang_option("Sprog for --list og tabellens tællelinje / language of --list and the table's count line.")
 @click.pass_context
-def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, output):
+def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, output, lang):
     """SPARQL over repositoriet / SPARQL over the loaded repository.
 
     Kører en navngiven forespørgsel (se --list) eller en .rq-fil over modellerne, den medfølgende
@@ -39,13 +42,13 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     if list_:
         for q in query_mod.library():
             click.echo(f"{q.name}")
-            click.echo(f"    {q.title_da}")
-            click.echo(f"    {q.title_en}")
+            click.echo(f"    {q.title_en if lang == 'en' else q.title_da}")
             for p in q.parameters:
                 click.echo(f"    --param {p.name}=…  ({p.type}) {p.description}")
         ctx.exit(0)
     if not query:
-        raise click.UsageError("angiv en forespørgsel (FIL.rq eller NAVN) eller --list / give a query or --list")
+        raise UsageError("angiv en forespørgsel (FIL.rq eller NAVN) eller --list.", "give a query (FILE.rq or NAME) or --list.",
+                         code="ARK-E182")
     named = query_mod.find(query)
     query_mod.compile_query(named)  # refuse before loading anything
     query_mod.bind_parameters(named, list(params))
@@ -60,7 +63,7 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
                 prefixes.setdefault(prefix, ns)
         except OSError:
             pass
-    text = presenter.render(result, fmt, {**prefixes, **PREFIXES})
+    text = presenter.render(result, fmt, {**prefixes, **PREFIXES}, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout,
                  inputs=targets + ([Path(named.path)] if named.path else []))
     ctx.exit(0)

@@ -14,6 +14,7 @@ from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
 from .app import main
+from .options import lang_option
 
 
 @main.command("render")
@@ -33,8 +34,9 @@ from .app import main
               help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
+@lang_option("Sprog for navne i diagrammet (rdfs:label) og for meddelelserne / language of the names and messages.")
 @click.pass_context
-def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout):
+def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, lang):
     """Tegn et diagram med Graphviz / draw a diagram with Graphviz.
 
     VISNING er landskab (én kommunes systemer efter opgaveområde), integrationer, dataflow,
@@ -42,7 +44,6 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     Exit 2 med en forklaring, hvis diagrammet bliver for tæt til at læse: afgræns med
     --kommune eller --opgave.
     """
-    ctx.meta["arkitektur.lang"] = "da"
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
@@ -56,14 +57,14 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
-    built = views.build(view, context, sel)
+    built = views.build(view, context, sel, lang=lang)
     views.check_density(built)
     result = render_mod.render(built, fmt, timeout=timeout)
     for note in result.notes:
-        click.echo(f"bemærk: {note}", err=True)
+        click.echo(f"{'note' if lang == 'en' else 'bemærk'}: {note}", err=True)
     write_output(result.data, output, stdout=sys.stdout.buffer, inputs=targets)
     if output is not None:
         nodes, edges = built.size
-        what = views.REGISTRY[view].units["da"]
+        what = views.REGISTRY[view].units[lang]
         how = f", {result.engine} {result.seconds:.2f} s" if result.engine else ""
         click.echo(f"{view}: {nodes} {what[0]}, {edges} {what[1]}{how} → {output}", err=True)

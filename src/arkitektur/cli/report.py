@@ -15,6 +15,7 @@ from ..config import option_date
 from ..errors import UsageError
 from ..report import pdf as pdf_mod
 from .app import main
+from .options import lang_option
 
 
 @main.command("report")
@@ -34,8 +35,10 @@ from .app import main
                    "(fx 'v1.0..HEAD'), mod det planlagte forløb.")
 @click.option("--pdf", "pdf_file", type=click.Path(path_type=Path), metavar="FIL.pdf",
               help="Udskriv også mødepakken som PDF (A4; et diagram pr. liggende side) med headless Chromium.")
+@lang_option("Sprog for meddelelserne i terminalen; selve mødepakken er på dansk / language of the terminal "
+             "messages; the pack itself is in Danish.")
 @click.pass_context
-def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_file):
+def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_file, lang):
     """Mødepakke / static HTML meeting pack for the digitalisation forums.
 
     Til beslutning (det, fora og direktører skal beslutte inden --horisont), nøgletal, styring
@@ -43,7 +46,6 @@ def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_f
     år og alle diagrammer i én mappe, der kan læses uden net. Skrives først i en midlertidig mappe
     og flyttes på plads til sidst: ved en fejl ændres intet.
     """
-    ctx.meta["arkitektur.lang"] = "da"
     if output is None and pdf_file is None:
         raise UsageError("angiv -o MAPPE (mødepakken) og/eller --pdf FIL.pdf.",
                          "give -o FOLDER (the meeting pack) and/or --pdf FILE.pdf.", code="ARK-E139")
@@ -65,11 +67,15 @@ def report_command(ctx, paths, output, as_of, horisont, timeout, historik, pdf_f
     with tempfile.TemporaryDirectory(prefix="arkitektur-moedepakke-") as tmp:
         index = report.write_pack(pack, output if output is not None else Path(tmp) / "pakke")
         for note in pack.notes:
-            click.echo(f"bemærk: {note}", err=True)
+            click.echo(f"{'note' if lang == 'en' else 'bemærk'}: {note}", err=True)
         drawn = sum(1 for d in pack.diagrams if d.svg is not None)
         shown = index if output is not None else "PDF"
-        click.echo(f"mødepakke pr. {day.isoformat()}: {len(result.findings)} fund, {drawn} af {len(pack.diagrams)} "
-                   f"diagrammer → {shown}", err=True)
+        if lang == "en":
+            click.echo(f"meeting pack as of {day.isoformat()}: {len(result.findings)} findings, {drawn} of "
+                       f"{len(pack.diagrams)} diagrams → {shown}", err=True)
+        else:
+            click.echo(f"mødepakke pr. {day.isoformat()}: {len(result.findings)} fund, {drawn} af {len(pack.diagrams)} "
+                       f"diagrammer → {shown}", err=True)
         if pdf_file is not None:
             written = pdf_mod.print_pdf(index, pdf_file, browser=browser)
             click.echo(f"PDF → {written}", err=True)

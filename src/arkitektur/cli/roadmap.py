@@ -13,6 +13,7 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
 from .app import main
+from .options import lang_option, terminal_width
 
 
 @main.command("roadmap")
@@ -23,7 +24,7 @@ from .app import main
               help="Længste afstand i måneder fra første til sidste kontraktudløb i et fælles udbudsvindue.")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
 @click.pass_context
 def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
@@ -32,9 +33,8 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     Et vindue starter ved det tidligste kontraktudløb, der ikke allerede er i et vindue, og tager
     alle udløb højst --vindue måneder efter; vinduer med mindst to kommuner vises (docs/divergens.md).
     """
-    ctx.meta["arkitektur.lang"] = lang
     targets = list(paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))
     plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
-    text = presenter.render(plan, fmt, lang)
+    text = presenter.render(plan, fmt, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout, inputs=targets)

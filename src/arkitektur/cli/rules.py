@@ -11,11 +11,12 @@ from .. import ruledocs
 from ..errors import UsageError
 from ..files import write_all
 from .app import main
+from .options import lang_option
 
 
 @main.command("rules")
 @click.argument("rule", required=False)
-@click.option("--lang", type=click.Choice(["da", "en"]), default="da", show_default=True)
+@lang_option()
 @click.option("--docs", "docs_dir", type=click.Path(path_type=Path),
               help="Skriv regelsiderne (Markdown) til denne mappe / write the rule pages here.")
 @click.option("--models", "models", type=click.Path(path_type=Path), default=Path("."),
@@ -36,15 +37,18 @@ def rules_command(rule, lang, docs_dir, models):
         write_all({docs_dir / name: text.encode("utf-8") for name, text in ruledocs.pages(cat).items()},
                   make_dirs=True)
         own = sum(1 for r in cat.rules.values() if r.own)
-        click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}"
-                   + (f" ({own} egne regler)" if own else ""))
+        if lang == "en":
+            click.echo(f"{len(cat.rules)} rule pages written to {docs_dir}" + (f" ({own} own rules)" if own else ""))
+        else:
+            click.echo(f"{len(cat.rules)} regelsider skrevet til {docs_dir}"
+                       + (f" ({own} egne regler)" if own else ""))
         return
     if rule:
         rid = rule.upper()
         if rid not in cat.rules:
             raise UsageError(f"ukendt regel '{rule}'. Se 'arkitektur rules'.",
                              f"unknown rule '{rule}'. See 'arkitektur rules'.", code="ARK-E12")
-        click.echo(ruledocs.page(cat.rules[rid]), nl=False)
+        click.echo(ruledocs.page(cat.rules[rid], lang), nl=False)
         return
     rows = ruledocs.listing(cat, lang)
     width = max(len(r[0]) for r in rows)

@@ -46,7 +46,7 @@ def _summary(collab, w: dict, lang: str, overall: str) -> list[list]:
             for name, share in shares + [(overall, collab.samlet)]]
 
 
-def _text(matrix: Matrix, lang: str) -> str:
+def _text(matrix: Matrix, lang: str, width: int | None = None) -> str:
     w = words(DIVERGENCE, lang)
     lines = [w["title"].format(as_of=matrix.as_of.isoformat())]
     for collab in matrix.samarbejder:
@@ -54,19 +54,19 @@ def _text(matrix: Matrix, lang: str) -> str:
         lines += ["", f"{w['collab']}: {collab.label}"]
         names = [m.label + ("" if m.aktiv or not m.medlem_fra else f" ({w['from'].format(d=m.medlem_fra)})")
                  for m in collab.members]
-        lines.append(f"{w['members']}: {', '.join(names)}")
+        lines.append(tables.fold(f"{w['members']}: {', '.join(names)}", width))
         if not rows:
             lines += ["", w["none"]]
         for r in rows:
             head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
                     if r.has_target else w["notarget"])
-            lines += ["", f"{task_title(r)} — {head}"]
+            lines += ["", tables.fold(f"{task_title(r)} — {head}", width)]
             body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,
                      c.opsigelsesdato, _plans_text(c)] for c in r.members]
             lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"],
-                                            w["plan"]], body, indent="  "))
+                                            w["plan"]], body, indent="  ", width=width))
         lines += ["", w["summary"] + ":"]
-        lines.append(tables.text_table(None, _summary(collab, w, lang, w["samlet"]), indent="  "))
+        lines.append(tables.text_table(None, _summary(collab, w, lang, w["samlet"]), indent="  ", width=width))
     if not matrix.samarbejder:
         lines += ["", w["none"]]
     return "\n".join(lines) + "\n"
@@ -121,19 +121,22 @@ def _csv(matrix: Matrix, lang: str) -> str:
 FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
-def render(matrix: Matrix, fmt: str, lang: str = "da") -> str:
-    """The matrix in format ``fmt`` (a key of ``FORMATS``)."""
+def render(matrix: Matrix, fmt: str, lang: str = "da", width: int | None = None) -> str:
+    """The matrix in format ``fmt`` (a key of ``FORMATS``); ``width`` wraps the text format's tables."""
+    if fmt == "text":
+        return _text(matrix, lang, width)
     return FORMATS[fmt](matrix, lang)
 
 
 # --------------------------------------------------------------------------- history (--historik)
 
 
-def _history_text(span: str, points: list[Commit], lang: str) -> str:
+def _history_text(span: str, points: list[Commit], lang: str, width: int | None = None) -> str:
     w = words(HISTORY, lang)
     body = [[p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
              w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
-    table = (tables.text_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body, indent="  ")
+    table = (tables.text_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body, indent="  ",
+                               width=width)
              if body else w["none"])
     return f"{w['title'].format(span=span)}\n\n{table}\n"
 
@@ -162,6 +165,8 @@ HISTORY_FORMATS = {"text": _history_text, "json": _history_json, "csv": _history
                    "markdown": _history_markdown}
 
 
-def render_history(span: str, points: list[Commit], fmt: str, lang: str = "da") -> str:
-    """The history of ``span`` in format ``fmt`` (a key of ``HISTORY_FORMATS``)."""
+def render_history(span: str, points: list[Commit], fmt: str, lang: str = "da", width: int | None = None) -> str:
+    """The history of ``span`` in format ``fmt`` (a key of ``HISTORY_FORMATS``); ``width`` as for ``render``."""
+    if fmt == "text":
+        return _history_text(span, points, lang, width)
     return HISTORY_FORMATS[fmt](span, points, lang)

@@ -42,27 +42,31 @@ def _compact(term, prefixes: dict[str, str]) -> str:
     return " ".join(_plain(term).split())
 
 
-def _table(result: QueryResult, prefixes: dict[str, str]) -> str:
+def _table(result: QueryResult, prefixes: dict[str, str], lang: str = "da", width: int | None = None) -> str:
     cells = [[_compact(t, prefixes) for t in row] for row in result.rows]
     n = len(result.rows)
-    return (tables.text_table(result.variables, cells, underline=True) + "\n"
-            f"({n} {'række' if n == 1 else 'rækker'} / {n} row{'' if n == 1 else 's'})\n")
+    count = (f"{n} row{'' if n == 1 else 's'}" if lang == "en"
+             else f"{n} {'række' if n == 1 else 'rækker'} / {n} row{'' if n == 1 else 's'}")
+    return tables.text_table(result.variables, cells, underline=True, width=width) + f"\n({count})\n"
 
 
-def _csv(result: QueryResult, prefixes: dict[str, str]) -> str:
+def _csv(result: QueryResult, prefixes: dict[str, str], lang: str = "da", width: int | None = None) -> str:
     return tables.csv_table(result.variables, [[_plain(t) for t in row] for row in result.rows],
                             lineterminator="\n")
 
 
-def _json(result: QueryResult, prefixes: dict[str, str]) -> str:
+def _json(result: QueryResult, prefixes: dict[str, str], lang: str = "da", width: int | None = None) -> str:
     data = [{v: _json_value(t) for v, t in zip(result.variables, row)} for row in result.rows]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-#: ``--format`` name → presenter (the result and the prefixes for shortening IRIs → the text).
+#: ``--format`` name → presenter (the result, the prefixes for shortening IRIs, the language of the
+#: table's count line and the width to wrap the table to → the text).
 FORMATS = {"table": _table, "csv": _csv, "json": _json}
 
 
-def render(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None) -> str:
-    """The result in format ``fmt`` (a key of ``FORMATS``); the table shortens IRIs with ``prefixes``."""
-    return FORMATS[fmt](result, prefixes or {})
+def render(result: QueryResult, fmt: str, prefixes: dict[str, str] | None = None, lang: str = "da",
+           width: int | None = None) -> str:
+    """The result in format ``fmt`` (a key of ``FORMATS``); the table shortens IRIs with ``prefixes``
+    and wraps its cells to ``width`` columns when given (tables.text_table)."""
+    return FORMATS[fmt](result, prefixes or {}, lang, width)

@@ -16,7 +16,7 @@ from . import as_json
 
 
 def _window_text(win: Window, w: dict) -> str:
-    text = f"{win.fra.isoformat()} – {win.til.isoformat()}: {', '.join(win.kommune_labels)}"
+    text = f"{_period(win.fra, win.til, w)}: {', '.join(win.kommune_labels)}"
     if win.udbud_labels:
         text += f" ({w['covered']} {', '.join(win.udbud_labels)})"
     return text
@@ -49,28 +49,77 @@ def _headline(t: TaskRoadmap, w: dict) -> str:
     return f"{task_title(t)} — {head}"
 
 
-def _text(roadmap: Roadmap, lang: str) -> str:
-    w = words(ROADMAP, lang)
-    lines = [w["title"].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)]
+def _period(fra: dt.date, til: dt.date, w: dict) -> str:
+    """A window's dates; a window whose ends all fall on one day says so instead of "d – d"."""
+    return w["oneday"].format(d=fra.isoformat()) if fra == til else f"{fra.isoformat()} – {til.isoformat()}"
+
+
+def _members(roadmap: Roadmap) -> tuple[dict[str, int], dict[str, str]]:
+    """The repository's member order (divergence's rows: per cooperation, as modelled) and labels."""
+    order: dict[str, int] = {}
+    labels: dict[str, str] = {}
     for t in roadmap.tasks:
-        lines += ["", _headline(t, w)]
-        body = [_member_row(m, w, lang) for m in t.members]
-        lines.append(tables.text_table([w["kommune"], w["status"], w["systems"], w["end"], w["notice"]],
-                                       body, indent="  "))
+        for m in t.members:
+            order.setdefault(m.kommune, len(order))
+            labels.setdefault(m.kommune, m.label)
+    return order, labels
+
+
+def _names(kommuner, order: dict[str, int], labels: dict[str, str]) -> str:
+    """Members in the repository's order, so every row of the calendar and the windows names them
+    in the same order (not in the order their contracts end)."""
+    return ", ".join(labels.get(k, k) for k in sorted(set(kommuner), key=lambda k: (order.get(k, len(order)), k)))
+
+
+def _calendar(roadmap: Roadmap, w: dict) -> list[list]:
+    """Every contract end, notice date and planned procurement in date order; members with the same
+    event on the same day for the same system share one row."""
+    order, labels = _members(roadmap)
+    events: dict[tuple, set] = {}
+    for t in roadmap.tasks:
+        title = task_title(t)
+        for m in t.members:
+            for c in m.kontrakter:
+                what = c["system_label"] or c["system"]
+                early = m.medlem_fra is not None and c["udloebsdato"] is not None and c["udloebsdato"] < m.medlem_fra
+                for kind, day in (("end", c["udloebsdato"]), ("notice", c["opsigelsesdato"])):
+                    if day is not None:
+                        shown = f"{what} ({w['nocand']})" if early and kind == "end" else what
+                        events.setdefault((day, kind, title, shown), set()).add(m.kommune)
         for p in t.udbud:
-            lines.append(f"  {w['udbud']}: {_proc_text(p)}")
-        for win in t.windows:
-            lines.append(f"  {w['window']}: {_window_text(win, w)}")
-        for f in t.flags:
-            lines.append(f"  ! {flag_text(f, lang)}")
+            events.setdefault((p.planlagt_dato, "udbud", title, p.label), set()).update(p.deltagere)
+    rank = {"notice": 0, "udbud": 1, "end": 2}  # the day's deadline first, the end it leads to last
+    return [[tables.cell(day) or "?", w["ev_" + kind], _names(ks, order, labels) or "–", title, what]
+            for (day, kind, title, what), ks in sorted(
+                events.items(), key=lambda e: (e[0][0] or dt.date.max, rank[e[0][1]], e[0][2], e[0][3]))]
+
+
+def _text(roadmap: Roadmap, lang: str, width: int | None = None) -> str:
+    """docs/divergens.md: the calendar, the joint windows and the points of attention. The members'
+    positions per task are divergence's tables (``arkitektur divergence``) and are not repeated here."""
+    w = words(ROADMAP, lang)
+    lines = [tables.fold(w["title"].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months), width)]
     if not roadmap.tasks:
-        lines += ["", w["none"]]
+        return "\n".join(lines + ["", w["none"]]) + "\n"
+    rows = _calendar(roadmap, w)
+    past = sum(1 for r in rows if r[0] != "?" and r[0] < roadmap.as_of.isoformat())
+    rows.insert(past, [roadmap.as_of.isoformat(), w["today"], "", "", ""])
+    lines += ["", f"{w['calendar']}:"]
+    lines.append(tables.text_table([w["date"], w["event"], w["kommune"], w["task"], w["what"]], rows,
+                                   indent="  ", width=width))
     wins = roadmap.windows
     lines += ["", f"{w['windows']} ({len(wins)}):" if wins else w["nowindows"]]
     if wins:
-        lines.append(tables.text_table(None, [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels),
-                                               (w["covered"] + " " + ", ".join(x.udbud_labels)) if x.udbud else ""]
-                                              for x in wins], indent="  "))
+        order, labels = _members(roadmap)
+        body = [[_period(x.fra, x.til, w), x.opgave_label, _names(x.kommuner, order, labels),
+                 ", ".join(x.udbud_labels)] for x in wins]
+        lines.append(tables.text_table([w["period"], w["task"], w["kommuner"], w["covered_h"]], body,
+                                       indent="  ", width=width))
+    flags = sorted(roadmap.flags, key=lambda f: (f.dato or dt.date.max, f.opgave_label))
+    if flags:
+        lines += ["", f"{w['flags']} ({len(flags)}):"]
+        lines.append(tables.text_table(None, [[tables.cell(f.dato) or "?", f.opgave_label, flag_text(f, lang)]
+                                              for f in flags], indent="  ", width=width))
     return "\n".join(lines) + "\n"
 
 
@@ -82,7 +131,7 @@ def _markdown(roadmap: Roadmap, lang: str) -> str:
     if wins:
         lines.append(tables.markdown_table(
             [w["period"], w["task"], w["kommune"], w["udbud"]],
-            [[f"{x.fra} – {x.til}", x.opgave_label, ", ".join(x.kommune_labels), ", ".join(x.udbud_labels)]
+            [[_period(x.fra, x.til, w), x.opgave_label, ", ".join(x.kommune_labels), ", ".join(x.udbud_labels)]
              for x in wins]))
     else:
         lines.append(w["nowindows"])
@@ -139,6 +188,8 @@ def _csv(roadmap: Roadmap, lang: str) -> str:
 FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
-def render(roadmap: Roadmap, fmt: str, lang: str = "da") -> str:
-    """The roadmap in format ``fmt`` (a key of ``FORMATS``)."""
+def render(roadmap: Roadmap, fmt: str, lang: str = "da", width: int | None = None) -> str:
+    """The roadmap in format ``fmt`` (a key of ``FORMATS``); ``width`` wraps the text format's tables."""
+    if fmt == "text":
+        return _text(roadmap, lang, width)
     return FORMATS[fmt](roadmap, lang)
