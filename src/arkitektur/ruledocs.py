@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .catalogue import Catalogue, Rule
+from .tables import fold
 
 _SEV_DA = {"V": "overtrædelse", "W": "advarsel", "I": "info", "V/W": "overtrædelse/advarsel"}
 _SEV_EN = {"V": "violation", "W": "warning", "I": "info", "V/W": "violation/warning"}
@@ -25,9 +26,27 @@ def _example_block(label: str, example, lang: str = "da") -> list[str]:
             "```", ""]
 
 
-def page(rule: Rule, lang: str = "da") -> str:
+def _fold_prose(text: str, width: int | None) -> str:
+    """The page's prose wrapped to a terminal's ``width``; code blocks and table rows stay as they
+    are (Turtle and Markdown tables must not be broken), quotes and list items keep their marker."""
+    if width is None:
+        return text
+    out, code = [], False
+    for line in text.split("\n"):
+        if line.startswith("```"):
+            code = not code
+        if code or line.startswith(("```", "|", "#")):
+            out.append(line)
+        else:
+            out.append(fold(line, width, "> " if line.startswith(">") else ("  " if line.startswith("- ") else "")))
+    return "\n".join(out)
+
+
+def page(rule: Rule, lang: str = "da", width: int | None = None) -> str:
     """The rule's documentation page: Danish first, English after (fixed template); with ``lang``
-    "en" English only (``rules X --lang en``)."""
+    "en" English only (``rules X --lang en``); prose wrapped to ``width`` when given (a terminal)."""
+    if width is not None:
+        return _fold_prose(page(rule, lang), width)
     if lang == "en":
         return _page_en(rule)
     out = [f"# {rule.id} — {_t(rule.title, 'da')}", "",

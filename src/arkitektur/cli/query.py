@@ -44,7 +44,9 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
             click.echo(f"{q.name}")
             click.echo(f"    {q.title_en if lang == 'en' else q.title_da}")
             for p in q.parameters:
-                click.echo(f"    --param {p.name}=…  ({p.type}) {p.description}")
+                # A parameter's description is "dansk / English" (docs/onboarding.md); --lang en keeps the English.
+                text = p.description.rsplit(" / ", 1)[-1] if lang == "en" else p.description
+                click.echo(f"    --param {p.name}=…  ({p.type}) {text}")
         ctx.exit(0)
     if not query:
         raise UsageError("angiv en forespørgsel (FIL.rq eller NAVN) eller --list.", "give a query (FILE.rq or NAME) or --list.",

@@ -34,7 +34,8 @@ from .options import lang_option
               help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
-@lang_option("Sprog for navne i diagrammet (rdfs:label) og for meddelelserne / language of the names and messages.")
+@lang_option("Sprog for navnene i diagrammet (rdfs:label) og for meddelelserne i terminalen / language of the "
+             "names in the diagram and of the terminal messages.")
 @click.pass_context
 def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, lang):
     """Tegn et diagram med Graphviz / draw a diagram with Graphviz.

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from .. import catalogue as catalogue_mod
-from .. import ruledocs
+from .. import ruledocs, tables
 from ..errors import UsageError
 from ..files import write_all
 from .app import main
-from .options import lang_option
+from .options import lang_option, terminal_width
 
 
 @main.command("rules")
@@ -48,13 +48,9 @@ def rules_command(rule, lang, docs_dir, models):
         if rid not in cat.rules:
             raise UsageError(f"ukendt regel '{rule}'. Se 'arkitektur rules'.",
                              f"unknown rule '{rule}'. See 'arkitektur rules'.", code="ARK-E12")
-        click.echo(ruledocs.page(cat.rules[rid], lang), nl=False)
+        click.echo(ruledocs.page(cat.rules[rid], lang, width=terminal_width()), nl=False)
         return
     rows = ruledocs.listing(cat, lang)
-    width = max(len(r[0]) for r in rows)
-    pwidth = max(len(r[2]) for r in rows)
     shipped = "medfølger" if lang == "da" else "shipped"
-    origins = [cat.rules[r[0]].origin or shipped for r in rows]
-    owidth = max(len(o) for o in origins)
-    for (rid, sev, principle, title), origin in zip(rows, origins):
-        click.echo(f"{rid:<{width}}  {sev:<3}  {origin:<{owidth}}  {principle:<{pwidth}}  {title}".rstrip())
+    table = [[rid, sev, cat.rules[rid].origin or shipped, principle, title] for rid, sev, principle, title in rows]
+    click.echo(tables.text_table(None, table, width=terminal_width()))
