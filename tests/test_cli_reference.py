@@ -48,7 +48,8 @@ def test_every_command_module_is_listed_and_registers_its_command():
     import arkitektur.cli as package
     from arkitektur.cli.app import COMMAND_MODULES
 
-    modules = {m.name for m in iter_modules(package.__path__)} - {"app"}
+    # app, and the two helpers every command shares (--lang and the width; click's usage errors).
+    modules = {m.name for m in iter_modules(package.__path__)} - {"app", "options", "usage"}
     assert set(COMMAND_MODULES.values()) == modules
     ctx = click.Context(main)
     for name in COMMAND_MODULES:
@@ -63,7 +64,8 @@ def test_check_does_not_import_the_other_commands():
             "main(['check', '--help'], standalone_mode=False); "
             "print(sorted(m for m in sys.modules if m.startswith('arkitektur.cli.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "['arkitektur.cli.app', 'arkitektur.cli.check']"
+    assert out.strip().splitlines()[-1] == ("['arkitektur.cli.app', 'arkitektur.cli.check', "
+                                            "'arkitektur.cli.options', 'arkitektur.cli.usage']")
 
 
 def test_every_command_is_in_the_readme():
