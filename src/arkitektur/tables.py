@@ -42,14 +42,30 @@ def _floor(column: list[str]) -> int:
     return max((min(_width(word), LONG_WORD) for v in column for word in v.split()), default=0)
 
 
+#: A column at most this wide (a date range, a name, a status) stays whole while the wide ones wrap.
+SHORT = 24
+
+
 def _fit(widths: list[int], floors: list[int], room: int) -> list[int] | None:
     """Column widths that fit ``room`` columns, or ``None`` if even every column at its floor is
-    too wide: the widest columns are cut to one common cap, so the narrow ones (IDs, dates,
-    statuses) keep their width and the long texts (systems, plans) take the extra lines."""
+    too wide. The short columns (IDs, dates, periods, names, statuses) keep their width when they
+    can, and the long texts (systems, plans, tasks) take the extra lines."""
     if sum(widths) <= room:
         return widths
     if sum(floors) > room:
         return None
+    flex = [i for i, w in enumerate(widths) if w > SHORT]
+    fixed = sum(w for w in widths if w <= SHORT)
+    if flex and fixed + sum(floors[i] for i in flex) <= room:
+        fitted = list(widths)
+        for i, v in zip(flex, _cap([widths[i] for i in flex], [floors[i] for i in flex], room - fixed)):
+            fitted[i] = v
+        return fitted
+    return _cap(widths, floors, room)
+
+
+def _cap(widths: list[int], floors: list[int], room: int) -> list[int]:
+    """The widest columns cut to one common cap (never below a column's floor) until they fit."""
     cap = max(widths)
     while cap > 0 and sum(max(f, min(w, cap)) for w, f in zip(widths, floors)) > room:
         cap -= 1

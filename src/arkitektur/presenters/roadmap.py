@@ -61,8 +61,17 @@ def _members(roadmap: Roadmap) -> tuple[dict[str, int], dict[str, str]]:
     for t in roadmap.tasks:
         for m in t.members:
             order.setdefault(m.kommune, len(order))
-            labels.setdefault(m.kommune, m.label)
+            labels.setdefault(m.kommune, _short(m.label))
     return order, labels
+
+
+def _short(label: str) -> str:
+    """"Silkeborg Kommune" → "Silkeborg" under a Kommune heading, as architects write it in a table
+    (and so a calendar line of several members still fits a terminal)."""
+    for suffix in (" Kommune", " Municipality"):
+        if label.endswith(suffix) and len(label) > len(suffix):
+            return label[: -len(suffix)]
+    return label
 
 
 def _names(kommuner, order: dict[str, int], labels: dict[str, str]) -> str:
@@ -89,7 +98,8 @@ def _calendar(roadmap: Roadmap, w: dict) -> list[list]:
         for p in t.udbud:
             events.setdefault((p.planlagt_dato, "udbud", title, p.label), set()).update(p.deltagere)
     rank = {"notice": 0, "udbud": 1, "end": 2}  # the day's deadline first, the end it leads to last
-    return [[tables.cell(day) or "?", w["ev_" + kind], _names(ks, order, labels) or "–", title, what]
+    # What and task share a column: the calendar then fits 80 columns as a table (docs/divergens.md).
+    return [[tables.cell(day) or "?", w["ev_" + kind], _names(ks, order, labels) or "–", f"{what} — {title}"]
             for (day, kind, title, what), ks in sorted(
                 events.items(), key=lambda e: (e[0][0] or dt.date.max, rank[e[0][1]], e[0][2], e[0][3]))]
 
@@ -103,9 +113,9 @@ def _text(roadmap: Roadmap, lang: str, width: int | None = None) -> str:
         return "\n".join(lines + ["", w["none"]]) + "\n"
     rows = _calendar(roadmap, w)
     past = sum(1 for r in rows if r[0] != "?" and r[0] < roadmap.as_of.isoformat())
-    rows.insert(past, [roadmap.as_of.isoformat(), w["today"], "", "", ""])
+    rows.insert(past, [roadmap.as_of.isoformat(), w["today"], "", ""])
     lines += ["", f"{w['calendar']}:"]
-    lines.append(tables.text_table([w["date"], w["event"], w["kommune"], w["task"], w["what"]], rows,
+    lines.append(tables.text_table([w["date"], w["event"], w["kommune"], w["what"]], rows,
                                    indent="  ", width=width))
     wins = roadmap.windows
     lines += ["", f"{w['windows']} ({len(wins)}):" if wins else w["nowindows"]]
