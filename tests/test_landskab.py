@@ -232,3 +232,25 @@ def test_no_text_overlaps_another_in_the_svg(ctx, cross_ctx):
                 if a[0] < b[2] - 0.5 and b[0] < a[2] - 0.5 and a[1] < b[3] - 0.5 and b[1] < a[3] - 0.5:
                     clashes.append((t1, t2))
         assert not clashes, clashes[:10]
+
+
+def _crosses(segment, rect) -> bool:
+    (x1, y1), (x2, y2) = segment
+    left, bottom, right, top = rect
+    return (min(x1, x2) < right and max(x1, x2) > left and min(y1, y2) < top and max(y1, y2) > bottom)
+
+
+def test_no_line_runs_through_a_box_heading_or_a_system(ctx, cross_ctx):
+    from arkitektur.views.layout import node_rect, title_rect
+    for c, kommune in ((ctx, SK), (ctx, VI), (cross_ctx, SK)):
+        view = build(c, kommune)
+        headings = [(" ".join(n.lines), title_rect(n)) for n in view.nodes if n.kind.endswith("_boks")]
+        systems = {n.id: node_rect(n) for n in view.nodes if not n.helper and not n.legend and n.pos}
+        for e in view.edges:
+            if e.helper or e.legend or not e.route:
+                continue
+            for seg in zip(e.route, e.route[1:]):
+                assert not [t for t, r in headings if _crosses(seg, r)], (e.src, e.dst, seg)
+                # Not through a system it does not belong to (its own ends are touched by design).
+                through = [nid for nid, r in systems.items() if nid not in (e.src, e.dst) and _crosses(seg, r)]
+                assert not through, (e.src, e.dst, through)

@@ -34,7 +34,7 @@ LANDSKAB = {
            "lg_context": "En anden kommunes system", "lg_register": "Grunddataregister",
            "lg_infra": "Fælles infrastruktur", "lg_via": "Integration via fælles infrastruktur",
            "lg_p2p": "Punkt-til-punkt", "lg_p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)",
-           "lg_number": "Integrationens nummer i tabellen"},
+           "lg_number": "Nr. i tabellen"},
     "en": {"sub": "Systems grouped by task area (KLE main group); retired systems left out. "
                   "Every integration has a number – see the table",
            "no_task": "No task", "shared": "Shared infrastructure and base registers",
@@ -45,7 +45,7 @@ LANDSKAB = {
            "lg_context": "Another municipality's system", "lg_register": "Base register",
            "lg_infra": "Shared infrastructure", "lg_via": "Integration via shared infrastructure",
            "lg_p2p": "Point to point", "lg_p2p_register": "Base data point to point (FDA 2.1)",
-           "lg_number": "The integration's number in the table"},
+           "lg_number": "No. in the table"},
 }
 
 #: ``check --format text`` (formats/text.py).

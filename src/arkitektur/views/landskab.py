@@ -191,10 +191,11 @@ def landskab(ctx, sel: Selection, lang: str = "da") -> View:
         text = ", ".join(map(str, numbers))
         route = e.route or [view.node(e.src).pos, view.node(e.dst).pos]
         length = sum(abs(x2 - x1) + abs(y2 - y1) for (x1, y1), (x2, y2) in zip(route, route[1:]))
+        # Numbers at both ends, so a line can be followed from either; at a hub only on a long
+        # line (a short one is seen whole), else the numbers would crowd round it.
         sides = [(at_start, end) for at_start, end in ((True, e.src), (False, e.dst))
-                 # At a hub the numbers would crowd; there they sit at the system's end only.
-                 if view.node(end).kind != "infrastruktur"]
-        if length < 160:     # a short line: one number, in the middle, is enough
+                 if view.node(end).kind != "infrastruktur" or length >= 600]
+        if length < 160:     # a short line: one number is enough
             sides = sides[:1]
         for at_start, end in sides:
             badge = Node(id=ids(("nr", e.src, e.dst, e.kind, at_start)), lines=[text], kind="nummer", helper=True,

@@ -176,6 +176,7 @@ def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids
         if best is None or score < best[0] - 1e-9:
             best = (score, cols, order, col_w, row_h)
     _, cols, boxes, col_w, row_h = best
+    _face_their_lines(view, boxes, cols)
     col_x = [sum(col_w[:c]) + gap * c for c in range(len(col_w))]
     row_y = [-(sum(row_h[:r]) + gap * r) for r in range(len(row_h))]
     where: dict = {}   # node id -> (row, column, side: -1 left column, 1 right column, 0 alone)
@@ -206,9 +207,54 @@ def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids
     return (0.0, 0.0, col_x[-1] + col_w[-1], bottom)
 
 
-GAP = 40.0      # points between the boxes: the corridors the lines run in
+def _face_their_lines(view: View, boxes: list[dict], cols: int) -> None:
+    """In a two-abreast box, put a node whose lines go to the right in the right column, and vice versa.
+
+    A node leaves its box by the side it sits on; one on the wrong side sends its lines the long way
+    round the whole drawing. Two passes: the second also knows on which side a partner in the same
+    column of boxes ended up. Nodes without a preference fill the remaining places in their order.
+    """
+    column = {nid: i % cols for i, b in enumerate(boxes) for nid in b["members"]}
+    box_of = {nid: i for i, b in enumerate(boxes) for nid in b["members"]}
+    side = dict.fromkeys(column, 0.0)
+    # Lines inside one box are short straight lines whatever the sides: they do not pull.
+    links = [(e.src, e.dst) for e in view.edges if not e.helper and not e.legend and e.src in column
+             and e.dst in column and box_of[e.src] != box_of[e.dst]]
+    for _ in range(2):
+        x = {nid: column[nid] + 0.25 * side[nid] for nid in column}
+        pull = dict.fromkeys(column, 0)
+        for a, b in links:
+            for one, other in ((a, b), (b, a)):
+                if abs(x[other] - x[one]) > 0.01:
+                    pull[one] += 1 if x[other] > x[one] else -1
+        for b in boxes:
+            members = b["members"]
+            if b["per_row"] != 2 or len(members) < 2:
+                continue
+            rows = -(-len(members) // 2)
+            left = [n for n in members if pull[n] < 0]
+            right = [n for n in members if pull[n] > 0]
+            free = [n for n in members if pull[n] == 0]
+            # Too many for one side: the weakest preferences give way.
+            while len(left) > rows:
+                weakest = max(left, key=lambda n: (pull[n], members.index(n)))
+                left.remove(weakest)
+                free.append(weakest)
+            while len(right) > len(members) - rows:
+                weakest = min(right, key=lambda n: (pull[n], -members.index(n)))
+                right.remove(weakest)
+                free.append(weakest)
+            free.sort(key=members.index)
+            left += free[:rows - len(left)]
+            right += [n for n in free if n not in left]
+            b["members"] = [n for pair in zip(left, right + [None]) for n in pair if n is not None]
+            side.update({n: -1.0 for n in left})
+            side.update({n: 1.0 for n in right})
+
+
+GAP = 48.0      # points between the boxes: the corridors the lines run in
 INNER_GAP = 22.0  # points between the nodes inside a box
-LANE = 5.0      # points between two lines in one corridor
+LANE = 8.0      # points between two lines in one corridor
 ATTACH = 10.0   # points between two lines arriving at one side of a node
 
 
