@@ -124,9 +124,10 @@ def landskab(ctx, sel: Selection, lang: str = "da") -> View:
                     if (g.value(i, ARK.fra) in mine or g.value(i, ARK.til) in mine) and g.value(i, ARK.til) is not None]
 
     def order(i):
+        # Via infrastructure first, grouped by hub; then by the ends' names: numbers follow the table.
         via = g.value(i, ARK.via)
-        return (via is None, formatting.label(g, via, lang).casefold() if via is not None else "",
-                _end_name(g, g.value(i, ARK.fra), k, lang).casefold(), _end_name(g, g.value(i, ARK.til), k, lang).casefold(),
+        ends_named = (_end_name(g, g.value(i, p), k, lang).casefold() for p in (ARK.fra, ARK.til))
+        return (via is None, formatting.label(g, via, lang).casefold() if via is not None else "", *ends_named,
                 str(i))
 
     integrations.sort(key=order)
