@@ -112,6 +112,11 @@ NODE_STYLE = {
                         "penwidth": "2"},
     "senest": {"shape": "invtriangle", "style": "filled", "fillcolor": "#000000", "color": "#000000"},
     "asof_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": "#b2182b", "fontname": FONT_BOLD},
+    # landskab: an integration's number on its line, and the table of numbers beside the drawing.
+    "nummer": {"shape": "box", "style": "rounded,filled", "fillcolor": "#ffffff", "color": "#1f3a5f",
+               "fontname": FONT_BOLD, "fontcolor": "#1f3a5f", "margin": "0.02,0.01", "penwidth": "1.2"},
+    "tabel": {"shape": "plaintext", "margin": "0.07,0.05"},
+    "tabel_hoved": {"shape": "plaintext", "fontname": FONT_BOLD, "margin": "0.07,0.05"},
 }
 
 EDGE_STYLE = {

@@ -22,6 +22,32 @@ def status(value: str, lang: str) -> str:
     return STATUS_EN[value] if lang == "en" else value
 
 
+#: ``render landskab`` (views/landskab.py): subtitle, box titles, the integration table, the legend.
+LANDSKAB = {
+    "da": {"sub": "Systemer grupperet efter opgaveområde (KLE-hovedgruppe); udfasede systemer er udeladt. "
+                  "Hver integration har et nummer – se tabellen",
+           "no_task": "Uden opgave", "shared": "Fælles infrastruktur og grunddata",
+           "outside": "Egne systemer uden for udsnittet", "other": "Andre", "direct": "direkte",
+           "nr": "Nr.", "from": "Fra", "to": "Til", "via": "Via", "kind": "SF-nr. · mønster",
+           "empty": "Ingen systemer at vise for dette filter.",
+           "lg_system": "System i drift", "lg_new": "Planlagt eller under indfasning", "lg_out": "Udfases",
+           "lg_context": "En anden kommunes system", "lg_register": "Grunddataregister",
+           "lg_infra": "Fælles infrastruktur", "lg_via": "Integration via fælles infrastruktur",
+           "lg_p2p": "Punkt-til-punkt", "lg_p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)",
+           "lg_number": "Nr. i tabellen"},
+    "en": {"sub": "Systems grouped by task area (KLE main group); retired systems left out. "
+                  "Every integration has a number – see the table",
+           "no_task": "No task", "shared": "Shared infrastructure and base registers",
+           "outside": "Own systems outside the selection", "other": "Other", "direct": "direct",
+           "nr": "No.", "from": "From", "to": "To", "via": "Via", "kind": "SF no. · pattern",
+           "empty": "No systems to show for this filter.",
+           "lg_system": "System in operation", "lg_new": "Planned or being introduced", "lg_out": "Being retired",
+           "lg_context": "Another municipality's system", "lg_register": "Base register",
+           "lg_infra": "Shared infrastructure", "lg_via": "Integration via shared infrastructure",
+           "lg_p2p": "Point to point", "lg_p2p_register": "Base data point to point (FDA 2.1)",
+           "lg_number": "No. in the table"},
+}
+
 #: ``check --format text`` (formats/text.py).
 CHECK_TEXT = {
     "da": {"violation": "overtrædelse", "warning": "advarsel", "info": "info",
