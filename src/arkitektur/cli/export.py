@@ -27,6 +27,16 @@ def _report(report, to_stderr: bool) -> None:
         click.echo(text, nl=False, err=to_stderr)
 
 
+def _kommune(g, text: str | None) -> str | None:
+    """--kommune as an IRI: a CURIE, or what render accepts (name, kommunekode, IRI); unknown → ARK-E103."""
+    if not text:
+        return None
+    from ..interchange.terms import Prefixes
+    from ..views import resolve_kommune
+
+    return str(resolve_kommune(g, Prefixes().expand(text) or text))
+
+
 @main.group("export")
 def export_group() -> None:
     """Eksportér repositoriet / export the repository (ArchiMate, xlsx, csv, SYS-AP)."""
@@ -62,14 +72,25 @@ def export_archimate(paths, output, navn, valider):
 @export_group.command("xlsx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="FIL.xlsx")
-@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE) / only this municipality.")
-def export_xlsx(paths, output, kommune):
-    """Systemer, kontrakter og integrationer som regneark til ledelsen (samme skabelon som import xlsx)."""
-    from .. import loader
+@click.option("--kommune", "kommune",
+              help="Kun denne kommune (navn, kommunekode, IRI eller CURIE) / only this municipality.")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato for harmoniseringsmatricen og fundene (standard: as_of i arkitektur.toml, ellers i dag).")
+def export_xlsx(paths, output, kommune, as_of):
+    """Regneark til ledelsen: systemer, kontrakter og integrationer (samme skabelon som import xlsx),
+    harmoniseringsmatricen og tjekkets fund – med navne, danske dato- og beløbsformater og filtre."""
+    from ..check import prepare, resolve_as_of, run_check
+    from ..config import option_date
+    from ..divergence import build_matrix
     from ..interchange import sheets
 
-    repo = loader.load(model_paths(_paths(paths)))
-    data, report = sheets.export_xlsx(repo, kommune=kommune)
+    targets = _paths(paths)
+    day = resolve_as_of(targets, option_date(as_of))
+    ctx = prepare(targets, day)
+    only = _kommune(ctx.graph, kommune)
+    extra = [sheets.matrix_sheet(build_matrix(ctx), only),
+             sheets.findings_sheet(run_check(targets, as_of=day).findings, ctx.graph, only)]
+    data, report = sheets.export_xlsx(ctx.repo, kommune=only, extra=extra)
     _emit(data, output, paths)
     _report(report, False)
 
@@ -78,7 +99,7 @@ def export_xlsx(paths, output, kommune):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Mappe: der skrives systemanvendelser.csv, kontrakter.csv og integrationer.csv.")
-@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE).")
+@click.option("--kommune", "kommune", help="Kun denne kommune (navn, kommunekode, IRI eller CURIE).")
 @click.option("--skilletegn", type=click.Choice([",", ";"]), default=";", show_default=True,
               help="Semikolon passer til dansk Excel / ';' suits Danish Excel.")
 def export_csv(paths, output, kommune, skilletegn):
@@ -90,7 +111,7 @@ def export_csv(paths, output, kommune, skilletegn):
     if output.exists() and not output.is_dir():
         raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
     repo = loader.load(model_paths(_paths(paths)))
-    files, report = sheets.export_csv(repo, kommune=kommune, delimiter=skilletegn)
+    files, report = sheets.export_csv(repo, kommune=_kommune(repo.graph(), kommune), delimiter=skilletegn)
     write_all({output / name: data for name, data in files.items()}, make_dirs=True)
     _report(report, False)
 
