@@ -48,13 +48,26 @@ def export_group() -> None:
 @click.option("--navn", default="arkitektur", show_default=True, help="Modellens navn i Archi / model name.")
 @click.option("--valider/--ikke-valider", default=True, show_default=True,
               help="Validér mod ArchiMate 3.1-XSD'en før der skrives / validate against the XSD first.")
-def export_archimate(paths, output, navn, valider):
+@click.option("--diagrammer/--ingen-diagrammer", default=True, show_default=True,
+              help="Skriv diagrammer (views): landskab og integrationer pr. kommune og målarkitekturen / "
+                   "write views, laid out with Graphviz.")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato for diagrammerne (standard: as_of i arkitektur.toml, ellers i dag).")
+def export_archimate(paths, output, navn, valider, diagrammer, as_of):
     """ArchiMate Model Exchange File (3.1) – kan åbnes i Archi (File › Import › Open Exchange XML Model)."""
-    from .. import loader
     from ..interchange.archimate_export import export_repository
 
-    repo = loader.load(model_paths(_paths(paths)))
-    data, report = export_repository(repo, name=navn)
+    targets = _paths(paths)
+    if diagrammer:
+        from ..check import prepare, resolve_as_of
+        from ..config import option_date
+
+        ctx = prepare(targets, resolve_as_of(targets, option_date(as_of)))
+        data, report = export_repository(ctx.repo, name=navn, ctx=ctx)
+    else:
+        from .. import loader
+
+        data, report = export_repository(loader.load(model_paths(targets)), name=navn)
     if valider:
         from ..interchange import xsd_check
 
