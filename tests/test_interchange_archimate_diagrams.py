@@ -201,14 +201,14 @@ def test_properties_show_code_labels_not_curies(with_views):
     assert ">ark:IDrift<" not in text and ">ark:Filoverfoersel<" not in text
 
 
-def test_without_graphviz_the_model_is_still_exported(monkeypatch):
+def test_without_graphviz_the_model_is_still_exported(monkeypatch, with_views):
     from arkitektur.interchange import archimate_views
 
     def missing(view):
         raise FileNotFoundError("dot")
 
     monkeypatch.setattr(archimate_views, "graphviz_layout", missing)
-    ctx = prepare([MODELS], AS_OF)
+    ctx = with_views[0]
     data, report = export_repository(ctx.repo, ctx=ctx)
     assert b"<views>" not in data and xsd_check.errors(data) == []
     assert sum("kunne ikke lægges ud" in k for k in report.lost) == 5

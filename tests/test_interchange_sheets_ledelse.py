@@ -133,7 +133,7 @@ def _diff(model, imported) -> list:
     return out
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("lang", ["da", pytest.param("en", marks=pytest.mark.slow)])
 def test_round_trip_keeps_every_carried_triple(tmp_path, lang):
     repo = loader.load(model_paths([MODELS]))
     data, _ = sheets.export_xlsx(repo, lang=lang)
@@ -200,6 +200,7 @@ def test_import_reads_labels_in_danish_and_english_and_code_names(tmp_path):
     assert (URIRef("https://example.org/u1"), RDF.type, ARK.Systemanvendelse) in g
 
 
+@pytest.mark.slow
 def test_kommune_by_name_filters_every_sheet(tmp_path):
     out = tmp_path / "viborg.xlsx"
     r = CliRunner().invoke(main, ["export", "xlsx", str(MODELS), "-o", str(out), "--kommune", "Viborg"])
