@@ -97,8 +97,8 @@ def _boxes(parent):
     return [(n, tuple(int(n.get(k)) for k in "xywh")) for n in parent.findall(Q + "node")]
 
 
-def _overlap(a, b) -> bool:
-    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+def _overlap(a, b, gap=0) -> bool:
+    return a[0] < b[0] + b[2] + gap and b[0] < a[0] + a[2] + gap and a[1] < b[1] + b[3] + gap and b[1] < a[1] + a[3] + gap
 
 
 def _view(root, name):
@@ -124,8 +124,10 @@ def test_nodes_fit_their_groups_and_never_overlap(with_views):
             parent = stack.pop()
             kids = _boxes(parent)
             for i, (n, a) in enumerate(kids):
-                for _, b in kids[i + 1:]:
+                for m, b in kids[i + 1:]:
                     assert not _overlap(a, b), (v.findtext(Q + "name"), a, b)
+                    if n.get(XSI) == m.get(XSI) == "Element":
+                        assert not _overlap(a, b, 11), (v.findtext(Q + "name"), a, b)  # room between boxes
                 if parent is not v:
                     p = tuple(int(parent.get(k)) for k in "xywh")
                     assert p[0] <= a[0] and a[0] + a[2] <= p[0] + p[2] and p[1] <= a[1] and a[1] + a[3] <= p[1] + p[3]

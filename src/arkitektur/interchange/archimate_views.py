@@ -37,6 +37,7 @@ PAD = 10             # px between a group's edge and its contents
 # only the system: boxes get at least Archi's own default width and the layout is spread until no
 # two boxes overlap (``_fit``).
 MIN_W, MIN_H = 130, 45
+GAP = 12             # px at least between two boxes, so that a line can pass and a box can be picked
 SKIP_KINDS = {"legend_point", "legend_text", "legend_title", "helper_point"}
 BOX_SUFFIX = "_boks"
 NESTING = {"Aggregation", "Composition"}
@@ -54,9 +55,9 @@ class Box:
     def centre(self) -> tuple[float, float]:
         return self.x + self.w / 2, self.y + self.h / 2
 
-    def overlaps(self, other: "Box") -> bool:
-        return self.x < other.x + other.w and other.x < self.x + self.w and \
-            self.y < other.y + other.h and other.y < self.y + self.h
+    def overlaps(self, other: "Box", gap: float = 0) -> bool:
+        return self.x < other.x + other.w + gap and other.x < self.x + self.w + gap and \
+            self.y < other.y + other.h + gap and other.y < self.y + self.h + gap
 
     def contains(self, other: "Box") -> bool:
         cx, cy = other.x + other.w / 2, other.y + other.h / 2
@@ -349,7 +350,7 @@ def _fit(items: list, groups: list) -> None:
             cx, cy = o.centre()
             w, h = max(o.w, MIN_W), max(o.h, MIN_H)
             it.box = Box(cx * scale - w / 2, cy * scale - h / 2, w, h)
-        clash = any(a.box.overlaps(b.box) for i, a in enumerate(leaves) for b in leaves[i + 1:])
+        clash = any(a.box.overlaps(b.box, GAP) for i, a in enumerate(leaves) for b in leaves[i + 1:])
         if not clash or scale >= 4:
             break
         scale += 0.1
