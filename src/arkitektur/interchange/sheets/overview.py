@@ -17,8 +17,10 @@ from ..sheets_io import Sheet
 
 MATRIX_SHEET = "Harmonisering"
 FINDINGS_SHEET = "Fund"
-MATRIX_HEADERS = ["samarbejde", "KLE", "opgave", "målsystem", "senest", "kommune", "status", "systemer",
-                  "kontrakt", "udløb", "opsigelse senest", "planer", "dispensation"]
+# What a manager reads first (task, member, status, target) on the left, frozen; the collaboration,
+# the same on most rows, last.
+MATRIX_HEADERS = ["KLE", "opgave", "kommune", "status", "målsystem", "senest", "systemer", "kontrakt", "udløb",
+                  "opsigelse senest", "planer", "dispensation", "samarbejde"]
 FINDINGS_HEADERS = ["regel", "alvor", "kommune", "element", "besked", "fil:linje", "dispensation", "IRI"]
 # Severity colours: the check's own (red, amber, grey), pale enough for black text in print.
 SEVERITY_STYLE = {Severity.VIOLATION: ("#f4cccc", "#000000"), Severity.WARNING: ("#fde9c4", "#000000"),
@@ -46,11 +48,10 @@ def matrix_sheet(matrix, kommune: str | None = None, lang: str = "da") -> Sheet:
             disp = None
             if c.dispensation:
                 disp = f"{c.dispensation_label or c.dispensation}: {formatting.dispensation(c.dispensation_udloeber, lang)}"
-            rows.append([labels.get(r.samarbejde, r.samarbejde), r.notation, r.label,
-                         r.maalsystem_label, r.senest, c.label, status, systems,
+            rows.append([r.notation, r.label, c.label, status, r.maalsystem_label, r.senest, systems,
                          contract.label if contract is not None else None, c.udloebsdato, c.opsigelsesdato,
-                         ", ".join(c.plan_labels) or None, disp])
-    return Sheet(MATRIX_SHEET, MATRIX_HEADERS, rows, fills=fills, freeze="D2")
+                         ", ".join(c.plan_labels) or None, disp, labels.get(r.samarbejde, r.samarbejde)])
+    return Sheet(MATRIX_SHEET, MATRIX_HEADERS, rows, fills=fills, freeze="C2")
 
 
 def findings_sheet(findings, g: Graph, kommune: str | None = None, lang: str = "da") -> Sheet:
