@@ -214,3 +214,14 @@ def test_without_graphviz_the_model_is_still_exported(monkeypatch, with_views):
     data, report = export_repository(ctx.repo, ctx=ctx)
     assert b"<views>" not in data and xsd_check.errors(data) == []
     assert sum("kunne ikke lægges ud" in k for k in report.lost) == 5
+
+
+def test_cli_without_diagrams(tmp_path):
+    from click.testing import CliRunner
+
+    from arkitektur.cli import main
+
+    out = tmp_path / "uden.xml"
+    r = CliRunner().invoke(main, ["export", "archimate", str(MODELS), "-o", str(out), "--ingen-diagrammer"])
+    assert r.exit_code == 0, r.output
+    assert b"<views>" not in out.read_bytes() and "diagrammer" not in r.output

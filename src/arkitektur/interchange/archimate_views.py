@@ -19,6 +19,7 @@ program and DOT source.
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -163,7 +164,9 @@ class DiagramBuilder:
             except ArkitekturError as e:
                 self.ex.report.lose(f"diagrammet '{title}' kunne ikke laves / the view could not be made", e.da)
                 continue
-            except Exception as e:  # graphviz.ExecutableNotFound, CalledProcessError: no layout, no view
+            except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as e:
+                # Graphviz missing (graphviz.ExecutableNotFound is a RuntimeError), failing or unreadable:
+                # the model is still exported, without this view.
                 self.ex.report.lose(f"diagrammet '{title}' kunne ikke lægges ud (Graphviz) / the view could not be "
                                     "laid out (Graphviz)", type(e).__name__)
                 continue
