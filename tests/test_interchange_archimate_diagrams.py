@@ -225,3 +225,21 @@ def test_cli_without_diagrams(tmp_path):
     r = CliRunner().invoke(main, ["export", "archimate", str(MODELS), "-o", str(out), "--ingen-diagrammer"])
     assert r.exit_code == 0, r.output
     assert b"<views>" not in out.read_bytes() and "diagrammer" not in r.output
+
+
+def test_groups_grown_around_wider_boxes_do_not_overlap():
+    """Two member groups stacked tightly (as maal draws six members): after the boxes get Archi's
+    width, the groups are spread apart rather than grown into each other."""
+    from arkitektur.interchange.archimate_views import Box, Item, _fit
+
+    groups = [Item("cluster a", Box(0, 0, 50, 50), "Container"), Item("cluster b", Box(0, 55, 50, 50), "Container")]
+    kids = [Item("node 1", Box(15, 15, 20, 20), "Element"), Item("node 2", Box(15, 70, 20, 20), "Element")]
+    for g, k in zip(groups, kids):
+        g.children.append(k)
+    _fit(groups + kids, groups)
+    a, b = (g.box for g in groups)
+    assert not a.overlaps(b)
+    for g, k in zip(groups, kids):
+        assert g.box.contains(k.box) and k.box.w >= 130
+        assert g.box.x <= k.box.x and k.box.x + k.box.w <= g.box.x + g.box.w
+        assert g.box.y <= k.box.y and k.box.y + k.box.h <= g.box.y + g.box.h

@@ -342,21 +342,33 @@ def _descendants(it: Item):
 
 
 def _fit(items: list, groups: list) -> None:
-    """Spread the layout (same proportions) until the boxes, at least MIN_W × MIN_H, do not overlap;
-    grow each group around its contents; move everything to the top-left corner."""
+    """Spread the layout (same proportions) until no two boxes overlap — elements at least MIN_W × MIN_H
+    and GAP apart, each group grown around its contents — then move it to the top-left corner."""
     leaves = [it for it in items if it not in groups]
     original = {id(it): Box(it.box.x, it.box.y, it.box.w, it.box.h) for it in items}
+    related = {(id(a), id(d)) for a in groups for d in _descendants(a)}
     scale = 1.0
     while True:
-        for it in leaves:
-            o = original[id(it)]
-            cx, cy = o.centre()
-            w, h = max(o.w, MIN_W), max(o.h, MIN_H)
-            it.box = Box(cx * scale - w / 2, cy * scale - h / 2, w, h)
-        clash = any(a.box.overlaps(b.box, GAP) for i, a in enumerate(leaves) for b in leaves[i + 1:])
+        _place(leaves, groups, original, scale)
+        clash = any(a.box.overlaps(b.box, GAP if a in leaves and b in leaves else 0)
+                    for i, a in enumerate(items) for b in items[i + 1:]
+                    if (id(a), id(b)) not in related and (id(b), id(a)) not in related)
         if not clash or scale >= 4:
             break
         scale += 0.1
+    if items:
+        dx = MARGIN - min(it.box.x for it in items)
+        dy = MARGIN - min(it.box.y for it in items)
+        for it in items:
+            it.box = Box(it.box.x + dx, it.box.y + dy, it.box.w, it.box.h)
+
+
+def _place(leaves: list, groups: list, original: dict, scale: float) -> None:
+    for it in leaves:
+        o = original[id(it)]
+        cx, cy = o.centre()
+        w, h = max(o.w, MIN_W), max(o.h, MIN_H)
+        it.box = Box(cx * scale - w / 2, cy * scale - h / 2, w, h)
     for g in groups:  # smallest first: inner groups are grown before the groups that hold them
         o = original[id(g)]
         box = Box(o.x * scale, o.y * scale, o.w * scale, o.h * scale)
@@ -368,8 +380,3 @@ def _fit(items: list, groups: list) -> None:
             y1 = max(max(b.y + b.h for b in kids) + PAD, box.y + box.h)
             box = Box(x0, y0, x1 - x0, y1 - y0)
         g.box = box
-    if items:
-        dx = MARGIN - min(it.box.x for it in items)
-        dy = MARGIN - min(it.box.y for it in items)
-        for it in items:
-            it.box = Box(it.box.x + dx, it.box.y + dy, it.box.w, it.box.h)
