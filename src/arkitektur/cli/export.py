@@ -27,6 +27,16 @@ def _report(report, to_stderr: bool) -> None:
         click.echo(text, nl=False, err=to_stderr)
 
 
+def _kommune(g, text: str | None) -> str | None:
+    """--kommune as an IRI: a CURIE, or what render accepts (name, kommunekode, IRI); unknown → ARK-E103."""
+    if not text:
+        return None
+    from ..interchange.terms import Prefixes
+    from ..views import resolve_kommune
+
+    return str(resolve_kommune(g, Prefixes().expand(text) or text))
+
+
 @main.group("export")
 def export_group() -> None:
     """Eksportér repositoriet / export the repository (ArchiMate, xlsx, csv, SYS-AP)."""
@@ -38,13 +48,26 @@ def export_group() -> None:
 @click.option("--navn", default="arkitektur", show_default=True, help="Modellens navn i Archi / model name.")
 @click.option("--valider/--ikke-valider", default=True, show_default=True,
               help="Validér mod ArchiMate 3.1-XSD'en før der skrives / validate against the XSD first.")
-def export_archimate(paths, output, navn, valider):
+@click.option("--diagrammer/--ingen-diagrammer", default=True, show_default=True,
+              help="Skriv diagrammer (views): landskab og integrationer pr. kommune og målarkitekturen / "
+                   "write views, laid out with Graphviz.")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato for diagrammerne (standard: as_of i arkitektur.toml, ellers i dag).")
+def export_archimate(paths, output, navn, valider, diagrammer, as_of):
     """ArchiMate Model Exchange File (3.1) – kan åbnes i Archi (File › Import › Open Exchange XML Model)."""
-    from .. import loader
     from ..interchange.archimate_export import export_repository
 
-    repo = loader.load(model_paths(_paths(paths)))
-    data, report = export_repository(repo, name=navn)
+    targets = _paths(paths)
+    if diagrammer:
+        from ..check import prepare, resolve_as_of
+        from ..config import option_date
+
+        ctx = prepare(targets, resolve_as_of(targets, option_date(as_of)))
+        data, report = export_repository(ctx.repo, name=navn, ctx=ctx)
+    else:
+        from .. import loader
+
+        data, report = export_repository(loader.load(model_paths(targets)), name=navn)
     if valider:
         from ..interchange import xsd_check
 
@@ -62,14 +85,25 @@ def export_archimate(paths, output, navn, valider):
 @export_group.command("xlsx")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="FIL.xlsx")
-@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE) / only this municipality.")
-def export_xlsx(paths, output, kommune):
-    """Systemer, kontrakter og integrationer som regneark til ledelsen (samme skabelon som import xlsx)."""
-    from .. import loader
+@click.option("--kommune", "kommune",
+              help="Kun denne kommune (navn, kommunekode, IRI eller CURIE) / only this municipality.")
+@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+              help="Dato for harmoniseringsmatricen og fundene (standard: as_of i arkitektur.toml, ellers i dag).")
+def export_xlsx(paths, output, kommune, as_of):
+    """Regneark til ledelsen: systemer, kontrakter og integrationer (samme skabelon som import xlsx),
+    harmoniseringsmatricen og tjekkets fund – med navne, danske dato- og beløbsformater og filtre."""
+    from ..check import prepare, resolve_as_of, run_check
+    from ..config import option_date
+    from ..divergence import build_matrix
     from ..interchange import sheets
 
-    repo = loader.load(model_paths(_paths(paths)))
-    data, report = sheets.export_xlsx(repo, kommune=kommune)
+    targets = _paths(paths)
+    day = resolve_as_of(targets, option_date(as_of))
+    ctx = prepare(targets, day)
+    only = _kommune(ctx.graph, kommune)
+    extra = [sheets.matrix_sheet(build_matrix(ctx), only),
+             sheets.findings_sheet(run_check(targets, as_of=day).findings, ctx.graph, only)]
+    data, report = sheets.export_xlsx(ctx.repo, kommune=only, extra=extra)
     _emit(data, output, paths)
     _report(report, False)
 
@@ -78,7 +112,7 @@ def export_xlsx(paths, output, kommune):
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="Mappe: der skrives systemanvendelser.csv, kontrakter.csv og integrationer.csv.")
-@click.option("--kommune", "kommune", help="Kun denne kommune (IRI eller CURIE).")
+@click.option("--kommune", "kommune", help="Kun denne kommune (navn, kommunekode, IRI eller CURIE).")
 @click.option("--skilletegn", type=click.Choice([",", ";"]), default=";", show_default=True,
               help="Semikolon passer til dansk Excel / ';' suits Danish Excel.")
 def export_csv(paths, output, kommune, skilletegn):
@@ -90,7 +124,7 @@ def export_csv(paths, output, kommune, skilletegn):
     if output.exists() and not output.is_dir():
         raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
     repo = loader.load(model_paths(_paths(paths)))
-    files, report = sheets.export_csv(repo, kommune=kommune, delimiter=skilletegn)
+    files, report = sheets.export_csv(repo, kommune=_kommune(repo.graph(), kommune), delimiter=skilletegn)
     write_all({output / name: data for name, data in files.items()}, make_dirs=True)
     _report(report, False)
 

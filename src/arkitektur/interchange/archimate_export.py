@@ -73,8 +73,10 @@ class Concept:
 class Exporter:
     """Builds the exchange file for one model graph."""
 
-    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, ranges: Ranges, name: str) -> None:
+    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, ranges: Ranges, name: str,
+                 diagrams=None) -> None:
         self.g = model
+        self.diagrams = diagrams  # a callable(exporter) -> <views> node or None (archimate_views)
         self.shipped = shipped
         self.prefixes = prefixes
         self.ranges = ranges
@@ -312,10 +314,13 @@ class Exporter:
         orgs = self._organizations(elements + rels)
         if orgs.children:
             root.children.append(orgs)
+        views = self.diagrams(self) if self.diagrams is not None else None
         defs = root.add("propertyDefinitions")
         for key in sorted(self.keys):
             d = defs.add("propertyDefinition", {"identifier": _pd_id(key), "type": self._pd_type(key)})
             d.add("name", text=key)
+        if views is not None:
+            root.children.append(views)
         self.report.note(f"{len(elements)} elementer, {len(rels)} relationer / {len(elements)} elements, "
                          f"{len(rels)} relationships")
         return document(root)
@@ -378,15 +383,22 @@ def model_prefixes(files: list[str]) -> Prefixes:
     return prefixes
 
 
-def export_graph(model: Graph, *, name: str = "arkitektur", prefixes: Prefixes | None = None) -> tuple[bytes, Report]:
-    """The exchange file (UTF-8 bytes) for a model graph, and a report."""
+def export_graph(model: Graph, *, name: str = "arkitektur", prefixes: Prefixes | None = None,
+                 diagrams=None) -> tuple[bytes, Report]:
+    """The exchange file (UTF-8 bytes) for a model graph, and a report; ``diagrams`` makes ``<views>``."""
     from ..loader import ontology_graph
 
-    ex = Exporter(model, ontology_graph(), prefixes or Prefixes(), ontology_ranges(), name)
+    ex = Exporter(model, ontology_graph(), prefixes or Prefixes(), ontology_ranges(), name, diagrams)
     data = ex.build()
     return data, ex.report
 
 
-def export_repository(repo, *, name: str = "arkitektur") -> tuple[bytes, Report]:
-    """The exchange file for a loaded ``Repository``."""
-    return export_graph(repo.model, name=name, prefixes=model_prefixes(repo.model_files))
+def export_repository(repo, *, name: str = "arkitektur", ctx=None, lang: str = "da") -> tuple[bytes, Report]:
+    """The exchange file for a loaded ``Repository``; with a prepared ``ctx`` (``check.prepare``) also
+    the diagrams (``archimate_views``): per member a landscape and an integration view, and ``maal``."""
+    diagrams = None
+    if ctx is not None:
+        from .archimate_views import DiagramBuilder
+
+        diagrams = lambda ex: DiagramBuilder(ex, ctx, lang).build()  # noqa: E731
+    return export_graph(repo.model, name=name, prefixes=model_prefixes(repo.model_files), diagrams=diagrams)

@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from ..errors import InputError
+from ..namespaces import ARK
 from . import mapping as M
 from .archimate_export import (FORMAT_MARK, K_CLASS, K_FORMAT, K_IRI, K_NAME_FROM_IRI, K_PREFIX, K_PROP,
                                K_REFERENCE)
@@ -135,6 +136,9 @@ class Importer:
         self.ranges = ontology_ranges()
         self.nodes: dict[str, object] = {}      # identifier -> RDF node
         self.classes: dict[str, object] = {}    # identifier -> ark class (foreign mode)
+        self.types: dict[str, str] = {}         # identifier -> element type (xsi:type)
+        self._names: dict[str, list] = {}       # identifier -> names, for integrations without one
+        self.integrations: dict[str, int] = {}  # relationship type -> how many became ark:Integration
 
     def run(self, elements: list[Concept], rels: list[Concept], facts: dict) -> bool:
         model_props = dict((k, _pick(v)) for k, v in facts["props"] if k != K_PREFIX)
@@ -153,6 +157,8 @@ class Importer:
                     continue
                 self.nodes[c.ident] = node
         for c in elements:
+            self.types[c.ident] = c.xsi_type
+            self._names[c.ident] = c.names
             if c.ident in self.nodes:
                 self._own(c)
             else:
@@ -168,6 +174,14 @@ class Importer:
                 self._own_relationship(r)
             else:
                 self._foreign_relationship(r)
+        if self.integrations:
+            n = sum(self.integrations.values())
+            kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.integrations.items()))
+            self.report.note(
+                f"{n} relationer mellem applikationskomponenter er blevet til ark:Integration ({kinds}); "
+                "fra/til er de importerede it-systemer – skift dem til kommunens systemanvendelser, før "
+                f"modellen tjekkes / {n} relationships between application components became ark:Integration; "
+                "fra/til are the imported IT systems – point them at the municipality's system usages")
         if facts["views"]:
             self.report.lose("views (diagrammer) indlæses ikke / views (diagrams) are not imported",
                              f"{facts['views']} views")
@@ -276,6 +290,8 @@ class Importer:
             self.report.lose(f"egenskab '{key}' / property '{key}'", _name(c))
 
     def _foreign_relationship(self, r: Concept) -> None:
+        if r.xsi_type in M.INTEGRATION_RELATIONS and self._integration(r):
+            return
         sc, tc = self.classes.get(r.source or ""), self.classes.get(r.target or "")
         pred = M.FOREIGN_RELATION.get((r.xsi_type, sc, tc)) if sc and tc else None
         if pred is None:
@@ -286,6 +302,33 @@ class Importer:
         if r.names or r.docs or r.props:
             self.report.lose("navn/dokumentation/egenskaber på relationer / names, documentation, "
                              "properties of relationships")
+
+
+    def _integration(self, r: Concept) -> bool:
+        """A Flow/Serving/Triggering between two imported ApplicationComponents -> an ark:Integration
+        named by the relationship (else "A → B"); ``False`` when the ends are anything else."""
+        ends = [r.source or "", r.target or ""]
+        if not all(self.types.get(e) == M.FOREIGN_APPLICATION and e in self.nodes for e in ends):
+            return False
+        src, tgt = (self.nodes[e] for e in ends)
+        node = self._mint(r.ident)
+        self.g.add((node, RDF.type, ARK.Integration))
+        self.g.add((node, ARK.fra, src))
+        self.g.add((node, ARK.til, tgt))
+        if r.names:
+            for lang, text in r.names:
+                self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, r)))
+        else:
+            names = [self._names.get(e, []) for e in ends]
+            text = " → ".join(_pick(n) or e for n, e in zip(names, ends))
+            lang = next((lg for lg, _ in names[0] if lg), None) or self.lang  # the ends' language
+            self.g.add((node, RDFS.label, self._literal(text, lang, r)))
+        for lang, text in r.docs:
+            self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, r)))
+        for key, _ in r.props:
+            self.report.lose(f"egenskab '{key}' / property '{key}'", _name(r))
+        self.integrations[r.xsi_type] = self.integrations.get(r.xsi_type, 0) + 1
+        return True
 
 
 def _name(c: Concept) -> str:

@@ -193,3 +193,10 @@ FOREIGN_RELATION: dict[tuple[str, URIRef, URIRef], URIRef] = {
     ("Influence", ARK.Gevinst, ARK.Maal): ARK.bidragerTil,
     ("Realization", ARK.Digitaliseringsprojekt, ARK.ItSystem): ARK.implementerer,
 }
+
+FOREIGN_APPLICATION = _AC
+
+# Import of files we did not write: these relationships between two ApplicationComponents say that
+# data or control passes from the source to the target (a Serving provider delivers to its user), so
+# they become an ark:Integration (fra = source, til = target) instead of being lost (issue 15).
+INTEGRATION_RELATIONS = ("Flow", "Serving", "Triggering")

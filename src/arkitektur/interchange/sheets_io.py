@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..tables import RISKY_START, csv_table
@@ -143,33 +143,97 @@ def read_csv(path: Path) -> Table:
     return Table(path.stem, headers, rows, str(path))
 
 
-def write_xlsx(sheets: list[tuple[str, list[str], list[list]]]) -> bytes:
+# Number formats are stored in Excel's neutral notation ("," groups thousands, "." is the decimal
+# point); a Danish Excel shows them as 1.234.567,50 kr. and 31-12-2019 (docs/udveksling.md).
+DATE_FORMAT = "dd-mm-yyyy"
+AMOUNT_FORMAT = '#,##0.00 "kr."'
+INTEGER_FORMAT = "0"
+HEADER_FILL = "D9D9D9"
+MAX_WIDTH = 60
+
+
+@dataclass
+class Sheet:
+    """One worksheet to write: headers, rows, a number format per column (by header) and cell colours.
+
+    ``fills`` maps (row index in ``rows``, column index) to (background, font colour) as hex RGB.
+    ``freeze`` is the top-left cell that is not frozen ("A2": the header row; "C2": also two columns).
+    """
+
+    name: str
+    headers: list[str]
+    rows: list[list]
+    formats: dict = field(default_factory=dict)
+    fills: dict = field(default_factory=dict)
+    freeze: str = "A2"
+
+
+def _shown_width(value, number_format: str | None) -> int:
+    """How many characters the cell shows (Excel's column width unit is about one character)."""
+    if value is None:
+        return 0
+    if isinstance(value, (dt.date, dt.datetime)):
+        return 10
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, (int, float)):
+        if number_format == AMOUNT_FORMAT:
+            return len(f"{value:,.2f}") + 4
+        return len(str(value))
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def write_xlsx(sheets: list) -> bytes:
+    """An xlsx workbook: per sheet a bold, grey, frozen header row with an autofilter, dates and
+    amounts as typed cells with Danish formats, columns as wide as their text (at most 60; longer
+    text wraps), and formula-like text written as text. ``sheets`` are ``Sheet``s or
+    (name, headers, rows) tuples."""
     from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
 
     from ..escape import visible
-    from openpyxl.styles import Font
 
     wb = Workbook()
     wb.remove(wb.active)
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = fixed
     wb.properties.modified = fixed
-    for name, headers, rows in sheets:
-        ws = wb.create_sheet(name[:31])
-        ws.append(headers)
+    for sheet in sheets:
+        if not isinstance(sheet, Sheet):
+            sheet = Sheet(*sheet)
+        ws = wb.create_sheet(sheet.name[:31])
+        ws.append(sheet.headers)
         for cell in ws[1]:
             cell.font = Font(bold=True)
-        for row in rows:  # a control character cannot be stored in a worksheet: shown as \uXXXX
+            cell.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        for row in sheet.rows:  # a control character cannot be stored in a worksheet: shown as \uXXXX
             ws.append([visible(v) if isinstance(v, str) else v for v in row])
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str) and cell.value.startswith(RISKY_START):
+        formats = {i: sheet.formats.get(h) for i, h in enumerate(sheet.headers)}
+        widths = [len(str(h)) + 3 for h in sheet.headers]  # + the autofilter's drop-down button
+        for r, row in enumerate(ws.iter_rows(min_row=2)):
+            for c, cell in enumerate(row):
+                value = cell.value
+                if isinstance(value, str) and value.startswith(RISKY_START):
                     cell.data_type = "s"
                     cell.quotePrefix = True
-        ws.freeze_panes = "A2"
-        for i, h in enumerate(headers, start=1):
-            width = max([len(str(h))] + [len(str(r[i - 1])) for r in rows if i - 1 < len(r) and r[i - 1] is not None])
-            ws.column_dimensions[_col(i)].width = min(60, max(10, width + 2))
+                if isinstance(value, (dt.date, dt.datetime)):
+                    cell.number_format = DATE_FORMAT
+                elif isinstance(value, (int, float)) and not isinstance(value, bool) and formats.get(c):
+                    cell.number_format = formats[c]
+                if c < len(widths):
+                    shown = _shown_width(value, formats.get(c))
+                    widths[c] = max(widths[c], shown + 2)
+                    if shown > MAX_WIDTH - 2 or (isinstance(value, str) and "\n" in value):
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                colours = sheet.fills.get((r, c))
+                if colours:
+                    cell.fill = PatternFill("solid", fgColor=colours[0].lstrip("#").upper())
+                    cell.font = Font(color=colours[1].lstrip("#").upper())
+        ws.freeze_panes = sheet.freeze
+        last = _col(max(1, len(sheet.headers)))
+        ws.auto_filter.ref = f"A1:{last}{max(1, len(sheet.rows) + 1)}"
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[_col(i)].width = min(MAX_WIDTH, max(8, width))
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

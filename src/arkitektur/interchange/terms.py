@@ -3,7 +3,9 @@
 Exchange formats that only carry strings (ArchiMate properties, spreadsheet cells) get each RDF
 value as a pair (key, value):
 
-- key ``ark:livscyklus``, value ``ark:IDrift``         → the IRI (a CURIE of a known prefix, or ``<IRI>``)
+- key ``ark:livscyklus``, value ``I drift``            → a code of the property's code list (its range in
+  the ontology), by its Danish label — what a person reads in Archi; the CURIE ``ark:IDrift`` reads too
+- key ``ark:kontraktpart``, value ``sam:KOMBIT``       → any other IRI (a CURIE of a known prefix, or ``<IRI>``)
 - key ``ark:udloebsdato``, value ``2019-12-31``         → a literal typed by the property's range in the
   ontology (here xsd:date); without a datatype range a plain string
 - key ``rdfs:label@en``, value ``Case management``      → a language-tagged literal
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
+from rdflib.namespace import RDFS, SKOS, XSD
 
 from ..namespaces import PREFIXES, curie
 
@@ -104,6 +106,44 @@ def ontology_ranges() -> Ranges:
     return Ranges(out)
 
 
+@dataclass(frozen=True)
+class CodeLabels:
+    """Per property whose range is a code list of the shipped ontology: Danish label <-> code.
+
+    Only labels that name one code of that list are used, so the label reads back as exactly that code.
+    """
+
+    by_label: dict  # predicate -> {label: code}
+    by_code: dict   # predicate -> {code: label}
+
+    def label(self, pred, code) -> str | None:
+        return self.by_code.get(pred, {}).get(code)
+
+    def code(self, pred, text: str):
+        return self.by_label.get(pred, {}).get(text)
+
+
+@lru_cache(maxsize=1)
+def code_labels() -> CodeLabels:
+    from ..loader import ontology_graph
+
+    g = ontology_graph()
+    by_label, by_code = {}, {}
+    for p, scheme in g.subject_objects(RDFS.range):
+        codes = [c for c in g.subjects(SKOS.inScheme, scheme) if isinstance(c, URIRef)]
+        if not isinstance(p, URIRef) or not codes:
+            continue
+        names: dict = {}
+        for c in codes:
+            for lab in g.objects(c, RDFS.label):
+                if getattr(lab, "language", None) == "da":
+                    names.setdefault(str(lab), set()).add(c)
+        unique = {text: next(iter(cs)) for text, cs in names.items() if len(cs) == 1}
+        by_label[p] = unique
+        by_code[p] = {c: text for text, c in sorted(unique.items())}
+    return CodeLabels(by_label, by_code)
+
+
 def term_text(term, prefixes: Prefixes) -> str:
     """A node as a value: CURIE/``<IRI>`` for IRIs, ``_:id`` for blank nodes."""
     if isinstance(term, URIRef):
@@ -147,6 +187,9 @@ def decode(key: str, value: str, prefixes: Prefixes, ranges: Ranges):
         node = node_from_text(value, prefixes)
         if node is not None:
             return pred, node
+        code = code_labels().code(pred, value)
+        if code is not None:
+            return pred, code
     dt = ranges.of(pred)
     if dt is not None and dt != XSD.string:
         return pred, Literal(value, datatype=dt, normalize=False)
@@ -171,6 +214,9 @@ def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
     if pkey in reserved:
         pkey = f"<{pred}>"
     if not isinstance(obj, Literal):
+        label = code_labels().label(pred, obj)
+        if label is not None and _same(decode(pkey, label, prefixes, ranges)[1], obj):
+            return pkey, label
         value = term_text(obj, prefixes)
         assert _same(decode(pkey, value, prefixes, ranges)[1], obj), (pkey, value)
         return pkey, value

@@ -7,6 +7,10 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from rdflib import URIRef
+from rdflib.namespace import RDFS, SKOS
 
 from ...namespaces import ARK
 
@@ -14,16 +18,17 @@ KITOS_BASE = "https://w3id.org/arkitektur/kitos/"
 
 TEMPLATE = {
     "Systemanvendelser": ["id", "navn", "kommune", "system", "livscyklus", "ibrugtagning", "slut", "systemejer",
-                          "systemansvarlig", "KLE", "kontrakt", "kitos-uuid"],
-    "Kontrakter": ["id", "navn", "leverandør", "CVR", "start", "udløb", "opsigelse (mdr)", "forlængelse til",
-                   "årlig pris", "databehandleraftale", "kontraktpart"],
-    "Integrationer": ["id", "navn", "fra", "til", "via", "mønster", "dataobjekter", "retsgrundlag"],
+                          "systemansvarlig", "KLE", "kontrakt", "kitos-uuid", "navn (en)"],
+    "Kontrakter": ["id", "navn", "kommune", "leverandør", "CVR", "start", "udløb", "opsigelse (mdr)", "forlængelse til",
+                   "årlig pris", "databehandleraftale", "kontraktpart", "navn (en)"],
+    "Integrationer": ["id", "navn", "kommune", "fra", "til", "via", "mønster", "dataobjekter", "retsgrundlag",
+                      "navn (en)"],
 }
 
 # Header aliases: normalised header text -> field. KITOS' Excel headers map to the same fields.
 ALIASES = {
     "usage": {
-        "id": "id", "iri": "id", "navn": "navn", "kommune": "kommune", "system": "system", "it system": "system",
+        "id": "id", "iri": "id", "navn": "navn", "navn (en)": "navn_en", "kommune": "kommune", "system": "system", "it system": "system",
         "it-system": "system", "it system (uuid)": "system_uuid", "it-system (uuid)": "system_uuid",
         "livscyklus": "livscyklus", "ibrugtagning": "ibrugtagning", "ibrugtagningsdato": "ibrugtagning",
         "slut": "slut", "slutdato for anvendelse": "slut", "systemejer": "systemejer",
@@ -33,30 +38,61 @@ ALIASES = {
         "dato for seneste risikovurdering": "risikovurderet", "risikovurderet": "risikovurderet",
     },
     "contract": {
-        "id": "id", "iri": "id", "navn": "navn", "it kontrakt": "navn", "kontrakt id": "kontrakt_id",
+        "id": "id", "iri": "id", "navn": "navn", "navn (en)": "navn_en", "it kontrakt": "navn", "kontrakt id": "kontrakt_id",
         "leverandør": "leverandoer", "cvr": "cvr", "start": "start", "gyldig fra": "start", "udløb": "udloeb",
         "gyldig til": "udloeb", "opsigelse (mdr)": "opsigelse", "opsigelse (måneder)": "opsigelse",
         "forlængelse til": "forlaengelse", "årlig pris": "pris", "drift/år": "pris",
         "databehandleraftale": "dba", "databehandleraftaler": "dba_kitos", "kontraktpart": "kontraktpart",
         "genanskaffelsesplan": "plan", "it systemer (uuid)": "system_uuids",
+        # Derived on export (the municipalities whose usages name the contract): not read back.
+        "kommune": "kommune_afledt",
     },
     "integration": {
-        "id": "id", "iri": "id", "navn": "navn", "fra": "fra", "til": "til", "via": "via", "mønster": "moenster",
+        "id": "id", "iri": "id", "navn": "navn", "navn (en)": "navn_en", "fra": "fra", "til": "til", "via": "via", "mønster": "moenster",
         "dataobjekter": "dataobjekter", "retsgrundlag": "retsgrundlag",
+        "kommune": "kommune_afledt",  # derived on export (the municipalities of its ends): not read back
     },
 }
 # Columns we know but cannot carry (reported once per column with values).
 LOST_USAGE = {"ibrugtagning", "slut"}
-LIFECYCLE_TEXT = {
-    "planlagt": ARK.Planlagt, "indfases": ARK.Indfases, "idrift": ARK.IDrift, "i drift": ARK.IDrift,
-    "udfases": ARK.Udfases, "udfaset": ARK.Udfaset, "under indfasning": ARK.Indfases,
-    "under afprøvning": ARK.Indfases, "under udfasning": ARK.Udfases,
+# KITOS' lifecycle words; the ontology's own labels (Danish and English) and local names are added
+# by ``lifecycle_codes`` — what ``export`` writes is a label, so every label must read back.
+KITOS_LIFECYCLE = {
+    "under indfasning": ARK.Indfases, "under afprøvning": ARK.Indfases, "under udfasning": ARK.Udfases,
 }
-MOENSTER = {"opslag": ARK.Opslag, "besked": ARK.Besked, "filoverfoersel": ARK.Filoverfoersel,
-            "filoverførsel": ARK.Filoverfoersel, "replikering": ARK.Replikering}
-LIVSCYKLUS_NAVN = {ARK.Planlagt: "Planlagt", ARK.Indfases: "Indfases", ARK.IDrift: "IDrift",
-                   ARK.Udfases: "Udfases", ARK.Udfaset: "Udfaset"}
+# Sheets that export xlsx derives (the harmonisation matrix, the findings): skipped on import.
+DERIVED_SHEETS = ("harmonisering", "fund")
 MULTI = " | "
+
+
+@lru_cache(maxsize=4)
+def codes(scheme: URIRef) -> dict:
+    """normalised text -> code for a code list of the shipped ontology: every rdfs:label and
+    skos:prefLabel in any language ("I drift", "In operation"), the local name ("IDrift") and CURIE."""
+    from ...loader import ontology_graph
+
+    g = ontology_graph()
+    out = {}
+    for code in sorted(g.subjects(SKOS.inScheme, scheme), key=str):
+        if not isinstance(code, URIRef):
+            continue
+        local = str(code).rsplit("#", 1)[-1]
+        out[norm(local)] = out[norm(f"ark:{local}")] = code
+        for p in (RDFS.label, SKOS.prefLabel):
+            for lab in g.objects(code, p):
+                out.setdefault(norm(str(lab)), code)
+    return out
+
+
+def lifecycle_code(text: str):
+    """A lifecycle cell (a label in Danish or English, a code name, or a KITOS word) -> the code."""
+    key = norm(text)
+    return codes(ARK.Livscyklus).get(key) or KITOS_LIFECYCLE.get(key)
+
+
+def pattern_code(text: str):
+    """An integration pattern cell ("Filoverførsel", "File transfer", "Filoverfoersel") -> the code."""
+    return codes(ARK.Integrationsmoenster).get(norm(text))
 
 
 def norm(header: str) -> str:

@@ -20,8 +20,8 @@ from ..report import Report
 from ..sheets_io import Table, read_csv, read_xlsx
 from ..terms import Prefixes
 from .layout import (
-    ALIASES, KITOS_BASE, LIFECYCLE_TEXT, LOST_USAGE, MOENSTER, months, norm, parse_bool, parse_date, parse_decimal,
-    slug,
+    ALIASES, DERIVED_SHEETS, KITOS_BASE, LOST_USAGE, lifecycle_code, months, norm, parse_bool, parse_date,
+    parse_decimal, pattern_code, slug,
 )
 
 
@@ -50,6 +50,7 @@ class Resolver:
     prefixes: Prefixes
     repo: Graph | None = None
     local: dict = field(default_factory=dict)   # (class, label) -> node defined in this workbook
+    by_label: dict | None = None                # label text -> nodes in ``repo``
 
     def node(self, text: str, cls, segment: str, make: bool = True):
         """``cls`` is a class or a tuple of acceptable classes (a new node gets the first)."""
@@ -64,8 +65,12 @@ class Resolver:
             if (c, text) in self.local:
                 return self.local[(c, text)]
         if self.repo is not None:
-            hits = sorted({s for s, lab in self.repo.subject_objects(RDFS.label)
-                           if str(lab) == text and any((s, RDF.type, c) in self.repo for c in classes)}, key=str)
+            if self.by_label is None:  # one pass over the labels, not one per cell
+                self.by_label = {}
+                for s, lab in self.repo.subject_objects(RDFS.label):
+                    self.by_label.setdefault(str(lab), set()).add(s)
+            hits = sorted({s for s in self.by_label.get(text, ())
+                           if any((s, RDF.type, c) in self.repo for c in classes)}, key=str)
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
@@ -80,6 +85,11 @@ class Resolver:
                          "unknown name", text)
         self.local[(classes[0], text)] = node
         return node
+
+
+def _split(value) -> list[str]:
+    """A cell with several values (export joins them with " | ")."""
+    return [v.strip() for v in _text(value).split("|") if v.strip()]
 
 
 def _fields(table: Table, kind: str, report: Report) -> list[str | None]:
@@ -110,6 +120,8 @@ def _rows(table: Table, fields: list) -> list[dict]:
 
 def detect(table: Table) -> str | None:
     name = norm(table.name)
+    if name in DERIVED_SHEETS:
+        return "derived"
     for sheet, kind in (("systemanvendelser", "usage"), ("kontrakter", "contract"), ("integrationer", "integration")):
         if name == sheet:
             return kind
@@ -145,6 +157,21 @@ class SheetImporter:
         return formatting.label(next((g for g in graphs if next(g.objects(node, RDFS.label), None) is not None),
                                      graphs[0]), node)
 
+    def value(self, pred, text: str):
+        """A cell of a property that takes text or a node (systemejer, retsgrundlag): an IRI/CURIE;
+        the name of the one node that is a value of ``pred`` in ``--repo`` (export writes names); else text."""
+        if re.match(r"^(<[^>\s]+>|[A-Za-z][\w-]*:\S+)$", text):
+            iri = self.prefixes.expand(text)
+            if iri:
+                return URIRef(iri)
+        repo = self.r.repo
+        if repo is not None:
+            hits = {o for o in repo.objects(None, pred) if isinstance(o, URIRef)
+                    and any(str(lab) == text for lab in repo.objects(o, RDFS.label))}
+            if len(hits) == 1:
+                return hits.pop()
+        return Literal(text)
+
     def opgave(self, key: str):
         node = kle_iri(key)
         if node is None:
@@ -162,8 +189,12 @@ class SheetImporter:
         for t, kind in kinds:
             if kind is None and t.rows:
                 self.report.lose(f"arket '{t.name}' blev ikke genkendt / sheet not recognised", t.origin)
+        for t, kind in kinds:
+            if kind == "derived":
+                self.report.note(f"arket '{t.name}' er afledt af modellen og indlæses ikke / derived sheet, "
+                                 "not imported")
         order = {"contract": 0, "usage": 1, "integration": 2}
-        for t, kind in sorted([k for k in kinds if k[1]], key=lambda k: order[k[1]]):
+        for t, kind in sorted([k for k in kinds if k[1] in order], key=lambda k: order[k[1]]):
             fields = _fields(t, kind, self.report)
             recs = _rows(t, fields)
             getattr(self, f"_{kind}")(recs, t)
@@ -183,8 +214,10 @@ class SheetImporter:
             if name:
                 self.g.add((node, RDFS.label, Literal(name, lang="da")))
                 self.r.local[(ARK.Kontrakt, name)] = node
+            self._english(node, rec)
             if rec.get("leverandoer"):
-                sup = self.r.node(_text(rec["leverandoer"]), ARK.Leverandoer, "leverandoer")
+                # A purchasing body (ark:KOMBIT) is the supplier of the joint contracts it holds.
+                sup = self.r.node(_text(rec["leverandoer"]), (ARK.Leverandoer, ARK.Indkoeber), "leverandoer")
                 self.g.add((node, ARK.leverandoer, sup))
                 if rec.get("cvr"):
                     self.g.add((sup, ARK.cvr, Literal(_text(rec["cvr"]))))
@@ -195,12 +228,15 @@ class SheetImporter:
                         self.report.warn(f"dato der ikke kan læses ({f}) / unreadable date", _text(rec[f]))
                     else:
                         self.g.add((node, p, Literal(d.isoformat(), datatype=XSD.date)))
-            if "opsigelse" in rec:
+            if "opsigelse" in rec and re.fullmatch(r"P(?=\d)(\d+Y)?(\d+M)?", _text(rec["opsigelse"])):
+                # an ISO duration other than months ("P1Y"), as export writes it: kept exactly
+                self.g.add((node, ARK.opsigelsesfrist, Literal(_text(rec["opsigelse"]), datatype=XSD.duration, normalize=False)))
+            elif "opsigelse" in rec:
                 n = months(rec["opsigelse"])
                 if n is None:
                     self.report.warn("opsigelse (mdr) kan ikke læses / unreadable notice period", _text(rec["opsigelse"]))
                 else:
-                    self.g.add((node, ARK.opsigelsesfrist, Literal(f"P{n}M", datatype=XSD.duration)))
+                    self.g.add((node, ARK.opsigelsesfrist, Literal(f"P{n}M", datatype=XSD.duration, normalize=False)))
             if "pris" in rec:
                 price = parse_decimal(rec["pris"])
                 if price is None:
@@ -231,6 +267,10 @@ class SheetImporter:
                 if uuid and self.kommune is not None:
                     usage = self._kitos_usage_iri(uuid)
                     self.g.add((usage, ARK.kontrakt, node))
+
+    def _english(self, node, rec: dict) -> None:
+        if _text(rec.get("navn_en")):
+            self.g.add((node, RDFS.label, Literal(_text(rec["navn_en"]), lang="en")))
 
     def _plan(self, node, name: str, text: str) -> None:
         m = re.search(r"Q\s*([1-4]).*?(\d{4})", text, re.I) or re.search(r"(\d{4}).*?Q\s*([1-4])", text, re.I)
@@ -283,6 +323,7 @@ class SheetImporter:
             self.g.add((node, RDF.type, ARK.Systemanvendelse))
             label = _text(rec.get("navn")) or f"{self.label(kommune) if kommune is not None else '?'}: {sys_name or sys_uuid}"
             self.g.add((node, RDFS.label, Literal(label, lang="da")))
+            self._english(node, rec)
             if kommune is not None:
                 self.g.add((node, ARK.kommune, kommune))
             if system is not None:
@@ -293,10 +334,8 @@ class SheetImporter:
                 self.g.add((node, DCTERMS.identifier, Literal(_text(rec["kitos_uuid"]).lower())))
             self._lifecycle(node, rec, label)
             for prop in ("systemejer", "systemansvarlig"):
-                value = _text(rec.get(prop))
-                if value:
-                    iri = self.prefixes.expand(value) if re.match(r"^(<[^>\s]+>|[A-Za-z][\w-]*:\S+)$", value) else None
-                    self.g.add((node, ARK[prop], URIRef(iri) if iri else Literal(value)))
+                for value in _split(rec.get(prop)):
+                    self.g.add((node, ARK[prop], self.value(ARK[prop], value)))
             for key in re.split(r"[,;\s]+", _text(rec.get("kle"))):
                 if key:
                     task = self.opgave(key)
@@ -326,8 +365,8 @@ class SheetImporter:
         text = _text(rec.get("livscyklus"))
         if not text:
             return
-        key = norm(text).removeprefix("ark:")
-        value = LIFECYCLE_TEXT.get(key)
+        key = norm(text)
+        value = lifecycle_code(text)
         if value is None and key == "ikke i drift":
             end = parse_date(rec.get("slut"))
             value = ARK.Udfaset if end is not None and end < dt.date.today() else ARK.Planlagt
@@ -347,27 +386,27 @@ class SheetImporter:
                     self.report.warn("integration uden fra eller til sprunget over / skipped", t.origin)
                 continue
             ends = (ARK.Systemanvendelse, ARK.Grunddataregister, ARK.Infrastruktur)
-            a = self.r.node(fra, ends, "systemanvendelse")
-            b = self.r.node(til, ends, "systemanvendelse")
             ident = _text(rec.get("id"))
             node = URIRef(self.prefixes.expand(ident) or f"{self.base}integration/{slug(ident)}") if ident else \
                 URIRef(f"{self.base}integration/{slug(fra)}--{slug(til)}")
             self.g.add((node, RDF.type, ARK.Integration))
             self.g.add((node, RDFS.label, Literal(_text(rec.get("navn")) or f"{fra} → {til}", lang="da")))
-            self.g.add((node, ARK.fra, a))
-            self.g.add((node, ARK.til, b))
-            if rec.get("via"):
-                self.g.add((node, ARK.via, self.r.node(_text(rec["via"]), ARK.Infrastruktur, "infrastruktur")))
+            self._english(node, rec)
+            for pred, cell in ((ARK.fra, fra), (ARK.til, til)):
+                for name in _split(cell):
+                    self.g.add((node, pred, self.r.node(name, ends, "systemanvendelse")))
+            for name in _split(rec.get("via")):
+                self.g.add((node, ARK.via, self.r.node(name, ARK.Infrastruktur, "infrastruktur")))
             if rec.get("moenster"):
-                m = MOENSTER.get(norm(_text(rec["moenster"])).removeprefix("ark:"))
+                m = pattern_code(_text(rec["moenster"]))
                 if m is None:
                     self.report.warn("ukendt mønster / unknown pattern", _text(rec["moenster"]))
                 else:
                     self.g.add((node, ARK.moenster, m))
             for name in [n for n in _text(rec.get("dataobjekter")).split("|") if n.strip()]:
                 self.g.add((node, ARK.overfoerer, self.r.node(name, ARK.Dataobjekt, "dataobjekt")))
-            if rec.get("retsgrundlag"):
-                self.g.add((node, ARK.retsgrundlag, Literal(_text(rec["retsgrundlag"]))))
+            for value in _split(rec.get("retsgrundlag")):
+                self.g.add((node, ARK.retsgrundlag, self.value(ARK.retsgrundlag, value)))
 
 
 def _repo_graph(paths: list[Path] | None) -> Graph | None:
