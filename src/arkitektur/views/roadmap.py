@@ -86,10 +86,10 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     view = View(name="roadmap", title=SPEC.title,
                 subtitle=subtitle_lines(g, sel, as_of, [
                     f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden",
-                    # The key wrapped to the timeline's width (18 pt title text ≈ 11 pt a character):
+                    # The key wrapped to the timeline's width (18 pt bold title text ≈ 12.5 pt a character):
                     # a longer title line would widen the drawing and push the timeline off centre.
                     *wrap("Én bane pr. medlem: " + " · ".join(f"{short_of[k]} = {labels[k]}" for k in members),
-                          int(width / 11), 4)]),
+                          int(width / 12.5), 4)]),
                 layout="pinned")
     ids = Ids()
     lanes = max(1, len(members))
