@@ -262,3 +262,12 @@ def test_maal_skive_arrows_stay_in_skives_lane(drawn):
     assert sorted(e.kind for e in arrows) == ["divergerende", "divergerende", "konvergeret", "konvergeret"]
     assert all(e.src in mine and e.dst in mine for e in arrows)
     assert [e.lines for e in arrows if e.kind == "divergerende"] == [["ingen plan"], ["ingen plan"]]
+
+
+def test_copies_in_lanes_count_once_against_the_limit(drawn):
+    """The example's maal has 24 systems and 12 targets: 36, as before the lanes, though 24 targets are drawn."""
+    view, _ = drawn[(2, "maal")]
+    assert len([n for n in view.nodes if n.kind == "maalsystem" and not n.legend]) == 24
+    assert view.size == (36, 24)
+    view, _ = drawn[(2, "integrationer")]
+    assert view.size == (27, 32)

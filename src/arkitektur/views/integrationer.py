@@ -42,6 +42,7 @@ def integrationer(ctx, sel: Selection, lang: str = "da") -> View:
     edges = EdgeSet()
     add_integration_edges(g, chosen, ends, edges, lang, lanes_of)
     view.edges += edges.edges("integrationer")
+    empty = []
     for k, lane in clusters.items():
         inside = [n.id for n in view.nodes if n.cluster == lane and n.kind != "header"]
         if not inside:
@@ -50,12 +51,15 @@ def integrationer(ctx, sel: Selection, lang: str = "da") -> View:
                         cluster=lane, tooltip=str(k))
             view.nodes.append(note)
             inside = [note.id]
+            empty.append(note.id)
         lane_start(view, lane, inside)
     top_down(view)
+    # The limit counts model elements, not their copies in the lanes (docs/diagrammer.md).
+    view.size_override = (len(ends.distinct()) + len(empty), sum(1 for e in view.edges if not e.helper))
     if not chosen:
         view.notes.append("Ingen integrationer at vise for dette filter.")
     used = {e.kind for e in view.edges}
-    kinds = {n.kind for n in view.nodes}
+    kinds = {n.kind for n in view.nodes if n.id not in empty}
     legend(view, [item for item in [("node", "system", "System (kommunens anvendelse)"),
                                     ("node", "kontekst", "Et andet medlems system (også vist i dets bane)"),
                                     ("node", "register", "Grunddataregister"),

@@ -92,6 +92,12 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
         view.subtitle.append(summary)
     if not rows:
         view.notes.append("Ingen målløsninger at vise for dette filter.")
+    # The readability limit counts what the model says, not the drawing's copies: a target system
+    # drawn in five lanes is one target (docs/diagrammer.md, Grænser for læsbarhed).
+    content = [n for n in view.nodes if not n.helper]
+    targets = [n for n in content if n.kind == "maalsystem"]
+    view.size_override = (len(content) - len(targets) + len({n.tooltip for n in targets}),
+                          sum(1 for e in view.edges if not e.helper))
     kinds = {n.kind for n in view.nodes}
     used = {e.kind for e in view.edges}
     legend(view, [item for item in [

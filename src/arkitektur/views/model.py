@@ -83,6 +83,10 @@ class Endpoints:
         self.placed[key] = nid
         return nid
 
+    def distinct(self) -> set:
+        """The model elements placed, each once however many lanes hold a copy of it."""
+        return {key[0] if isinstance(key, tuple) else key for key in self.placed}
+
 def all_integrations(g: Graph) -> list:
     return sorted({i for i in g.subjects(RDF.type, ARK.Integration)}, key=str)
 
