@@ -88,7 +88,7 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
                     f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden",
                     # The key wrapped to the timeline's width (18 pt bold title text ≈ 12.5 pt a character):
                     # a longer title line would widen the drawing and push the timeline off centre.
-                    *wrap("Én bane pr. medlem: " + " · ".join(f"{short_of[k]} = {labels[k]}" for k in members),
+                    *wrap(("Én bane pr. medlem: " if len(members) > 1 else "") + " · ".join(f"{short_of[k]} = {labels[k]}" for k in members),
                           int(width / 12.5), 4)]),
                 layout="pinned")
     ids = Ids()
