@@ -1,4 +1,4 @@
-"""Visningen integrationer / every integration of the members, one lane per member: through shared infrastructure versus point to point."""
+"""Visningen integrationer / the members' integrations, a lane each: via shared infrastructure or point to point."""
 
 from __future__ import annotations
 

@@ -83,13 +83,15 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
         return _LABEL_W + (day - start).days / span * _YEAR_W * (end_year - start_year + 1)
 
     width = x(end)
+    key = " · ".join(f"{short_of[k]} = {labels[k]}" for k in members)
+    if len(members) > 1:
+        key = "Én bane pr. medlem: " + key
     view = View(name="roadmap", title=SPEC.title,
                 subtitle=subtitle_lines(g, sel, as_of, [
                     f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden",
                     # The key wrapped to the timeline's width (18 pt bold title text ≈ 12.5 pt a character):
                     # a longer title line would widen the drawing and push the timeline off centre.
-                    *wrap(("Én bane pr. medlem: " if len(members) > 1 else "") + " · ".join(f"{short_of[k]} = {labels[k]}" for k in members),
-                          int(width / 12.5), 4)]),
+                    *wrap(key, int(width / 12.5), 4)]),
                 layout="pinned")
     ids = Ids()
     lanes = max(1, len(members))
