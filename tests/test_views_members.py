@@ -271,3 +271,20 @@ def test_copies_in_lanes_count_once_against_the_limit(drawn):
     assert view.size == (36, 24)
     view, _ = drawn[(2, "integrationer")]
     assert view.size == (27, 32)
+
+
+def test_kommune_filter_narrows_but_never_reorders(repos):
+    folder, as_of, expected = repos[3]
+    ctx = prepare([folder], as_of)
+    sources = views.Sources(ctx)
+    sel = views.make_selection(ctx.graph, ["Viborg", "Silkeborg"], [])
+    want = ["Silkeborg Kommune", "Viborg Kommune"]
+    for name in VIEWS:
+        view = views.REGISTRY[name].build(sources, sel, "da")
+        if name in ("maal", "integrationer"):
+            got = [" ".join(n.lines) for n in sorted((n for n in view.nodes if n.kind == "header"), key=lambda n: n.id)]
+        elif name == "harmonisering":
+            got = [" ".join(n.lines) for n in view.nodes if n.kind == "header" and n.tooltip]
+        else:
+            got = list(dict.fromkeys(n.tooltip for n in view.nodes if n.kind == "lane_label"))
+        assert got == want, name
