@@ -56,7 +56,7 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
             for s, slabel in zip(systems, c.system_labels or ["intet system i drift"]):
                 nid = ids(("nu", str(k), s))
                 if view.node(nid) is None:
-                    view.nodes.append(Node(id=nid, lines=wrap(slabel, 24, 3), kind="system" if s else "kontekst",
+                    view.nodes.append(Node(id=nid, lines=wrap(slabel, 24, 6), kind="system" if s else "kontekst",
                                            cluster=lane, tooltip=tooltip(formatting.label(g, k, lang), slabel)))
                 lines = []
                 if c.dispensation:
@@ -122,7 +122,7 @@ def _target(view: View, ids: Ids, lane: str, row) -> str:
         node = Node(id=tid, lines=wrap(row.maalsystem_label or "", 24, 3), kind="maalsystem", cluster=lane,
                     tooltip=row.maalsystem)
         view.nodes.append(node)
-    task = [*wrap(task_name(row.notation, row.label), 30, 4), f"senest {formatting.date(row.senest)}"]
+    task = [*wrap(task_name(row.notation, row.label), 30, 8), f"senest {formatting.date(row.senest)}"]
     if task[0] not in node.lines:
         node.lines += task
     return tid
