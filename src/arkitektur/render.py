@@ -106,7 +106,11 @@ NODE_STYLE = {
     "udbud": {"shape": "diamond", "style": "filled", "fillcolor": "#4d4d4d", "fontcolor": "#ffffff",
               "fontsize": "9", "fontname": FONT_BOLD, "color": "#000000"},
     "kontraktudloeb": {"shape": "box", "style": "filled", "fillcolor": "#252525", "fontcolor": "#ffffff",
-                       "fontsize": "8.5", "color": "#000000", "margin": "0"},
+                       "fontsize": "11", "fontname": FONT_BOLD, "color": "#000000", "margin": "0"},
+    # Roadmap grid and as-of lines are background nodes, drawn under the tags (issue 15).
+    "grid_line": {"shape": "box", "style": "filled", "fillcolor": "#d0d0d0", "color": "#d0d0d0", "penwidth": "0"},
+    "asof_line": {"shape": "box", "style": "filled", "fillcolor": "#b2182b", "color": "#b2182b", "penwidth": "0"},
+    "lane_label": {"shape": "plaintext", "fontsize": "10", "fontcolor": "#555555"},
     "opsigelse": {"shape": "circle", "style": "filled", "fillcolor": "#ffffff", "color": "#000000", "penwidth": "1.4"},
     "opsigelse_snart": {"shape": "circle", "style": "filled", "fillcolor": "#b2182b", "color": "#000000",
                         "penwidth": "2"},
@@ -189,8 +193,8 @@ def to_dot(view: View) -> str:
                            edge_attr=_attrs(edge_attr))
     if pinned:
         # Backgrounds first (row bands, area boxes, windows): later nodes are drawn on top.
-        order = {"band": 0, "opgaveomraade_boks": 0, "faelles_boks": 0, "andre_boks": 0, "window": 1,
-                 "window_open": 1}
+        order = {"band": 0, "opgaveomraade_boks": 0, "faelles_boks": 0, "andre_boks": 0, "grid_line": 0.5,
+                 "asof_line": 0.5, "window": 1, "window_open": 1}
         nodes = sorted(view.nodes, key=lambda n: order.get(n.kind, 2))
     else:
         nodes = view.nodes

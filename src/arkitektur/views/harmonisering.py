@@ -11,13 +11,17 @@ from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGE
 from ..escape import safe_href, wrap
 from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, Edge, Ids, Node, View, ViewSpec,
                       cell_kind, dispensation_items, status_summary, tooltip)
-from .model import matrix_members, matrix_rows, subtitle_lines
+from .model import matrix_members, matrix_rows, subtitle_lines, task_name
 from .selection import Selection
 
 
+# Texts are wrapped, never cut: the forum reads the whole plan name and system list (issue 15). The
+# line limits only stop a pathological label from making one cell a page tall.
+_MAX_LINES = 8
+
+
 def _task_lines(row, width: int = 32) -> list[str]:
-    head = f"{row.notation} " if row.notation else ""
-    return wrap(head + row.label, width, 3)
+    return wrap(task_name(row.notation, row.label), width, _MAX_LINES)
 
 
 def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
@@ -41,7 +45,7 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
     for row in matrix_rows(matrix, sel):
         lines = _task_lines(row)
         if row.maalsystem_label:
-            lines += wrap(f"mål: {row.maalsystem_label}", 32, 2)
+            lines += wrap(f"mål: {row.maalsystem_label}", 32, _MAX_LINES)
             lines.append(f"senest {formatting.date(row.senest)}")
         else:
             lines.append("ingen målløsning")
@@ -55,13 +59,13 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
             counts[c.status] += 1
             systems = ", ".join(c.system_labels) or ("intet system registreret" if c.status == IKKE_REGISTRERET
                                                      else "intet system i drift")
-            cl = [*wrap(systems, 24, 2), f"{STATUS_STYLE[c.status]['mark']} {c.status}"]
+            cl = [*wrap(systems, 24, _MAX_LINES), f"{STATUS_STYLE[c.status]['mark']} {c.status}"]
             disp = formatting.dispensation(c.dispensation_udloeber) if c.dispensation else ""
             if disp:
                 dispensed.append(c)
                 cl.append(f"{DISPENSATION_STYLE['mark']} {disp}")
             elif c.status == PLANLAGT and c.plan_labels:
-                cl += wrap("plan: " + c.plan_labels[0], 26, 2)
+                cl += wrap("plan: " + "; ".join(c.plan_labels), 24, _MAX_LINES)
             elif c.status in (DIVERGERENDE, IKKE_REGISTRERET):
                 cl.append("ingen plan")
             if c.udloebsdato:

@@ -8,16 +8,20 @@ import re
 from rdflib import URIRef
 
 from .. import formatting
-from ..escape import safe_href, short, wrap
+from ..escape import safe_href, wrap
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
 from .diagram import Edge, Ids, Node, View, ViewSpec, tooltip
-from .model import subtitle_lines
+from .model import subtitle_lines, task_name
 from .selection import Selection
 
 
-_LABEL_W = 330.0
+_LABEL_W = 360.0     # task names, wrapped at _TASK_CHARS (11 pt), and the lanes' member tags
+_LANE_LABEL_W = 44.0
+_TASK_CHARS = 46
+_LINE_H = 14.0
 _YEAR_W = 190.0
-_LANE_H = 15.0
+_LANE_H = 22.0       # one lane per member: its 11 pt tag fits with room between lanes (issue 15)
+_TAG_H = 17.0
 _ROW_PAD = 8.0
 _TOP = 0.0
 
@@ -40,13 +44,13 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     g = ctx.graph
     as_of = plan.as_of
     tasks = [t for t in plan.tasks if not sel.opgaver or URIRef(t.opgave) in sel.opgaver]
-    members: list[str] = []
     labels: dict[str, str] = {}
     for t in tasks:
         for m in t.members:
-            if sel.kommune_ok(URIRef(m.kommune)) and m.kommune not in members:
-                members.append(m.kommune)
-                labels[m.kommune] = m.label
+            if sel.kommune_ok(URIRef(m.kommune)):
+                labels.setdefault(m.kommune, m.label)
+    # The repository's order, as every other view and the text roadmap list the members.
+    members = sorted(labels, key=lambda k: (labels[k].casefold(), k))
     abbr = _abbrev([labels[k] for k in members])
     short_of = {k: abbr[labels[k]] for k in members}
 
@@ -79,52 +83,62 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
         return _LABEL_W + (day - start).days / span * _YEAR_W * (end_year - start_year + 1)
 
     width = x(end)
+    key = " · ".join(f"{short_of[k]} = {labels[k]}" for k in members)
+    if len(members) > 1:
+        key = "Én bane pr. medlem: " + key
     view = View(name="roadmap", title=SPEC.title,
                 subtitle=subtitle_lines(g, sel, as_of, [
-                    f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden · "
-                    + "  ".join(f"{short_of[k]} = {labels[k]}" for k in members)]),
+                    f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden",
+                    # The key wrapped to the timeline's width (18 pt bold title text ≈ 12.5 pt a character):
+                    # a longer title line would widen the drawing and push the timeline off centre.
+                    *wrap(key, int(width / 12.5), 4)]),
                 layout="pinned")
     ids = Ids()
     lanes = max(1, len(members))
-    row_h = lanes * _LANE_H + _ROW_PAD * 2
+    lane_h = lanes * _LANE_H + _ROW_PAD * 2
+    # Each task's whole name (and its target), wrapped; a row grows to fit it, never cuts it.
+    texts = [_task_text(t) for t, _, _ in rows]
+    heights = [max(lane_h, len(lines) * _LINE_H + _ROW_PAD * 2) for lines in texts]
     top = _TOP
     # Year axis labels and grid lines.
     header_y = top
     body_top = header_y - 18
     y = body_top
     row_ys = []
-    for _ in rows:
-        row_ys.append(y - row_h / 2)
-        y -= row_h
+    for h in heights:
+        row_ys.append(y - h / 2)
+        y -= h
     body_bottom = y
     for year in range(start_year, min(end_year + 2, dt.MAXYEAR + 1)):
         day = dt.date(year, 1, 1)
         if (day - end).days > 1:
             break
         xx = x(min(day, end))
-        a = Node(id=ids(("grid", year, "a")), lines=[""], kind="helper_point", pos=(xx, body_top), helper=True)
-        b = Node(id=ids(("grid", year, "b")), lines=[""], kind="helper_point", pos=(xx, body_bottom), helper=True)
-        view.nodes += [a, b]
-        view.edges.append(Edge(src=a.id, dst=b.id, kind="grid", helper=True))
+        # A background node, not an edge: edges are drawn over the nodes, and a grid line through
+        # a member's tag made it unreadable (issue 15).
+        view.nodes.append(Node(id=ids(("grid", year)), lines=[""], kind="grid_line", helper=True,
+                               pos=(xx, (body_top + body_bottom) / 2), size=(1.0, body_top - body_bottom)))
         if year <= end_year:
             view.nodes.append(Node(id=ids(("year", year)), lines=[str(year)], kind="axis",
                                    pos=(x(dt.date(year, 7, 1)), header_y), size=(_YEAR_W, 16), helper=True))
     # Row bands (alternate shading) and task labels.
-    for i, ((t, ms, _), cy) in enumerate(zip(rows, row_ys)):
+    text_w = _LABEL_W - _LANE_LABEL_W - 8
+    for i, ((t, ms, _), cy, row_h, lines) in enumerate(zip(rows, row_ys, heights, texts)):
         if i % 2 == 0:
             view.nodes.append(Node(id=ids(("band", t.opgave)), lines=[""], kind="band",
                                    pos=((width + 0) / 2, cy), size=(width, row_h), helper=True))
-        title = f"{t.notation} {t.label}" if t.notation else t.label
-        if t.maalsystem_label and row_h >= 40:
-            lines = [short(title, 48), short(f"mål: {t.maalsystem_label}, senest {formatting.date(t.senest)}", 48)]
-        else:
-            lines = wrap(title, 46, 2 if row_h >= 40 else 1)
         view.nodes.append(Node(id=ids(("task", t.opgave)), lines=lines, kind="roadmap_task", align="l",
-                               pos=(_LABEL_W / 2 + 2, cy), size=(_LABEL_W - 8, row_h - 2),
+                               pos=(text_w / 2 + 2, cy), size=(text_w, row_h - 2),
                                tooltip=tooltip(t.label, t.opgave), href=safe_href(t.opgave)))
+        # The lanes named at the row's left, so a tag's lane says whose it is even without the tag.
+        if len(members) > 1:
+            for j, k in enumerate(members):
+                view.nodes.append(Node(id=ids(("lane", t.opgave, k)), lines=[short_of[k]], kind="lane_label",
+                                       pos=(_LABEL_W - _LANE_LABEL_W / 2, _lane_y(cy, lanes, j)),
+                                       size=(_LANE_LABEL_W - 4, _TAG_H), helper=True, tooltip=labels[k]))
     # Windows (behind), then procurements, notice dates and contract ends.
     markers = 0
-    for (t, ms, _), cy in zip(rows, row_ys):
+    for (t, ms, _), cy, row_h in zip(rows, row_ys, heights):
         for w in t.windows:
             if not set(w.kommuner) & set(members):
                 continue
@@ -150,14 +164,14 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
             markers += 1
         flagged = {(f.kommune, f.type) for f in t.flags}
         for m in sorted(ms, key=lambda m: members.index(m.kommune)):
-            ly = cy + (lanes - 1) * _LANE_H / 2 - members.index(m.kommune) * _LANE_H
+            ly = _lane_y(cy, lanes, members.index(m.kommune))
             if m.udloebsdato is None:
                 continue
             soon = (m.kommune, OPSIGELSE_SNART) in flagged or (m.kommune, OPSIGELSE_PASSERET) in flagged
             ex = x(m.udloebsdato)
             end_id = ids(("end", t.opgave, m.kommune))
             view.nodes.append(Node(id=end_id, lines=[short_of[m.kommune]], kind="kontraktudloeb",
-                                   pos=(ex, ly), size=(30, 13),
+                                   pos=(ex, ly), size=_tag_size(short_of[m.kommune]),
                                    tooltip=tooltip(f"{m.label}: kontraktudløb {m.udloebsdato}",
                                                     ", ".join(m.system_labels))))
             markers += 1
@@ -171,25 +185,42 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
                 markers += 1
             elif soon:
                 view.nodes.append(Node(id=ids(("notice", t.opgave, m.kommune)), lines=[""], kind="opsigelse_snart",
-                                       pos=(ex - 19, ly), size=(9, 9),
+                                       pos=(ex - _tag_size(short_of[m.kommune])[0] / 2 - 7, ly), size=(9, 9),
                                        tooltip=f"{m.label}: opsigelsesdato {m.opsigelsesdato}"))
     # The as-of line.
     if start <= as_of <= end:
         a = Node(id=ids("asof:a"), lines=[f"i dag {as_of.isoformat()}"], kind="asof_label",
                  pos=(x(as_of), header_y + 16), size=(110, 14), helper=True)
-        b = Node(id=ids("asof:b"), lines=[""], kind="helper_point", pos=(x(as_of), body_bottom), helper=True)
-        c = Node(id=ids("asof:c"), lines=[""], kind="helper_point", pos=(x(as_of), body_top), helper=True)
-        view.nodes += [a, b, c]
-        view.edges.append(Edge(src=c.id, dst=b.id, kind="asof", helper=True))
-    _roadmap_legend(view, ids, body_bottom - 30)
+        line = Node(id=ids("asof:line"), lines=[""], kind="asof_line", helper=True,
+                    pos=(x(as_of), (body_top + body_bottom) / 2), size=(1.5, body_top - body_bottom))
+        view.nodes += [a, line]
+    _roadmap_legend(view, ids, body_bottom - 30, short_of[members[0]] if members else "Sil")
     view.size_override = (len(rows), markers)
     if not rows:
         view.notes.append("Ingen kontrakter, udbud eller vinduer at vise for dette filter.")
     return view
 
 
-def _roadmap_legend(view: View, ids: Ids, y: float) -> None:
-    items = [("kontraktudloeb", "Sil", (30, 13), "Kontraktudløb (kommunens forkortelse)"),
+def _task_text(t) -> list[str]:
+    """The row's label: the task's whole name and its target, wrapped — never cut (issue 15)."""
+    lines = wrap(task_name(t.notation, t.label), _TASK_CHARS, 6)
+    if t.maalsystem_label:
+        lines += wrap(f"mål: {t.maalsystem_label}, senest {formatting.date(t.senest)}", _TASK_CHARS, 4)
+    return lines
+
+
+def _lane_y(cy: float, lanes: int, index: int) -> float:
+    """The centre of member ``index``'s lane in a row centred at ``cy``: the first member on top."""
+    return cy + (lanes - 1) * _LANE_H / 2 - index * _LANE_H
+
+
+def _tag_size(text: str) -> tuple[float, float]:
+    """A contract-end tag that fits its 11 pt abbreviation."""
+    return (max(30.0, 8.0 * len(text) + 10), _TAG_H)
+
+
+def _roadmap_legend(view: View, ids: Ids, y: float, tag: str) -> None:
+    items = [("kontraktudloeb", tag, _tag_size(tag), "Kontraktudløb (kommunens forkortelse)"),
              ("opsigelse", "", (9, 9), "Opsigelsesdato (linjen: opsigelse → udløb)"),
              ("opsigelse_snart", "", (9, 9), "Opsigelsesdato inden for et år"),
              ("udbud", "U", (20, 20), "Planlagt udbud"),
