@@ -169,14 +169,23 @@ def test_an_integration_via_serviceplatformen_bends_through_it(with_views):
         assert bend is not None and abs(int(bend.get("x")) - (x + w / 2)) <= 1 and abs(int(bend.get("y")) - (y + h / 2)) <= 1
 
 
-def test_target_view_nests_the_target_systems_in_the_plateau_with_status_lines(with_views):
+def test_target_view_gives_each_member_a_group_with_its_targets_and_status_lines(with_views):
     ctx, _, _, root = with_views
     v = _view(root, "Målarkitektur og i dag")
     plateau = next(ctx.graph.subjects(RDF.type, ARK.Maalarkitektur))
-    box = next(n for n in v.findall(Q + "node") if n.get("elementRef") == sha_id(str(plateau)))
-    targets = {str(o) for m in ctx.graph.objects(plateau, ARK.maalloesning) for o in ctx.graph.objects(m, ARK.maalsystem)}
-    nested = {n.get("elementRef") for n in box.findall(Q + "node")}
-    assert {sha_id(t) for t in targets} == nested
+    targets = {sha_id(str(o)) for m in ctx.graph.objects(plateau, ARK.maalloesning)
+               for o in ctx.graph.objects(m, ARK.maalsystem)}
+    lanes = {g.findtext(Q + "label"): g for g in v.findall(Q + "node") if g.get(XSI) == "Container"}
+    assert {"Silkeborg Kommune", "Viborg Kommune"} <= set(lanes)
+    drawn = set()
+    for lane in lanes.values():
+        refs = {n.get("elementRef") for n in lane.iter(Q + "node") if n.get("elementRef")}
+        drawn |= refs & targets
+    assert drawn == targets          # every target system stands in the lane of a member that points to it
+    # No connection leaves its lane: each member's lines stay among its own group's nodes.
+    lane_of = {n.get("identifier"): name for name, lane in lanes.items() for n in lane.iter(Q + "node")}
+    for c in v.findall(Q + "connection"):
+        assert lane_of.get(c.get("source")) == lane_of.get(c.get("target")), c.get("identifier")
     lines = [c for c in v.findall(Q + "connection") if c.get(XSI) == "Line"]
     colours = {(c.findtext(Q + "label"), tuple(int(c.find(Q + "style/" + Q + "lineColor").get(k)) for k in "rgb"))
                for c in lines}

@@ -5,9 +5,9 @@ The content comes from ``views.build`` (the same nodes and groups as ``arkitektu
 positions from Graphviz's JSON output of ``render.to_dot`` — so Archi opens with the diagrams people
 know from the meeting pack. A view node becomes a diagram node for the element it shows (its IRI is
 in the node's tooltip; a member's "today" system in ``maal`` is found from the member and the
-system's name); a group (cluster, or a pinned box in ``landskab``) becomes a Container, the target
-architecture's group the Plateau element itself; a node without an element (e.g. "ikke registreret")
-a Label. Connections are the model's relationships between shown elements (including an Association
+system's name); a group (cluster, or a pinned box in ``landskab``) becomes a Container — a member's
+lane named by the member (``maal`` draws a target system in every lane that points to it, so the same
+element may stand in several groups); a node without an element (e.g. "ikke registreret") a Label. Connections are the model's relationships between shown elements (including an Association
 from an integration to the infrastructure it goes via); ``maal``'s status arrows, which no
 relationship carries, are Lines with the status colours. Coordinates are absolute, as the exchange
 format wants (docs/udveksling.md).
@@ -210,16 +210,16 @@ class DiagramBuilder:
         node_boxes, cluster_boxes = _boxes(layout)
         items: list[Item] = []
         by_view_node: dict = {}
-        plateaus = sorted(self.g.subjects(RDF.type, ARK.Maalarkitektur), key=str)
         for c in view.clusters:
             if c.id == "legend" or c.id not in cluster_boxes:
                 continue
-            ref = None
-            if c.kind == "maal" and len(plateaus) == 1 and plateaus[0] in ex.concepts:
-                ref = ex.concepts[plateaus[0]].ident
             fill = CLUSTER_STYLE.get(c.kind, {}).get("fillcolor")
-            items.append(Item(f"cluster {c.id}", cluster_boxes[c.id], "Element" if ref else "Container", ref,
-                              list(c.lines), fill))
+            text = [x for x in c.lines if x]
+            if not text and c.tooltip:
+                # A member's lane names the member in a helper node (views/model.lanes), which is not
+                # exported: the Group carries the name instead.
+                text = [formatting.label(self.g, URIRef(c.tooltip), self.lang)]
+            items.append(Item(f"cluster {c.id}", cluster_boxes[c.id], "Container", None, text, fill))
         for n in view.nodes:
             if n.legend or (n.helper and not n.kind.endswith(BOX_SUFFIX)) or n.kind in SKIP_KINDS \
                     or n.id not in node_boxes:
@@ -278,6 +278,7 @@ class DiagramBuilder:
         shown: dict = {}
         boxes = {it.ident: it.box for it in items}
         inside = {(c.ident, it.ident) for it in items for c in _descendants(it)}  # (descendant, ancestor)
+        lane_of = {c.ident: it.ident for it in items if it.key.startswith("cluster ") for c in _descendants(it)}
         for it in items:
             if it.kind == "Element":
                 shown.setdefault(it.ref, []).append(it.ident)
@@ -291,20 +292,19 @@ class DiagramBuilder:
                 if r.xsi_type in skip:
                     continue
                 hub = self._via(r, shown)
-                for a in shown[src]:
-                    for b in shown[tgt]:
-                        # Nesting already says Aggregation/Composition: no line from a group to what it holds.
-                        if a == b or (r.xsi_type in NESTING and ((a, b) in inside or (b, a) in inside)):
-                            continue
-                        cid = sha_id(f"{vid} {r.ident} {a} {b}")
-                        c = v.add("connection", {"identifier": cid, "relationshipRef": r.ident,
-                                                 "xsi:type": "Relationship", "source": a, "target": b})
-                        if hub is not None and hub not in (a, b):
-                            # Through the infrastructure it goes via, as the diagrams draw it.
-                            x, y = boxes[hub].centre()
-                            c.add("bendpoint", {"x": str(round(x)), "y": str(round(y))})
-                        drawn.setdefault(r.ident, []).append(cid)
-                        pairs.add((a, b))
+                for a, b in _same_lane_pairs(shown[src], shown[tgt], lane_of):
+                    # Nesting already says Aggregation/Composition: no line from a group to what it holds.
+                    if a == b or (r.xsi_type in NESTING and ((a, b) in inside or (b, a) in inside)):
+                        continue
+                    cid = sha_id(f"{vid} {r.ident} {a} {b}")
+                    c = v.add("connection", {"identifier": cid, "relationshipRef": r.ident,
+                                             "xsi:type": "Relationship", "source": a, "target": b})
+                    if hub is not None and hub not in (a, b):
+                        # Through the infrastructure it goes via, as the diagrams draw it.
+                        x, y = boxes[hub].centre()
+                        c.add("bendpoint", {"x": str(round(x)), "y": str(round(y))})
+                    drawn.setdefault(r.ident, []).append(cid)
+                    pairs.add((a, b))
         # Relationships from a drawn relationship (an integration's Association to its "via").
         for rel_ident, connections in sorted(drawn.items()):
             for r in self.from_rel.get(rel_ident, []):
@@ -333,6 +333,15 @@ class DiagramBuilder:
             st = line.add("style", {"lineWidth": "2"})
             r, g, b_ = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
             st.add("lineColor", {"r": str(r), "g": str(g), "b": str(b_)})
+
+
+def _same_lane_pairs(sources: list, targets: list, lane_of: dict) -> list:
+    """(source, target) diagram nodes for one relationship: where an element is drawn in several
+    lanes (maal copies each target system into every member's lane), only the pairs in one lane,
+    so no line crosses into another member's lane; otherwise every pair."""
+    pairs = [(a, b) for a in sources for b in targets]
+    same = [(a, b) for a, b in pairs if lane_of.get(a) is not None and lane_of.get(a) == lane_of.get(b)]
+    return same or pairs
 
 
 def _descendants(it: Item):
