@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 
 from .diagram import Edge, Ids, Node, View
-from .layout import text_width
+from .layout import count_text, text_width
 
 SAMPLE_KINDS_SKIP = {"legend_point", "legend_text", "legend_title", "helper_point"}
 
@@ -68,6 +68,7 @@ def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
     """The view's legend as (what, kind, sample lines, text) — only the styles the drawing uses — plus
     "×N" when parallel lines were merged. Read from the legend nodes and edges every view adds."""
     edge_to = {e.dst: e for e in view.edges if e.legend and not e.helper and e.kind != "invis"}
+    merged_legend = {d for d, e in edge_to.items() if e.count > 1}   # layout.legend's own "×N": made below
     used = {n.kind for n in view.nodes if not n.legend and not n.helper}
     used |= {e.kind for e in view.edges if not e.legend and not e.helper}
     items: list = []
@@ -75,7 +76,9 @@ def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
     for n in view.nodes:
         if not n.legend or n.helper:
             continue
-        if n.id in edge_to:
+        if n.id in merged_legend:
+            last_sample = None
+        elif n.id in edge_to:
             items.append(("edge", edge_to[n.id].kind, [], " ".join(n.lines)))
             last_sample = None
         elif n.kind == "legend_text" and last_sample is not None and " ".join(n.lines) != "Signaturforklaring":
@@ -91,9 +94,8 @@ def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
     merged = [e for e in view.edges if e.count > 1 and not e.legend and not e.helper]
     if merged:
         most = max(e.count for e in merged)
-        out.append(("count", merged[0].kind, [f"×{most}"],
-                    f"×{most}: {most} forbindelser mellem de samme to knuder, tegnet som én streg "
-                    "(tykkere jo flere)"))
+        kind = max(merged, key=lambda e: e.count).kind
+        out.append(("count", kind, [f"×{most}"], count_text(most)))
     return out
 
 
