@@ -262,3 +262,56 @@ def test_slide_legend_lists_only_used_styles(example):
         if "5,2" not in styles:
             assert "Kategori ikke angivet" not in words
         assert "Signaturforklaring" in words
+
+
+# --------------------------------------------------------------------------- report --slides
+
+
+def test_deck_page_allows_only_its_own_script():
+    import base64
+    import hashlib
+
+    from arkitektur.report import slides as deck
+
+    page = deck._page("T", '<div class="slide"></div>', prev="01.html", nxt="03.html").decode()
+    script = re.search(r"<script>(.*?)</script>", page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    csp = re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert f"script-src 'sha256-{digest}'" in csp and "default-src 'none'" in csp
+    assert 'rel="prev" href="01.html"' in page and 'rel="next" href="03.html"' in page
+    assert "ArrowRight" in script and "ArrowLeft" in script
+
+
+def test_pack_with_a_deck_can_be_replaced(tmp_path):
+    """A pack written with lysbilleder/ is recognised as the tool's own and replaced on the next run."""
+    import datetime as dt
+
+    from arkitektur.report import Pack, write_pack
+
+    pack = Pack(title="T", as_of=dt.date(2016, 6, 1), html="<p>x</p>", diagrams=[], notes=[],
+                deck={"lysbilleder/01.html": b"<p>1</p>", "lysbilleder/alle.html": b"<p>alle</p>"})
+    out = tmp_path / "pakke"
+    write_pack(pack, out)
+    assert (out / "lysbilleder" / "01.html").read_bytes() == b"<p>1</p>"
+    pack.deck = {"lysbilleder/01.html": b"<p>ny</p>"}
+    write_pack(pack, out)
+    assert sorted(p.name for p in (out / "lysbilleder").iterdir()) == ["01.html"]
+
+
+@pytest.mark.slow
+def test_report_slides_deck(tmp_path):
+    out = tmp_path / "pakke"
+    res = CliRunner().invoke(main, ["report", str(MODELS), "-o", str(out), "--slides"])
+    assert res.exit_code == 0, res.output
+    pages = sorted(p.name for p in (out / "lysbilleder").iterdir())
+    assert pages[0] == "01.html" and pages[-1] == "alle.html"
+    front = (out / "lysbilleder" / "01.html").read_text(encoding="utf-8")
+    assert "Indhold" in front and "Køreplan" in front
+    every = (out / "lysbilleder" / "alle.html").read_text(encoding="utf-8")
+    assert every.count('<div class="slide">') == len(pages) - 1
+    for name in pages[1:-1]:
+        html = (out / "lysbilleder" / name).read_text(encoding="utf-8")
+        svg = re.search(r"<svg.*</svg>", html, re.S).group(0).encode("utf-8")
+        small, body = smallest_and_body(svg)
+        assert small >= 14 and body >= 18, (name, small, body)
+    assert f"lysbilleder: {len(pages) - 1}" in res.output

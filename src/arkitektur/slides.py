@@ -256,7 +256,8 @@ class Slicer:
         chunks.append(current)
         out: list[Part] = []
         for chunk in chunks:
-            sub = self.with_units(part, key, chunk)
+            # Everything on one slide after all (the next key splits): no label naming all of them.
+            sub = self.with_units(part, key, chunk) if len(chunks) > 1 else part
             out += self.split(sub, rest) if rest else [sub]
             if len(out) > MAX_SLIDES:
                 raise self.too_many()
@@ -320,28 +321,29 @@ def _legend(svg, items, y: float, scale: float = LEGEND_SCALE) -> None:
 # --------------------------------------------------------------------------- composing
 
 
+def wrap_px(text: str, width: float, size: float, bold: bool = False) -> list[str]:
+    """``text`` wrapped at word boundaries to lines at most ``width`` wide at ``size``."""
+    out, line = [], ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and text_width(trial, size, bold) > width:
+            out.append(line)
+            line = word
+        else:
+            line = trial
+    return out + [line] if line else out
+
+
 def header_lines(view: View) -> list[str]:
     """The subtitle and notes, wrapped to the slide's width at the header's size."""
-    out = []
-    for text in [*view.subtitle, *view.notes]:
-        words, line = text.split(), ""
-        for word in words:
-            trial = f"{line} {word}".strip()
-            if line and text_width(trial, 20) > SLIDE_W - 2 * MARGIN:
-                out.append(line)
-                line = word
-            else:
-                line = trial
-        if line:
-            out.append(line)
-    return out
+    return [line for text in [*view.subtitle, *view.notes] for line in wrap_px(text, SLIDE_W - 2 * MARGIN, 20)]
 
 
 def header_height(view: View, label: str) -> float:
     return 64 + 30 * len(header_lines(view)) + 14
 
 
-def _text(parent, x, y, size, text, bold=False, anchor="start", fill="#000000") -> None:
+def text_at(parent, x, y, size, text, bold=False, anchor="start", fill="#000000") -> None:
     el = ET.SubElement(parent, f"{{{SVG_NS}}}text", {
         "x": f"{x:.1f}", "y": f"{y:.1f}", "font-family": FAMILY, "font-size": f"{size:g}", "fill": fill,
         "text-anchor": anchor})
@@ -370,12 +372,12 @@ def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, l
     ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
     head = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "slide-header"})
     label_w = text_width(label, 28, True) if label else 0.0
-    _text(head, MARGIN, MARGIN + 30, 36, _fit(title, SLIDE_W - 2 * MARGIN - label_w - 40, 36), bold=True)
+    text_at(head, MARGIN, MARGIN + 30, 36, fit(title, SLIDE_W - 2 * MARGIN - label_w - 40, 36), bold=True)
     if label:
-        _text(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
+        text_at(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
     lines = header_lines(view)
     for i, line in enumerate(lines):
-        _text(head, MARGIN, MARGIN + 70 + 30 * i, 20, line, fill="#333333")
+        text_at(head, MARGIN, MARGIN + 70 + 30 * i, 20, line, fill="#333333")
     top = header_height(view, label) + MARGIN / 2
     legend_h = 0.0
     share = 0.0
@@ -401,7 +403,7 @@ def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, l
                  label=label, scale=scale, legend_share=share)
 
 
-def _fit(text: str, width: float, size: float) -> str:
+def fit(text: str, width: float, size: float) -> str:
     if text_width(text, size, True) <= width:
         return text
     while text and text_width(text + "…", size, True) > width:
@@ -446,8 +448,8 @@ def _legend_slide(title: str, view: View, items, label: str) -> Slide:
                                             "data-slide": label})
     ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
     head = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "slide-header"})
-    _text(head, MARGIN, MARGIN + 30, 36, _fit(title, SLIDE_W - 2 * MARGIN - 500, 36), bold=True)
-    _text(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
+    text_at(head, MARGIN, MARGIN + 30, 36, fit(title, SLIDE_W - 2 * MARGIN - 500, 36), bold=True)
+    text_at(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
     scale = LEGEND_SCALE * 1.3
     _legend(svg, items, MARGIN + 90, scale)
     data = ET.tostring(svg, encoding="unicode")
