@@ -185,6 +185,13 @@ def test_split_roadmap_by_years_and_task_groups(example):
     # "1/8: 2016–2018 · KLE 00–15": a year range, then the KLE main groups.
     assert all(re.match(r"\d+/\d+: \d{4}(–\d{4})? · KLE \d\d", s.label) for s in made), [s.label for s in made]
     assert_readable(made, "roadmap")
+    for s in made:
+        # The years the slide says it shows are the years on its axis: no more, no fewer.
+        span = re.match(r"\d+/\d+: (\d{4})(?:–(\d{4}))?", s.label)
+        first, last = int(span.group(1)), int(span.group(2) or span.group(1))
+        drawing = ET.fromstring(s.svg).find(f".//{SVG}g[@id='d']")
+        axis = {int(t.text) for t in drawing.iter(f"{SVG}text") if t.text and re.fullmatch(r"\d{4}", t.text)}
+        assert axis == set(range(first, last + 1)), (s.label, axis)
 
 
 def test_cli_writes_name_k_svg(tmp_path):

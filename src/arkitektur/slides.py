@@ -121,6 +121,7 @@ class Slicer:
         self.name, self.ctx, self.sel, self.lang, self.timeout = name, ctx, sel, lang, timeout
         self.src = Sources(ctx, lang, matrix, plan)
         self.cache: dict = {}
+        self.years: dict = {}      # part -> the years its timeline really shows (None: nothing in them)
         self.renders = 0
 
     # ---- building
@@ -133,7 +134,7 @@ class Slicer:
     def view(self, part: Part) -> View:
         view = REGISTRY[self.name].build(self.src, self.selection(part), self.lang)
         if part.aar is not None:
-            crop_years(view, *part.aar)
+            self.years[part.key()] = crop_years(view, *part.aar)
         return view
 
     def draw(self, part: Part) -> Drawn:
@@ -411,6 +412,21 @@ def fit(text: str, width: float, size: float) -> str:
     return text.rstrip() + "…"
 
 
+def _years_shown(slicer: Slicer, part: Part) -> Part | None:
+    """A roadmap part labelled with the years its rows really span; ``None`` if they have nothing in them."""
+    if part.aar is None:
+        return part
+    slicer.draw(part)
+    shown = slicer.years.get(part.key(), part.aar)
+    if shown is None:
+        return None
+    if tuple(shown) == tuple(part.aar):
+        return part
+    old = f"{part.aar[0]}" if part.aar[0] == part.aar[1] else f"{part.aar[0]}–{part.aar[1]}"
+    new = f"{shown[0]}" if shown[0] == shown[1] else f"{shown[0]}–{shown[1]}"
+    return replace(part, labels=tuple(new if x == old else x for x in part.labels))
+
+
 def make_slides(name: str, ctx, sel: Selection, *, matrix=None, plan=None, lang: str = "da",
                 timeout: float = render_mod.DEFAULT_TIMEOUT) -> list[Slide]:
     """The slides of view ``name`` for the user's selection: one when it fits, else one per part
@@ -419,7 +435,8 @@ def make_slides(name: str, ctx, sel: Selection, *, matrix=None, plan=None, lang:
         raise UsageError(f"ukendt visning '{name}'.", f"unknown view '{name}'.", code="ARK-E106")
     slicer = Slicer(name, ctx, sel, matrix=matrix, plan=plan, lang=lang, timeout=timeout)
     whole = Part()
-    parts = slicer.split(whole, SPLIT.get(name, ()))
+    parts = [_years_shown(slicer, p) for p in slicer.split(whole, SPLIT.get(name, ()))]
+    parts = [p for p in parts if p is not None] or [whole]
     drawn = [slicer.draw(p) for p in parts]
     full = drawn[0].view if len(parts) == 1 else slicer.draw(whole).view
     title = full.title

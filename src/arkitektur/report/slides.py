@@ -114,7 +114,7 @@ def build_deck(ctx, matrix, plan, title: str, as_of: str, *,
     names = [f"{i:02d}.html" for i in range(1, len(svgs) + 1)]
     every = []
     for i, (name, svg) in enumerate(zip(names, svgs)):
-        inline = inline_svg(svg, f"s{i + 1}")
+        inline = inline_svg(svg.replace(b' role="img"', b"", 1), f"s{i + 1}")   # inline_svg sets role itself
         body = f'<div class="slide">{inline}</div>'
         prev = names[i - 1] if i else None
         nxt = names[i + 1] if i + 1 < len(names) else None

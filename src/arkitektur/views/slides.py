@@ -29,13 +29,17 @@ def strip(view: View) -> View:
     return bare
 
 
-def crop_years(view: View, first: int, last: int) -> None:
-    """A pinned timeline cut to the years ``first``–``last``: the label column stays, the rest moves left."""
+def crop_years(view: View, first: int, last: int) -> tuple[int, int] | None:
+    """A pinned timeline cut to the years ``first``–``last``: the label column stays, the rest moves left.
+    Returns the years shown — fewer when these rows span fewer years — or ``None`` when the rows have
+    nothing in those years (the part is then left out)."""
     axis = {int(n.lines[0]): n for n in view.nodes if n.kind == "axis" and n.lines[0].isdigit()}
+    if not axis:
+        return (first, last)
     # A part with fewer rows can span fewer years than the whole: clamp to the years it has.
-    first, last = max(first, min(axis, default=first)), min(last, max(axis, default=last))
+    first, last = max(first, min(axis)), min(last, max(axis))
     if first not in axis or last not in axis or first > last:
-        return
+        return None
     left = min(n.pos[0] - n.size[0] / 2 for n in axis.values())
     lo, hi = axis[first].pos[0] - axis[first].size[0] / 2, axis[last].pos[0] + axis[last].size[0] / 2
     shift = lo - left
@@ -62,6 +66,7 @@ def crop_years(view: View, first: int, last: int) -> None:
     ids = {n.id for n in keep}
     view.nodes = keep
     view.edges = [e for e in view.edges if e.src in ids and e.dst in ids]
+    return (first, last)
 
 
 def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
