@@ -322,3 +322,12 @@ def test_report_slides_deck(tmp_path):
         small, body = smallest_and_body(svg)
         assert small >= 14 and body >= 18, (name, small, body)
     assert f"lysbilleder: {len(pages) - 1}" in res.output
+
+
+def test_legend_explains_a_style_the_view_forgot(example):
+    """landskab narrowed to a few tasks draws other systems dotted ("Uden for udsnittet"): explained too."""
+    sel = views.make_selection(example.graph, ["Silkeborg"], ["84", "85", "87"], False)
+    view = views.build("landskab", example, sel)
+    assert any(n.kind == "kontekst" and not n.legend for n in view.nodes)
+    samples = [(n.kind, " ".join(n.lines)) for n in view.nodes if n.legend]
+    assert ("kontekst", "Uden for udsnittet (anden opgave eller kommune)") in samples

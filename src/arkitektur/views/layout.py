@@ -68,6 +68,12 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
 
 
+FALLBACK_NODES = {"kontekst": "Uden for udsnittet (anden opgave eller kommune)", "system_ny": "Planlagt eller under indfasning",
+                  "system_udfases": "Udfases", "register": "Grunddataregister", "infrastruktur": "Fælles infrastruktur"}
+FALLBACK_EDGES = {"via": "Via fælles infrastruktur", "p2p": "Punkt-til-punkt",
+                  "p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)"}
+
+
 def count_text(count: int) -> str:
     """The legend's explanation of a merged line ("×3")."""
     return f"×{count}: {count} forbindelser, tegnet som én streg"
@@ -80,6 +86,10 @@ def used_items(view: View, items: list[tuple[str, str, str]]) -> list[tuple[str,
     edges = [e for e in view.edges if not e.legend and not e.helper]
     kinds = {e.kind for e in edges}
     out = [it for it in items if it[1] in (nodes if it[0] == "node" else kinds)]
+    # A style the drawing uses but the view's list forgot is still explained (every symbol on the page).
+    given = {(what, kind) for what, kind, _ in items}
+    out += [("node", kind, text) for kind, text in FALLBACK_NODES.items() if kind in nodes and ("node", kind) not in given]
+    out += [("edge", kind, text) for kind, text in FALLBACK_EDGES.items() if kind in kinds and ("edge", kind) not in given]
     merged = [e for e in edges if e.count > 1]
     if merged:
         top = max(merged, key=lambda e: e.count)
