@@ -84,7 +84,7 @@ def _front(title: str, as_of: str, contents: list[tuple[str, str]]) -> bytes:
     slides_mod.text_at(svg, 80, top + 100, 30, "Indhold", bold=True, fill="#1f3a5f")
     two = len(contents) > 12      # many members: the contents in two columns
     rows = (len(contents) + 1) // 2 if two else len(contents)
-    width = 760 if two else 1400
+    width = 760 if two else 1000
     for i, (what, where) in enumerate(contents):
         col, row = divmod(i, max(rows, 1))
         x, y = 80 + col * 900, top + 155 + row * 44
