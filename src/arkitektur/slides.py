@@ -25,7 +25,7 @@ from .errors import ArkitekturError, UsageError
 from .files import refuse_input, write_all
 from .namespaces import ARK, RDF
 from .views import REGISTRY, Selection, Sources, View, text_width
-from .views.slides import TITLE_W, crop_years, legend_items, legend_view, strip
+from .views.slides import crop_years, legend_items, legend_view, strip
 from .views.model import kommune_of, main_group, matrix_members, matrix_rows, members_in_scope
 from .views.selection import notation
 
