@@ -331,3 +331,16 @@ def test_legend_explains_a_style_the_view_forgot(example):
     assert any(n.kind == "kontekst" and not n.legend for n in view.nodes)
     samples = [(n.kind, " ".join(n.lines)) for n in view.nodes if n.legend]
     assert ("kontekst", "Uden for udsnittet (anden opgave eller kommune)") in samples
+
+
+def test_a_legend_too_large_gets_its_own_slide(example, monkeypatch):
+    """Above LEGEND_SHARE the legend leaves every slide and is the last one ("n/n: Signaturforklaring")."""
+    monkeypatch.setattr(slides, "LEGEND_SHARE", 0.001)
+    made = slides.make_slides("dataflow", example, _selection(example, "dataflow"))
+    assert [s.label for s in made] == ["1/3: Silkeborg Kommune", "2/3: Viborg Kommune", "3/3: Signaturforklaring"]
+    assert all(legend_share(s.svg) == 0.0 for s in made[:-1])
+    last = ET.fromstring(made[-1].svg)
+    words = " ".join("".join(t.itertext()) for t in last.iter(f"{SVG}text"))
+    assert "Følsomme personoplysninger" in words and "Almindelige personoplysninger" in words
+    small, body = smallest_and_body(made[-1].svg)
+    assert small >= 14 and body >= 18
