@@ -344,3 +344,24 @@ def test_a_legend_too_large_gets_its_own_slide(example, monkeypatch):
     assert "Følsomme personoplysninger" in words and "Almindelige personoplysninger" in words
     small, body = smallest_and_body(made[-1].svg)
     assert small >= 14 and body >= 18
+
+
+def test_left_to_right_legend_is_samples_beside_lines(example):
+    """integrationer (left to right): sample boxes in one column, lines and their texts beside them —
+    as many rows as the longer list, not both lists stacked."""
+    from arkitektur import render as render_mod
+
+    view = views.build("integrationer", example, _selection(example, "integrationer"))
+    samples = [n.id for n in view.nodes if n.legend and n.kind not in ("legend_point", "legend_text")]
+    texts = [n.id for n in view.nodes if n.legend and n.kind == "legend_text"]
+    root = ET.fromstring(render_mod.render(view, "svg").data)
+    y_of = {}
+    for g in root.iter(f"{SVG}g"):
+        title = g.find(f"{SVG}title")
+        if g.get("class") == "node" and title is not None:
+            ys = [float(t.get("y")) for t in g.iter(f"{SVG}text")]
+            if ys:
+                y_of[title.text] = sum(ys) / len(ys)
+    rows = {round(y_of[i] / 20) for i in samples + texts}
+    assert len(samples) == 3 and len(texts) == 4
+    assert len(rows) <= max(len(samples), len(texts)) + 1, rows

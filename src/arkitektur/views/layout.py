@@ -49,22 +49,16 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
             if not (a in tails and b in texts):
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
     else:
-        # Left to right: samples and arrow tails in one column, the arrow texts in the next. Within a
+        # Left to right: three columns — the sample boxes, the arrow tails, the arrow texts — so the
+        # legend is as tall as the longer of the two lists, not both (docs/diagrammer.md). Within a
         # rank dot stacks the order bottom-up here, so the chains run in reverse to read top-down.
-        column = samples + tails
-        spacers = []
-        if texts:
-            for i, sid in enumerate(samples):
-                sp = Node(id=ids(("legend", "spacer", i)), lines=[""], kind="helper_point", cluster="legend",
-                          legend=True, helper=True)
-                view.nodes.append(sp)
-                view.edges.append(Edge(src=sid, dst=sp.id, kind="invis", helper=True, legend=True, weight=50))
-                spacers.append(sp.id)
-        view.same_rank.append(column)
-        if texts:
-            view.same_rank.append(spacers + texts)
-        for chain in (column, spacers + texts):
-            for a, b in zip(chain[::-1], chain[::-1][1:]):
+        for a, b in zip(samples, tails):
+            view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True, weight=50))
+        for column in (samples, tails, texts):
+            if not column:
+                continue
+            view.same_rank.append(list(column))
+            for a, b in zip(column[::-1], column[::-1][1:]):
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
 
 
