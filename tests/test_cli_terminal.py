@@ -117,7 +117,7 @@ def test_errors_follow_the_language(tmp_path):
 def test_report_in_english():
     res = run("report", DIV, "--lang", "en")  # nothing to write: the error, in English only
     assert res.exit_code == 2
-    assert res.stderr == "error: ARK-E139: give -o FOLDER (the meeting pack) and/or --pdf FILE.pdf.\n"
+    assert res.stderr == "error: ARK-E139: give -o FOLDER (the meeting pack) and/or --pdf FILE.pdf / --slides-pdf FILE.pdf.\n"
 
 
 def test_query_without_a_query_is_a_tool_error():

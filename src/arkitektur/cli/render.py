@@ -34,10 +34,13 @@ from .options import lang_option
               help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
+@click.option("--slide", is_flag=True,
+              help="Lysbilleder til projektor (16:9, 1920 × 1080, SVG): tekst mindst 18 px; en visning, der ikke "
+                   "kan være på ét, deles i flere (-o NAVN.svg giver NAVN-1.svg, NAVN-2.svg …).")
 @lang_option("Sprog for navnene i diagrammet (rdfs:label) og for meddelelserne i terminalen / language of the "
              "names in the diagram and of the terminal messages.")
 @click.pass_context
-def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, lang):
+def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, slide, lang):
     """Tegn et diagram med Graphviz / draw a diagram with Graphviz.
 
     VISNING er landskab (én kommunes systemer efter opgaveområde), integrationer, dataflow,
@@ -45,6 +48,9 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     Exit 2 med en forklaring, hvis diagrammet bliver for tæt til at læse: afgræns med
     --kommune eller --opgave.
     """
+    if slide:
+        _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout)
+        return
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
@@ -69,3 +75,31 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         what = views.REGISTRY[view].units[lang]
         how = f", {result.engine} {result.seconds:.2f} s" if result.engine else ""
         click.echo(f"{view}: {nodes} {what[0]}, {edges} {what[1]}{how} → {output}", err=True)
+
+
+def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout) -> None:
+    """``render --slide``: the view on 16:9 slides (arkitektur.slides), one file per slide."""
+    from .. import slides as slides_mod   # only --slide needs it
+
+    if fmt not in (None, "svg") or (output is not None and output.suffix.lower() != ".svg"):
+        shown = str(output) if output is not None and fmt is None else f"--format {fmt}"
+        raise UsageError(f"--slide skriver SVG-lysbilleder; {shown} er ikke svg. Brug -o NAVN.svg.",
+                         f"--slide writes SVG slides; {shown} is not svg. Use -o NAME.svg.",
+                         code="ARK-E166", file=str(output) if output is not None else None)
+    targets = list(paths) or [Path("models")]
+    day = resolve_as_of(targets, option_date(as_of))
+    context = prepare(targets, day)
+    sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
+    made = slides_mod.make_slides(view, context, sel, timeout=timeout)
+    if output is None:
+        if len(made) > 1:
+            raise UsageError(f"'{view}' fylder {len(made)} lysbilleder; angiv -o NAVN.svg (de skrives som "
+                             "NAVN-1.svg, NAVN-2.svg …).",
+                             f"'{view}' takes {len(made)} slides; give -o NAME.svg (written as NAME-1.svg, "
+                             "NAME-2.svg …).", code="ARK-E165")
+        write_output(made[0].svg, None, stdout=sys.stdout.buffer, inputs=targets)
+        return
+    written = slides_mod.write_slides(made, output, targets)
+    names = slides_mod.file_names(output, len(made))
+    shown = str(names[0]) if len(names) == 1 else f"{names[0]} … {names[-1].name}"
+    click.echo(f"{view}: {len(written)} lysbillede{'r' if len(written) > 1 else ''} → {shown}", err=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import files as filesys
@@ -42,20 +42,27 @@ class Pack:
     html: str
     diagrams: list[Diagram]
     notes: list[str]
+    deck: dict[str, bytes] = field(default_factory=dict)   # lysbilleder/*.html (report --slides)
 
 
 def build_pack(ctx: Context, result: CheckResult, *, timeout: float = render_mod.DEFAULT_TIMEOUT,
                matrix: Matrix | None = None, plan: Roadmap | None = None, history: list[Commit] | None = None,
-               span: str | None = None, horizon: str | None = None) -> Pack:
+               span: str | None = None, horizon: str | None = None, slides: bool = False) -> Pack:
     """Everything of the pack in memory; nothing is written yet. ``history``: the commits of ``span``
-    (Udvikling); ``horizon``: ``--horisont`` (6m when None)."""
+    (Udvikling); ``horizon``: ``--horisont`` (6m when None); ``slides``: also the 16:9 deck (report/slides)."""
     matrix = matrix or build_matrix(ctx)
     plan = plan or build_roadmap(ctx)
     diagrams = make_diagrams(ctx, matrix, plan, timeout)
     items = benefits(ctx.graph)
     title, html = page(ctx, result, matrix, plan, diagrams, items, history, span, horizon)
     notes = [f"{d.title}: {d.note}" for d in diagrams if d.note]
-    return Pack(title=title, as_of=matrix.as_of, html=html, diagrams=diagrams, notes=notes)
+    pack = Pack(title=title, as_of=matrix.as_of, html=html, diagrams=diagrams, notes=notes)
+    if slides:
+        from .slides import build_deck   # the deck lays every view out again: only when asked for
+
+        deck = build_deck(ctx, matrix, plan, title, matrix.as_of.isoformat(), timeout=timeout)
+        pack.deck, pack.notes = deck.files, pack.notes + deck.notes
+    return pack
 
 
 # --------------------------------------------------------------------------- writing
@@ -79,6 +86,12 @@ def _our_files(folder: Path) -> list[Path] | None:
                 if svg.suffix != ".svg" or svg.is_symlink() or not svg.is_file():
                     return None
                 files.append(svg)
+            files.append(entry)
+        elif entry.name == "lysbilleder" and entry.is_dir() and not entry.is_symlink():
+            for page in entry.iterdir():
+                if page.suffix != ".html" or page.is_symlink() or not page.is_file():
+                    return None
+                files.append(page)
             files.append(entry)
         else:
             return None
@@ -104,7 +117,7 @@ def write_pack(pack: Pack, out_dir: Path) -> Path:
 
     ``out_dir`` is resolved once (links, ``..``); that same folder is checked and replaced, and
     only if it is empty or an earlier meeting pack holding nothing but what the tool wrote there
-    (the marker file, index.html, diagrammer/*.svg). The old pack is deleted file by file, never
+    (the marker file, index.html, diagrammer/*.svg, lysbilleder/*.html). The old pack is deleted file by file, never
     with rmtree. On any error the temporary folder is removed and ``out_dir`` is untouched.
     """
     target = Path(os.path.realpath(out_dir))
@@ -130,6 +143,7 @@ def write_pack(pack: Pack, out_dir: Path) -> Path:
     contents = {"index.html": pack.html.encode("utf-8"), "diagrammer/": b"",
                 MARKER: f"arkitektur {version()} mødepakke pr. {pack.as_of.isoformat()}\n".encode("utf-8")}
     contents.update({f"diagrammer/{d.name}.svg": d.raw for d in pack.diagrams if d.raw is not None})
+    contents.update(pack.deck)
     try:
         kept = filesys.replace_folder(target, contents, _remove_pack)
     except filesys.FolderNotCreated as exc:

@@ -16,6 +16,9 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
     Top-to-bottom views get one row (sample nodes, then short arrows with their text); left-to-right
     views one column of samples and arrow tails, the arrow texts in the next column.
     """
+    items = used_items(view, items)
+    if not items:
+        return
     view.clusters.append(Cluster(id="legend", lines=["Signaturforklaring"], kind="legend"))
     samples, tails, texts = [], [], []
     for i, (what, kind, text) in enumerate(items):
@@ -28,7 +31,9 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
             b = Node(id=ids(("legend", i, "b")), lines=wrap(text, 26), kind="legend_text", cluster="legend",
                      legend=True, align="l")
             view.nodes += [a, b]
-            view.edges.append(Edge(src=a.id, dst=b.id, kind=kind, legend=True, weight=50))
+            count = int(text[1:].split(":")[0]) if what == "count" else 1
+            view.edges.append(Edge(src=a.id, dst=b.id, kind=kind, legend=True, weight=50, count=count,
+                                   lines=[f"×{count}"] if count > 1 else []))
             tails.append(a.id)
             texts.append(b.id)
     if view.layout == "pinned":
@@ -44,23 +49,46 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
             if not (a in tails and b in texts):
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
     else:
-        # Left to right: samples and arrow tails in one column, the arrow texts in the next. Within a
+        # Left to right: three columns — the sample boxes, the arrow tails, the arrow texts — so the
+        # legend is as tall as the longer of the two lists, not both (docs/diagrammer.md). Within a
         # rank dot stacks the order bottom-up here, so the chains run in reverse to read top-down.
-        column = samples + tails
-        spacers = []
-        if texts:
-            for i, sid in enumerate(samples):
-                sp = Node(id=ids(("legend", "spacer", i)), lines=[""], kind="helper_point", cluster="legend",
-                          legend=True, helper=True)
-                view.nodes.append(sp)
-                view.edges.append(Edge(src=sid, dst=sp.id, kind="invis", helper=True, legend=True, weight=50))
-                spacers.append(sp.id)
-        view.same_rank.append(column)
-        if texts:
-            view.same_rank.append(spacers + texts)
-        for chain in (column, spacers + texts):
-            for a, b in zip(chain[::-1], chain[::-1][1:]):
+        for a, b in zip(samples, tails):
+            view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True, weight=50))
+        for column in (samples, tails, texts):
+            if not column:
+                continue
+            view.same_rank.append(list(column))
+            for a, b in zip(column[::-1], column[::-1][1:]):
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
+
+
+FALLBACK_NODES = {"kontekst": "Uden for udsnittet (anden opgave eller kommune)", "system_ny": "Planlagt eller under indfasning",
+                  "system_udfases": "Udfases", "register": "Grunddataregister", "infrastruktur": "Fælles infrastruktur"}
+FALLBACK_EDGES = {"via": "Via fælles infrastruktur", "p2p": "Punkt-til-punkt",
+                  "p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)"}
+
+
+def count_text(count: int) -> str:
+    """The legend's explanation of a merged line ("×3")."""
+    return f"×{count}: {count} forbindelser, tegnet som én streg"
+
+
+def used_items(view: View, items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Only the legend items whose style the drawing uses, plus "×N" when parallel lines were merged
+    (docs/diagrammer.md: a legend explains what is on the page, nothing else)."""
+    nodes = {n.kind for n in view.nodes if not n.legend and not n.helper}
+    edges = [e for e in view.edges if not e.legend and not e.helper]
+    kinds = {e.kind for e in edges}
+    out = [it for it in items if it[1] in (nodes if it[0] == "node" else kinds)]
+    # A style the drawing uses but the view's list forgot is still explained (every symbol on the page).
+    given = {(what, kind) for what, kind, _ in items}
+    out += [("node", kind, text) for kind, text in FALLBACK_NODES.items() if kind in nodes and ("node", kind) not in given]
+    out += [("edge", kind, text) for kind, text in FALLBACK_EDGES.items() if kind in kinds and ("edge", kind) not in given]
+    merged = [e for e in edges if e.count > 1]
+    if merged:
+        top = max(merged, key=lambda e: e.count)
+        out.append(("count", top.kind, count_text(top.count)))
+    return out
 
 
 def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3) -> None:
