@@ -8,13 +8,15 @@ user's editor starts it (the console script, over stdio), opens the largest memb
 it times didChange until the server publishes that buffer's diagnostics (this includes the
 debounce, which the server waits before it checks: ``--debounce-ms``, default the server's 150 ms;
 0 measures the check alone), and one completion request in predicate position. Prints p50/p95 of
-both and the server's peak memory (VmHWM).
+both, the server's CPU time per edit (all threads; steadier than wall time on a shared machine)
+and its peak memory (VmHWM).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -68,6 +70,8 @@ async def _run(root: Path, edits: int, debounce_ms: int | None) -> dict:
 
     client.initialized(lsp.InitializedParams())
     first = await send(1, text, change=False)
+    proc = getattr(client, "_server", None)
+    cpu_before = _cpu(proc)
     lines = text.split("\n")
     row = next(i for i, l in enumerate(lines) if l.startswith("    ark:") and l.rstrip().endswith(";"))
     word = lines[row].split()[0]
@@ -82,8 +86,8 @@ async def _run(root: Path, edits: int, debounce_ms: int | None) -> dict:
         await client.text_document_completion_async(lsp.CompletionParams(
             lsp.TextDocumentIdentifier(uri=uri), lsp.Position(row, 4)))
         completions.append(time.perf_counter() - start)
+    cpu = None if cpu_before is None else (_cpu(proc) - cpu_before) / max(1, edits)
     peak = None
-    proc = getattr(client, "_server", None)
     if proc is not None:
         try:
             status = Path(f"/proc/{proc.pid}/status").read_text()
@@ -93,7 +97,20 @@ async def _run(root: Path, edits: int, debounce_ms: int | None) -> dict:
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"first": first, "changes": changes, "completions": completions, "peak_mb": peak, "file": target.name}
+    return {"first": first, "changes": changes, "completions": completions, "peak_mb": peak, "file": target.name,
+            "cpu": cpu}
+
+
+def _cpu(proc) -> float | None:
+    """The server's CPU seconds so far (user + system, all threads): steadier than wall time on a
+    shared machine."""
+    if proc is None:
+        return None
+    try:
+        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{scale}: first check {ms(r['first'])}; {len(r['changes'])} edits of {r['file']}: "
                   f"didChange→publishDiagnostics p50 {ms(statistics.median(r['changes']))}, "
                   f"p95 {ms(_pct(r['changes'], 0.95))}; completion p50 {ms(statistics.median(r['completions']))}, "
-                  f"p95 {ms(_pct(r['completions'], 0.95))}; server peak memory {r['peak_mb']} MB "
+                  f"p95 {ms(_pct(r['completions'], 0.95))}; server CPU per edit "
+                  f"{'?' if r['cpu'] is None else ms(r['cpu'])}; server peak memory {r['peak_mb']} MB "
                   f"(debounce {'server default' if args.debounce_ms is None else str(args.debounce_ms) + ' ms'})")
     return 0
 

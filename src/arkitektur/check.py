@@ -120,20 +120,32 @@ def run_check(
     with _cyclic_gc_paused():
         ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
         findings = evaluate(ctx, lang, engine)
+    return conclude(paths, ctx, day, findings, selected, ignored)
+
+
+def conclude(paths: list[Path], ctx: Context, day: dt.date, findings: list[Finding],
+             selected: set[str] | None = None, ignored: set[str] = frozenset()) -> CheckResult:
+    """The check's result from evaluated findings: selected, sorted, with the notes (also for
+    ``arkitektur lsp``, which prepares the context itself from the files it has parsed already)."""
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
-    findings, depends = _described_outside(paths, findings, ctx.repo.model_files, cat)
+    findings, depends = _described_outside(paths, findings, ctx.repo.model_files, ctx.catalogue)
     return CheckResult(as_of=day.isoformat(), findings=findings,
                        notes=[*depends, *ctx.repo.notes, *_shapes_among_models(ctx)],
                        files=list(ctx.repo.model_files))
 
 
-def model_paths(paths: list[Path]) -> list[Path]:
+def model_paths(paths: list[Path], catalogue: Catalogue | None = None) -> list[Path]:
     """The model files under ``paths`` without the repository's own rules (for the commands that
-    load models themselves: export, ontology)."""
-    return _model_paths(paths, catalogue_mod.for_paths(paths))
+    load models themselves: export, ontology, lsp)."""
+    return _model_paths(paths, catalogue or catalogue_mod.for_paths(paths))
+
+
+def proposing_prefixes(paths: list[Path]):
+    """``_proposing_prefixes`` for a caller that parses the files itself (``arkitektur lsp``)."""
+    return _proposing_prefixes(paths)
 
 
 def _model_paths(paths: list[Path], cat: Catalogue) -> list[Path]:

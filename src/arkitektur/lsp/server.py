@@ -15,7 +15,7 @@ from pygls.lsp.server import LanguageServer
 from .. import catalogue as catalogue_mod
 from .. import fmt, version
 from ..errors import ArkitekturError
-from . import actions, completion
+from . import actions, completion, incremental
 from . import diagnostics as diag
 
 DEBOUNCE = 0.15  # seconds of quiet after a change before the repository is checked again
@@ -47,6 +47,7 @@ class ArkitekturServer(LanguageServer):
         self._notes: list[str] = []
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
         self.index_cache = completion.IndexCache()
+        self.state = incremental.State()  # the store and parses kept between checks
 
     # -- state -------------------------------------------------------------------------------
     def buffers(self) -> dict[Path, str]:
@@ -83,7 +84,7 @@ class ArkitekturServer(LanguageServer):
         buffers = self.buffers()
         try:
             outcome = await asyncio.to_thread(diag.check, self.root, buffers, self.last_good, self.lang,
-                                              self.catalogue)
+                                              self.catalogue, self.state)
             self.publish(outcome, versions)
             # after publishing: completion's node index never delays the diagnostics
             self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
