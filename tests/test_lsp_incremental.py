@@ -39,6 +39,12 @@ def _edits(root: Path):
     yield "a date made invalid (MOD-4, derived facts)", {vs: v.replace('"2014-10-01"^^xsd:date', '"2014-13-01"^^xsd:date', 1)}
     yield "a block removed", {vs: v.replace(acadre_block, "")}
     yield "the block added back twice (the same triples stated twice)", {vs: v + "\n" + acadre_block}
+    shared = '\n<https://w3id.org/arkitektur/eksempel/viborg#Acadre> <http://www.w3.org/2000/01/rdf-schema#label> "Viborg: Acadre"@da .\n'
+    unlabelled = v.replace('rdfs:label "Viborg: Acadre"@da ,\n        "Viborg: Acadre"@en ;', 'rdfs:label "Viborg: Acadre"@en ;')
+    assert unlabelled != v
+    yield "the same triple stated in a second file", {vs: v, integ: i + shared}
+    yield "taken out of the first file, still stated by the second", {vs: unlabelled, integ: i + shared}
+    yield "taken out of both (MOD-3: no Danish label)", {vs: unlabelled, integ: i}
     yield "a prefix removed (ARK-E02 with the declaration to add)", {vs: v.replace("@prefix sam: <https://w3id.org/arkitektur/eksempel/samarbejde#> .\n", "")}
     yield "the file broken mid-statement, the other file changed meanwhile", {
         vs: v.replace("ark:livscyklus ark:IDrift ;", "ark:livscyklus ark:IDrift", 1),
@@ -72,7 +78,7 @@ def test_incremental_equals_a_full_check_after_each_edit(repo):
         assert _seen(inc) == _seen(full), what
         assert good_inc == good_full, what
         steps += 1
-    assert steps == 16
+    assert steps == 19
     # the sequence did reach the cases it names
     assert state.store is not None and state.loaded
 
