@@ -72,7 +72,7 @@ def parse_rule_list(text: str | None, catalogue: Catalogue, option: str) -> set[
 def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
     """Load the repository and derive the facts at ``as_of`` (shared with divergence, roadmap …)."""
     cat = catalogue or catalogue_mod.for_paths(paths)
-    with _proposing_prefixes(paths):
+    with proposing_prefixes(paths):
         repo = loader.load(_model_paths(paths, cat))
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
@@ -86,7 +86,7 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
     ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
     """
     cat = catalogue or catalogue_mod.for_paths(paths)
-    with _proposing_prefixes(paths):
+    with proposing_prefixes(paths):
         repo = loader.load_store(_model_paths(paths, cat), wait=False)
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
@@ -141,11 +141,6 @@ def model_paths(paths: list[Path], catalogue: Catalogue | None = None) -> list[P
     """The model files under ``paths`` without the repository's own rules (for the commands that
     load models themselves: export, ontology, lsp)."""
     return _model_paths(paths, catalogue or catalogue_mod.for_paths(paths))
-
-
-def proposing_prefixes(paths: list[Path]):
-    """``_proposing_prefixes`` for a caller that parses the files itself (``arkitektur lsp``)."""
-    return _proposing_prefixes(paths)
 
 
 def _model_paths(paths: list[Path], cat: Catalogue) -> list[Path]:
@@ -245,7 +240,7 @@ def _shown_path(path: Path) -> str:
 
 
 @contextmanager
-def _proposing_prefixes(paths: list[Path]):
+def proposing_prefixes(paths: list[Path]):
     """An undeclared prefix (ARK-E02) also says which ``@prefix`` line the repository uses for it."""
     try:
         yield

@@ -32,6 +32,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
+from .. import catalogue as catalogue_mod
 from .. import check as check_mod
 from .. import loader, resources
 from ..derive import derive
@@ -189,7 +190,7 @@ def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) 
     reusing ``state``. Raises ``ArkitekturError`` as ``run_check`` does: the first file, in the
     check's order, that cannot be read or parsed."""
     paths = [root]
-    cat = catalogue or check_mod.catalogue_mod.for_paths(paths)
+    cat = catalogue or catalogue_mod.for_paths(paths)
     day = check_mod.resolve_as_of(paths, None)
     files: list[tuple[str, _Parsed]] = []
     notes: list[str] = []
