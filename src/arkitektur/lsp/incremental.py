@@ -138,28 +138,38 @@ class State:
         return next(self.index.quads_for_pattern(q.subject, q.predicate, q.object), None) is not None
 
     def sync(self, files: list[tuple[str, _Parsed]]) -> None:
-        """Make the store hold the ontology, exactly ``files``' triples and the previous overlay."""
+        """Make the store hold the ontology, exactly ``files``' triples and the previous overlay.
+
+        Only the difference between a changed file's old and new triples is taken out and put in
+        (an edit changes a few; a blank node gets a new name in each parse, so its triples count
+        as changed)."""
         if self.store is None:
             self._start()
         wanted = {display: p for display, p in files}
-        store, index = self.store, self.index
-        for display in [d for d in self.loaded if wanted.get(d) is not self.loaded[d]]:
-            del self.loaded[display]
+        changed = [d for d in self.loaded if wanted.get(d) is not self.loaded[d]]
+        changed += [d for d in wanted if d not in self.loaded]
+        for display in changed:
             graph = _graph(display)
-            old = [ox.Quad(q.subject, q.predicate, q.object, _DG) for q in index.quads_for_pattern(None, None, None, graph)]
-            index.remove_graph(graph)
-            for q in old:
-                if q not in self.ontology and q not in self.overlay and not self._stated(q):
-                    store.remove(q)
-        for display, p in files:
-            if display not in self.loaded:
+            old = {ox.Quad(q.subject, q.predicate, q.object, _DG)
+                   for q in self.index.quads_for_pattern(None, None, None, graph)}
+            p = wanted.get(display)
+            if p is None:
+                new = frozenset()
+                del self.loaded[display]
+            else:
                 if p.scratch is None:  # loaded before, taken out since: parse it again
                     p.scratch = parse(display, p.text).scratch
-                graph = _graph(display)
-                index.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in p.scratch)
-                store.extend(p.scratch)
+                new = frozenset(p.scratch)
                 p.scratch = None  # the index holds them now
                 self.loaded[display] = p
+            gone, came = old - new, new - old
+            for q in gone:
+                self.index.remove(ox.Quad(q.subject, q.predicate, q.object, graph))
+            self.index.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in came)
+            self.store.extend(came)
+            for q in gone:
+                if q not in self.ontology and q not in self.overlay and not self._stated(q):
+                    self.store.remove(q)
 
     def mark(self, files: list[tuple[str, _Parsed]], graph: StoreGraph, as_of: dt.date):
         """The marks ``load_store`` makes and the facts ``derive`` adds, in place of the previous
