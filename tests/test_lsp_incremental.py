@@ -64,6 +64,7 @@ def repo(tmp_path):
     return copy_models(tmp_path)
 
 
+@pytest.mark.slow  # 38 checks of the example repository: ~5 s
 def test_incremental_equals_a_full_check_after_each_edit(repo):
     root = diag.repository_root(repo)
     cat = catalogue_mod.for_paths([root])
@@ -113,6 +114,7 @@ def test_only_the_changed_file_is_parsed_again(repo, monkeypatch):
     assert parsed == []
 
 
+@pytest.mark.slow
 def test_the_store_holds_exactly_ontology_models_and_overlay(repo):
     """After edits the kept store equals one built from scratch for the same texts."""
     root = diag.repository_root(repo)
@@ -130,3 +132,31 @@ def test_the_store_holds_exactly_ontology_models_and_overlay(repo):
 
     assert shape(state.store) == shape(fresh.store)
     assert len(state.store) == len(fresh.store)
+
+
+def test_only_changed_diagnostics_are_published_again(repo):
+    """After an edit the server sends the edited buffer (its new version) and the files whose
+    diagnostics changed; a file whose diagnostics are as before is not sent again."""
+    from arkitektur.lsp.server import ArkitekturServer
+
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    server = ArkitekturServer()
+    sent: list = []
+    server.text_document_publish_diagnostics = lambda params: sent.append((params.uri, params.version))
+    vs = (root / "viborg" / "systemanvendelser.ttl").resolve()
+    text = vs.read_text(encoding="utf-8")
+    server.publish(diag.check(root, {vs: text}, {}, "da", cat, state), {vs.as_uri(): 1})
+    everything = {uri for uri, _ in sent}
+    assert vs.as_uri() in everything and len(everything) > 10
+    sent.clear()
+    bad = text.replace("ark:systemansvarlig", "ark:systemansvarig", 1)
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 2})
+    assert sent == [(vs.as_uri(), 2)]  # MOD-1 and STY-1 both in this file; nothing else changed
+    sent.clear()
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 3})
+    assert sent == [(vs.as_uri(), 3)]  # same diagnostics, new version: answered
+    sent.clear()
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 3})
+    assert sent == []

@@ -120,8 +120,8 @@ class ArkitekturServer(LanguageServer):
         versions = versions or {}
         for uri, found in sorted(uris.items()):
             version = versions.get(uri)
-            # Only what changed: the client keeps a file's diagnostics until it gets new ones, and
-            # sending every file's after each keystroke costs more than the check (10 × 300). A
+            # Only what changed: the client keeps a file's diagnostics until it gets new ones, so
+            # serialising every diagnostic of the repository after each keystroke is wasted. A
             # buffer's new version is always answered, so the editor knows its text was checked.
             if self.shown.get(uri) == (version, found):
                 continue
