@@ -72,7 +72,7 @@ def parse_rule_list(text: str | None, catalogue: Catalogue, option: str) -> set[
 def prepare(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None = None) -> Context:
     """Load the repository and derive the facts at ``as_of`` (shared with divergence, roadmap …)."""
     cat = catalogue or catalogue_mod.for_paths(paths)
-    with _proposing_prefixes(paths):
+    with proposing_prefixes(paths):
         repo = loader.load(_model_paths(paths, cat))
     graph = repo.graph()
     facts = derive(graph, as_of, repo.model_subjects, repo.model_predicates, repo.model_classes)
@@ -86,7 +86,7 @@ def prepare_store(paths: list[Path], as_of: dt.date, catalogue: Catalogue | None
     ``Context.graph`` is then a ``storegraph.StoreGraph``: the rdflib read API over the store.
     """
     cat = catalogue or catalogue_mod.for_paths(paths)
-    with _proposing_prefixes(paths):
+    with proposing_prefixes(paths):
         repo = loader.load_store(_model_paths(paths, cat), wait=False)
     graph = repo.model
     facts = derive(graph, as_of)  # afl:Modelemne …: marked by load_store, meanwhile
@@ -120,20 +120,27 @@ def run_check(
     with _cyclic_gc_paused():
         ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
         findings = evaluate(ctx, lang, engine)
+    return conclude(paths, ctx, day, findings, selected, ignored)
+
+
+def conclude(paths: list[Path], ctx: Context, day: dt.date, findings: list[Finding],
+             selected: set[str] | None = None, ignored: set[str] = frozenset()) -> CheckResult:
+    """The check's result from evaluated findings: selected, sorted, with the notes (also for
+    ``arkitektur lsp``, which prepares the context itself from the files it has parsed already)."""
     if selected is not None:
         findings = [f for f in findings if f.rule in selected]
     findings = [f for f in findings if f.rule not in ignored]
     findings.sort(key=Finding.sort_key)
-    findings, depends = _described_outside(paths, findings, ctx.repo.model_files, cat)
+    findings, depends = _described_outside(paths, findings, ctx.repo.model_files, ctx.catalogue)
     return CheckResult(as_of=day.isoformat(), findings=findings,
                        notes=[*depends, *ctx.repo.notes, *_shapes_among_models(ctx)],
                        files=list(ctx.repo.model_files))
 
 
-def model_paths(paths: list[Path]) -> list[Path]:
+def model_paths(paths: list[Path], catalogue: Catalogue | None = None) -> list[Path]:
     """The model files under ``paths`` without the repository's own rules (for the commands that
-    load models themselves: export, ontology)."""
-    return _model_paths(paths, catalogue_mod.for_paths(paths))
+    load models themselves: export, ontology, lsp)."""
+    return _model_paths(paths, catalogue or catalogue_mod.for_paths(paths))
 
 
 def _model_paths(paths: list[Path], cat: Catalogue) -> list[Path]:
@@ -233,7 +240,7 @@ def _shown_path(path: Path) -> str:
 
 
 @contextmanager
-def _proposing_prefixes(paths: list[Path]):
+def proposing_prefixes(paths: list[Path]):
     """An undeclared prefix (ARK-E02) also says which ``@prefix`` line the repository uses for it."""
     try:
         yield

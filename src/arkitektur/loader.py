@@ -232,7 +232,7 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
     for a document they read); the models have none, so a relative IRI there is an error."""
     display = display or str(path)
     text = decode(path, _read(path, display), display)
-    if _only_comments(text):
+    if only_comments(text):
         return None
     try:
         quads = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=base))
@@ -253,11 +253,16 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
     return ParsedFile(path=path, display=display, triples=triples, text=text)
 
 
-def _only_comments(text: str) -> bool:
+def only_comments(text: str) -> bool:
+    """True for text with nothing but comments and space (the file is skipped with ``empty_note``)."""
     try:
         return all(t.kind == "COMMENT" for t in tokenize(text))
     except LexError:
         return False
+
+
+def empty_note(display: str) -> str:
+    return f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
 
 
 def load(paths: list[Path]) -> Repository:
@@ -270,9 +275,7 @@ def load(paths: list[Path]) -> Repository:
         display = str(path)
         parsed = parse_file(path, display)
         if parsed is None:
-            repo.notes.append(
-                f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
-            )
+            repo.notes.append(empty_note(display))
             continue
         subjects, predicates, classes = repo.model_subjects, repo.model_predicates, repo.model_classes
         for t in parsed.triples:
@@ -361,10 +364,8 @@ def load_store(paths: list[Path], *, wait: bool = True) -> Repository:
             display = str(path)
             data = _read(path, display)
             text = decode(path, data, display)
-            if _only_comments(text):
-                repo.notes.append(
-                    f"{display}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped"
-                )
+            if only_comments(text):
+                repo.notes.append(empty_note(display))
                 continue
             body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
             loads.append(pool.submit(_load_model, store, body, display))
@@ -452,6 +453,11 @@ def overriding(texts: dict[Path, str]):
         _OVERRIDES.reset(token)
 
 
+def read_text(path: Path, display: str) -> str:
+    """A model file's text as every command reads it (the editor's buffer within ``overriding``)."""
+    return decode(path, _read(path, display), display)
+
+
 def _read(path: Path, display: str) -> bytes:
     overrides = _OVERRIDES.get()
     if overrides:
@@ -500,13 +506,21 @@ class SubjectLocator(Locator):
         self.gaps: list[str] = []  # files the scan could not read to the end (see ScanGap)
 
     def add_model_file(self, display: str, path: Path, text: str) -> None:
+        self.add_scanned(display, path, scan_file(display, text))
+
+    def add_scanned(self, display: str, path: Path, scanned: tuple | None) -> None:
+        """``add_model_file`` with the file's ``scan_file`` done already (``arkitektur lsp`` keeps
+        the scans of unchanged files)."""
         self._files.append((display, path))
-        try:
-            prefixes, base = scan_subjects(display, text, self.subjects)
-        except ScanGap:  # never seen on text the parser accepts (W3C suite); positions fall back
+        if scanned is None:
             self.gaps.append(display)
             prefixes, base = {}, None
+        else:
+            found, prefixes, base = scanned
+            for iri, where in found.items():
+                self.subjects.setdefault(iri, where)
         self._meta[display] = (path, prefixes, base)
+
 
     def locate(self, iri: str):
         hit = self.subjects.get(iri)
@@ -580,3 +594,14 @@ class SubjectLocator(Locator):
                 out[i] = [from_ox(q.object) for q in quads if q.subject == s and (p is None or q.predicate == p)]
             self.release(file)  # not kept through the evaluation: positions read it again, if at all
         return out
+
+
+def scan_file(display: str, text: str) -> tuple[dict, dict, str | None] | None:
+    """(subjects, prefixes, base) of a model file by ``scan_subjects``; ``None`` where the scan
+    cannot read it (``ScanGap``: never seen on text the parser accepts, W3C suite; positions fall back)."""
+    found: dict = {}
+    try:
+        prefixes, base = scan_subjects(display, text, found)
+    except ScanGap:
+        return None
+    return found, prefixes, base

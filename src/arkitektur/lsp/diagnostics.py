@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from ..check import run_check
 from ..config import CONFIG_NAME
 from ..errors import ArkitekturError
 from ..findings import Finding, Severity
+from . import incremental
 
 SOURCE = "arkitektur"
 # Where a rule's page lies: docs/regler/<ID>.md beside the package in a source checkout or an
@@ -47,10 +49,16 @@ def repository_root(folder: Path) -> Path:
     return below[0].parent if below else folder
 
 
-def rule_href(rule: str, catalogue) -> str | None:
+@lru_cache(maxsize=1024)
+def _page(rule: str) -> str | None:
     page = _DOCS / "regler" / f"{rule}.md"
-    if page.is_file():
-        return page.as_uri()
+    return page.as_uri() if page.is_file() else None
+
+
+def rule_href(rule: str, catalogue) -> str | None:
+    page = _page(rule)
+    if page is not None:
+        return page
     entry = catalogue.rules.get(rule) if catalogue is not None else None
     return entry.source if entry is not None and entry.source else None
 
@@ -61,12 +69,13 @@ def error_href(code: str) -> str | None:
 
 
 def check(root: Path, buffers: dict[Path, str], last_good: dict[Path, str], lang: str = "da",
-          catalogue=None) -> Outcome:
+          catalogue=None, state: incremental.State | None = None) -> Outcome:
     """Check ``root`` with ``buffers`` (resolved path → text) in place of the files on disk.
 
     A file that does not parse gets its error as its one diagnostic; the check then runs again
     with that file's last text that parsed (``last_good``), or without it, so the other files
-    still get their findings. Nothing is written.
+    still get their findings. With ``state`` the check reuses the previous one's store and
+    parses (``incremental``); without, it is ``run_check`` from scratch. Nothing is written.
     """
     out = Outcome()
     texts = dict(buffers)
@@ -77,8 +86,11 @@ def check(root: Path, buffers: dict[Path, str], last_good: dict[Path, str], lang
         return out
     for _ in range(_MAX_BROKEN):
         try:
-            with loader.overriding(texts):
-                result = run_check([root], lang=lang, catalogue=catalogue)
+            if state is not None:
+                result = incremental.run(state, root, texts, lang, catalogue)
+            else:
+                with loader.overriding(texts):
+                    result = run_check([root], lang=lang, catalogue=catalogue)
         except ArkitekturError as exc:
             where = _error_path(exc, root)
             if where is None or where in out.errors:
@@ -97,10 +109,13 @@ def check(root: Path, buffers: dict[Path, str], last_good: dict[Path, str], lang
             last_good[path] = buffers[path]
     out.notes = list(result.notes)
     lines_of: dict[Path, list[str]] = {}
+    resolved: dict[str, Path] = {}
     for f in result.findings:
         if not f.file:
             continue
-        path = Path(f.file).resolve()
+        path = resolved.get(f.file)
+        if path is None:
+            path = resolved[f.file] = Path(f.file).resolve()
         if path in out.errors:
             continue  # positions of the last good text would not fit the buffer
         if path not in lines_of:

@@ -15,10 +15,13 @@ from pygls.lsp.server import LanguageServer
 from .. import catalogue as catalogue_mod
 from .. import fmt, version
 from ..errors import ArkitekturError
-from . import actions, completion
+from . import actions, completion, incremental
 from . import diagnostics as diag
 
-DEBOUNCE = 0.15  # seconds of quiet after a change before the repository is checked again
+# Seconds of quiet after a change before the repository is checked again: shorter than the gap
+# between two keystrokes of someone who pauses to think, long enough that a burst of typing is
+# checked once (docs/editor.md, "Hastighed"). Counted in the benchmark's didChange→diagnostics.
+DEBOUNCE = 0.075
 log = logging.getLogger(__name__)
 
 
@@ -39,7 +42,7 @@ class ArkitekturServer(LanguageServer):
         self.catalogue = None
         self.last_good: dict[Path, str] = {}
         self.outcome = diag.Outcome()
-        self.published: set[str] = set()
+        self.shown: dict[str, tuple] = {}  # uri -> (version, diagnostics) last published
         self._pending: asyncio.TimerHandle | None = None
         self._running: asyncio.Task | None = None
         self._again = False
@@ -47,6 +50,7 @@ class ArkitekturServer(LanguageServer):
         self._notes: list[str] = []
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
         self.index_cache = completion.IndexCache()
+        self.state = incremental.State()  # the store and parses kept between checks
 
     # -- state -------------------------------------------------------------------------------
     def buffers(self) -> dict[Path, str]:
@@ -83,17 +87,19 @@ class ArkitekturServer(LanguageServer):
         buffers = self.buffers()
         try:
             outcome = await asyncio.to_thread(diag.check, self.root, buffers, self.last_good, self.lang,
-                                              self.catalogue)
+                                              self.catalogue, self.state)
             self.publish(outcome, versions)
             # after publishing: completion's node index never delays the diagnostics
             self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
         except Exception as exc:  # noqa: BLE001 – a bug must not take the editor's server down
             self.log(f"intern fejl i arkitektur / internal error: {exc!r}\n{traceback.format_exc()}",
                      lsp.MessageType.Error)
-        # run_check pauses the cyclic collector and leaves what it allocated in the oldest
-        # generation (check._cyclic_gc_paused), which a long-running server would only collect
-        # rarely: collect now, after publishing, so memory stays at about one check's worth.
-        await asyncio.to_thread(gc.collect)
+        if self.state is None:
+            # run_check pauses the cyclic collector and leaves what it allocated in the oldest
+            # generation (check._cyclic_gc_paused), which a long-running server would only collect
+            # rarely: collect now, after publishing, so memory stays at about one check's worth.
+            # The incremental check (the default) does not pause it: no collection is owed.
+            await asyncio.to_thread(gc.collect)
         if self._again:
             self._again = False
             self._running = asyncio.ensure_future(self._check())
@@ -109,13 +115,19 @@ class ArkitekturServer(LanguageServer):
         uris = {}
         for path in {*outcome.files, *outcome.diagnostics}:
             uris[path.as_uri()] = outcome.diagnostics.get(path, [])
-        for uri in self.published - set(uris):
+        for uri in set(self.shown) - set(uris):
             uris[uri] = []  # a file that has gone: clear what it showed
+        versions = versions or {}
         for uri, found in sorted(uris.items()):
-            version = (versions or {}).get(uri)
+            version = versions.get(uri)
+            # Only what changed: the client keeps a file's diagnostics until it gets new ones, so
+            # serialising every diagnostic of the repository after each keystroke is wasted. A
+            # buffer's new version is always answered, so the editor knows its text was checked.
+            if self.shown.get(uri) == (version, found):
+                continue
             self.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=found, version=version))
-        self.published = {u for u, found in uris.items() if path_exists(u)}
+        self.shown = {u: (versions.get(u), found) for u, found in uris.items() if path_exists(u)}
 
     def findings_for(self, uri: str) -> list:
         path = uri_to_path(uri)
@@ -137,6 +149,8 @@ def build() -> ArkitekturServer:
         debounce = options.get("debounce_ms")
         if isinstance(debounce, (int, float)) and 0 <= debounce <= 5000:
             ls.debounce = debounce / 1000
+        if options.get("incremental") is False:  # a fresh full check per change (for comparison)
+            ls.state = None
         folder = None
         if params.workspace_folders:
             folder = uri_to_path(params.workspace_folders[0].uri)

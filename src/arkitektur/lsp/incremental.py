@@ -1,0 +1,243 @@
+"""Trinvist tjek / the language server's re-check: one store kept between edits, only changed files parsed again.
+
+``arkitektur check`` builds a new pyoxigraph Store from every file (``loader.load_store``). In the
+editor one buffer changes at a time, so the server keeps the store, and for each model file the
+parse and the subject scan of the text it last saw (``_Parsed``). A check then
+
+1. parses and scans only the files whose text changed (buffer or disk);
+2. takes the changed files' old triples out of the store and puts the new ones in – a triple stays
+   while another file or the ontology still states it (each file's triples are kept in a named
+   graph of their own in a second store, the index, which answers "does another file state it");
+3. replaces the marks (``afl:Modelemne``, ``afl:modelegenskab``/``afl:modelklasse``, as
+   ``load_store`` makes them) and the derived facts (``derive``) of the previous check;
+4. evaluates every rule over the whole store and concludes as ``run_check`` does.
+
+The findings are exactly those of a fresh check of the same texts (tests/test_lsp_incremental.py
+compares them after a scripted sequence of edits). Step 4 is not narrowed to what an edit can
+affect: the rules are SPARQL over the whole repository (own rules too), so what one triple can
+change is not known without analysing each query; measured, the whole evaluation is the larger
+part of what remains (docs/ydelse.md, "Sprogserveren").
+
+Each file is parsed into a small store of its own first and read back: the triples are then
+exactly as the store keeps them (valid XSD literals in canonical form), so looking them up and
+removing them is exact, and the parse errors are those of ``store.load`` in ``load_store``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import pyoxigraph as ox
+
+from .. import catalogue as catalogue_mod
+from .. import check as check_mod
+from .. import loader, resources
+from ..derive import derive
+from ..errors import ArkitekturError, InputError
+from ..findings import CheckResult
+from ..namespaces import AFL, RDF
+from ..storegraph import StoreGraph
+
+_DG = ox.DefaultGraph()
+_TYPE = ox.NamedNode(str(RDF.type))
+_MODELEMNE = ox.NamedNode(str(AFL.Modelemne))
+_KONTEKST = ox.NamedNode(str(AFL.kontekst))
+_MODELEGENSKAB = ox.NamedNode(str(AFL.modelegenskab))
+_MODELKLASSE = ox.NamedNode(str(AFL.modelklasse))
+
+
+@dataclass
+class _Parsed:
+    """One model file's text, parsed and scanned (or the error it gives)."""
+
+    text: str
+    empty: bool = False
+    scratch: ox.Store | None = None  # the parsed triples, until they are in the kept store
+    scanned: tuple | None = None
+    error: ArkitekturError | None = None
+    marks: frozenset = frozenset()  # what load_store marks for this file's subjects, predicates, classes
+    named_subjects: bool = False  # an IRI among the subjects (an afl:Modelemne mark)
+
+
+def parse(display: str, text: str) -> _Parsed:
+    """Parse and scan one model file's text as ``load_store`` does, errors included."""
+    if loader.only_comments(text):
+        return _Parsed(text, empty=True)
+    scratch = ox.Store()
+    try:
+        scratch.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
+    except SyntaxError as exc:
+        da, en = loader.reason(str(exc))
+        return _Parsed(text, error=InputError(da, en, code="ARK-E02", file=display, line=exc.lineno,
+                                              column=exc.offset))
+    except MemoryError:
+        return _Parsed(text, error=loader.too_large(text, display))
+    try:
+        scanned = loader.scan_file(display, text)
+    except ArkitekturError as exc:  # RDF 1.2 syntax, refused by the scan
+        return _Parsed(text, error=exc)
+    subjects, predicates, classes = set(), set(), set()
+    for q in scratch:
+        subjects.add(q.subject)
+        predicates.add(q.predicate)
+        if q.predicate == _TYPE:
+            classes.add(q.object)
+    marks = {ox.Quad(s, _TYPE, _MODELEMNE, _DG) for s in subjects if isinstance(s, ox.NamedNode)}
+    named = bool(marks)
+    marks |= {ox.Quad(_KONTEKST, _MODELEGENSKAB, p, _DG) for p in predicates}
+    marks |= {ox.Quad(_KONTEKST, _MODELKLASSE, c, _DG) for c in classes if isinstance(c, ox.NamedNode)}
+    return _Parsed(text, scratch=scratch, scanned=scanned, marks=frozenset(marks), named_subjects=named)
+
+
+@dataclass
+class State:
+    """The store and the parses kept between checks of one repository."""
+
+    store: ox.Store | None = None
+    ontology: frozenset = frozenset()
+    # Each loaded model file's triples in a named graph of its own: which files state a triple.
+    # (Rust memory: as Python objects the triples of 10 × 300 took ~60 MB more.)
+    index: ox.Store | None = None
+    loaded: dict = field(default_factory=dict)  # display -> _Parsed whose triples are in the store
+    overlay: frozenset = frozenset()  # the last check's marks and derived facts
+    # The store holds exactly: ontology ∪ the files' triples ∪ overlay (a triple leaves when none has it).
+    parses: dict = field(default_factory=dict)  # display -> {text: _Parsed}, current and last good
+
+    def reset(self) -> None:
+        self.__init__()
+
+    def parsed(self, display: str, text: str) -> _Parsed:
+        known = self.parses.setdefault(display, {})
+        hit = known.get(text)
+        if hit is None:
+            hit = known[text] = parse(display, text)
+        return hit
+
+    def keep_only(self, texts: dict[str, set]) -> None:
+        """Forget the parses of texts no longer in use (``texts``: display -> texts to keep)."""
+        for display in list(self.parses):
+            wanted = texts.get(display, set())
+            known = self.parses[display]
+            for text in [t for t in known if t not in wanted]:
+                del known[text]
+            if not known:
+                del self.parses[display]
+
+    def _start(self) -> None:
+        self.store = ox.Store()
+        for path in resources.ontology_files():
+            self.store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        self.ontology = frozenset(self.store)
+        self.index = ox.Store()
+
+    def _stated(self, q: ox.Quad) -> bool:
+        """Whether a loaded model file states the triple of ``q``."""
+        return next(self.index.quads_for_pattern(q.subject, q.predicate, q.object), None) is not None
+
+    def sync(self, files: list[tuple[str, _Parsed]]) -> None:
+        """Make the store hold the ontology, exactly ``files``' triples and the previous overlay.
+
+        Only the difference between a changed file's old and new triples is taken out and put in
+        (an edit changes a few; a blank node gets a new name in each parse, so its triples count
+        as changed)."""
+        if self.store is None:
+            self._start()
+        wanted = {display: p for display, p in files}
+        changed = [d for d in self.loaded if wanted.get(d) is not self.loaded[d]]
+        changed += [d for d in wanted if d not in self.loaded]
+        for display in changed:
+            graph = _graph(display)
+            old = {ox.Quad(q.subject, q.predicate, q.object, _DG)
+                   for q in self.index.quads_for_pattern(None, None, None, graph)}
+            p = wanted.get(display)
+            if p is None:
+                new = frozenset()
+                del self.loaded[display]
+            else:
+                if p.scratch is None:  # loaded before, taken out since: parse it again
+                    p.scratch = parse(display, p.text).scratch
+                new = frozenset(p.scratch)
+                p.scratch = None  # the index holds them now
+                self.loaded[display] = p
+            gone, came = old - new, new - old
+            for q in gone:
+                self.index.remove(ox.Quad(q.subject, q.predicate, q.object, graph))
+            self.index.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in came)
+            self.store.extend(came)
+            for q in gone:
+                if q not in self.ontology and q not in self.overlay and not self._stated(q):
+                    self.store.remove(q)
+
+    def mark(self, files: list[tuple[str, _Parsed]], graph: StoreGraph, as_of: dt.date):
+        """The marks ``load_store`` makes and the facts ``derive`` adds, in place of the previous
+        check's (only the difference is taken out and put in: most stay the same)."""
+        marks = frozenset().union(*(p.marks for _, p in files))
+        if any(p.named_subjects for _, p in files):  # load_store marks the predicates and classes after the subjects, so its own
+            # rdf:type and afl:Modelemne count among them (loader.MODEL_MARKS_UPDATE)
+            marks |= {ox.Quad(_KONTEKST, _MODELEGENSKAB, _TYPE, _DG), ox.Quad(_KONTEKST, _MODELKLASSE, _MODELEMNE, _DG)}
+        # derive reads ark: terms only, never the afl: overlay of the previous check
+        facts = derive(graph, as_of)
+        scratch = StoreGraph(ox.Store())
+        scratch += facts.triples  # as the store keeps them, to take out exactly
+        overlay = marks | frozenset(scratch.store)
+        old, self.overlay = self.overlay, overlay
+        for q in old - overlay:
+            if q not in self.ontology and not self._stated(q):
+                self.store.remove(q)
+        self.store.extend(overlay - old)
+        return facts
+
+
+def _graph(display: str) -> ox.NamedNode:
+    return ox.NamedNode("urn:arkitektur:fil:" + quote(display))
+
+
+def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) -> CheckResult:
+    """``run_check([root])`` with ``texts`` (resolved path → text) in place of those files on disk,
+    reusing ``state``. Raises ``ArkitekturError`` as ``run_check`` does: the first file, in the
+    check's order, that cannot be read or parsed."""
+    paths = [root]
+    cat = catalogue or catalogue_mod.for_paths(paths)
+    day = check_mod.resolve_as_of(paths, None)
+    files: list[tuple[str, _Parsed]] = []
+    notes: list[str] = []
+    keep: dict[str, set] = {}
+    locator = loader.SubjectLocator(fallback=loader.shipped().locator)
+    with check_mod.proposing_prefixes(paths):
+        for path in loader.discover(check_mod.model_paths(paths, cat)):
+            display = str(path)
+            text = texts.get(path.resolve())
+            if text is None:
+                text = loader.read_text(path, display)
+            p = state.parsed(display, text)
+            keep.setdefault(display, set()).add(text)
+            if p.error is not None:
+                raise p.error
+            if p.empty:
+                notes.append(loader.empty_note(display))
+                continue
+            files.append((display, p))
+            locator.add_scanned(display, path, p.scanned)
+    state.keep_only({d: t | state_texts(state, d) for d, t in keep.items()})
+    try:
+        state.sync(files)
+        graph = StoreGraph(state.store, locator.lexical_forms)
+        facts = state.mark(files, graph, day)
+    except BaseException:
+        state.reset()  # half-updated: build it anew next time
+        raise
+    repo = loader.Repository(model=graph, locator=locator, model_files=[d for d, _ in files], notes=notes)
+    ctx = check_mod.Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
+    with loader.overriding(texts):  # positions read the texts of findings' files again
+        findings = check_mod.evaluate(ctx, lang)
+        return check_mod.conclude(paths, ctx, day, findings)
+
+
+def state_texts(state: State, display: str) -> set:
+    """The text whose triples are in the store now (kept: the next check may return to it)."""
+    p = state.loaded.get(display)
+    return {p.text} if p is not None else set()
+

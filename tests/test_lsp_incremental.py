@@ -1,0 +1,162 @@
+"""The language server's incremental re-check equals a fresh full check after every edit (issue 16, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from arkitektur import catalogue as catalogue_mod
+from arkitektur.lsp import diagnostics as diag
+from arkitektur.lsp import incremental
+from tests.hostile import copy_models
+
+
+def _seen(outcome: diag.Outcome) -> tuple:
+    """Everything an editor is shown: per file each diagnostic's rule, range, severity, message
+    and data; the notes; a failure."""
+    shown = {}
+    for path, found in outcome.diagnostics.items():
+        shown[str(path)] = sorted(
+            (str(d.code), d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character,
+             int(d.severity), d.message, repr(d.data)) for d in found)
+    failure = None if outcome.failure is None else outcome.failure.message("da")
+    return shown, list(outcome.notes), failure, sorted(map(str, outcome.files))
+
+
+def _edits(root: Path):
+    """A scripted sequence of (description, {file: new buffer text or None for the file on disk})."""
+    vs = root / "viborg" / "systemanvendelser.ttl"
+    kat = root / "samarbejde" / "katalog.ttl"
+    integ = root / "silkeborg" / "integrationer.ttl"
+    v, k, i = (p.read_text(encoding="utf-8") for p in (vs, kat, integ))
+    acadre_block = v[v.index("vi:Acadre\n"):v.index("vi:BygOgMiljoe\n")]
+    yield "the files as they are", {vs: v}
+    yield "a typo in a property (MOD-1)", {vs: v.replace("ark:systemansvarlig", "ark:systemansvarig", 1)}
+    yield "a second typo, in a class", {vs: v.replace("ark:systemansvarlig", "ark:systemansvarig", 1)
+                                        .replace("a ark:Systemanvendelse", "a ark:Systemanvendelsee", 1)}
+    yield "both fixed", {vs: v}
+    yield "a date made invalid (MOD-4, derived facts)", {vs: v.replace('"2014-10-01"^^xsd:date', '"2014-13-01"^^xsd:date', 1)}
+    yield "a block removed", {vs: v.replace(acadre_block, "")}
+    yield "the block added back twice (the same triples stated twice)", {vs: v + "\n" + acadre_block}
+    shared = '\n<https://w3id.org/arkitektur/eksempel/viborg#Acadre> <http://www.w3.org/2000/01/rdf-schema#label> "Viborg: Acadre"@da .\n'
+    unlabelled = v.replace('rdfs:label "Viborg: Acadre"@da ,\n        "Viborg: Acadre"@en ;', 'rdfs:label "Viborg: Acadre"@en ;')
+    assert unlabelled != v
+    yield "the same triple stated in a second file", {vs: v, integ: i + shared}
+    yield "taken out of the first file, still stated by the second", {vs: unlabelled, integ: i + shared}
+    yield "taken out of both (MOD-3: no Danish label)", {vs: unlabelled, integ: i}
+    yield "a prefix removed (ARK-E02 with the declaration to add)", {vs: v.replace("@prefix sam: <https://w3id.org/arkitektur/eksempel/samarbejde#> .\n", "")}
+    yield "the file broken mid-statement, the other file changed meanwhile", {
+        vs: v.replace("ark:livscyklus ark:IDrift ;", "ark:livscyklus ark:IDrift", 1),
+        integ: i.replace('"', '"Ny ', 1)}
+    yield "repaired", {vs: v, integ: i}
+    yield "a catalogue node renamed that other files reference (MOD-2)", {kat: k.replace("sam:Acadre\n", "sam:AcadreX\n", 1), vs: v}
+    yield "the references renamed too", {kat: k.replace("sam:Acadre\n", "sam:AcadreX\n", 1),
+                                         vs: v.replace("sam:Acadre ;", "sam:AcadreX ;")}
+    yield "the catalogue emptied to a comment", {kat: "# tom\n", vs: v}
+    yield "the catalogue closed: its file on disk counts again", {vs: v}
+    yield "a delivery date changed (derived facts: plans, expiry)", {vs: v.replace('"2014-10-01"', '"2099-10-01"', 1)}
+    yield "everything as on disk", {}
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return copy_models(tmp_path)
+
+
+@pytest.mark.slow  # 38 checks of the example repository: ~5 s
+def test_incremental_equals_a_full_check_after_each_edit(repo):
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    good_inc: dict = {}
+    good_full: dict = {}
+    steps = 0
+    for what, buffers in _edits(root):
+        buffers = {p.resolve(): t for p, t in buffers.items()}
+        inc = diag.check(root, buffers, good_inc, "da", cat, state)
+        full = diag.check(root, buffers, good_full, "da", cat, None)
+        assert _seen(inc) == _seen(full), what
+        assert good_inc == good_full, what
+        steps += 1
+    assert steps == 19
+    # the sequence did reach the cases it names
+    assert state.store is not None and state.loaded
+
+
+def test_a_file_changed_on_disk_is_read_again(repo):
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    diag.check(root, {}, {}, "da", cat, state)
+    vs = root / "viborg" / "systemanvendelser.ttl"
+    vs.write_text(vs.read_text(encoding="utf-8").replace("ark:systemansvarlig", "ark:systemansvarig", 1), encoding="utf-8")
+    inc = diag.check(root, {}, {}, "da", cat, state)
+    assert _seen(inc) == _seen(diag.check(root, {}, {}, "da", cat, None))
+    assert [d.code for d in inc.diagnostics[vs.resolve()]].count("MOD-1") == 1
+
+
+def test_only_the_changed_file_is_parsed_again(repo, monkeypatch):
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    diag.check(root, {}, {}, "da", cat, state)
+    parsed = []
+    real = incremental.parse
+    monkeypatch.setattr(incremental, "parse", lambda display, text: parsed.append(display) or real(display, text))
+    vs = (root / "viborg" / "systemanvendelser.ttl").resolve()
+    bad = vs.read_text(encoding="utf-8").replace("ark:systemansvarlig", "ark:systemansvarig", 1)
+    out = diag.check(root, {vs: bad}, {}, "da", cat, state)
+    assert [Path(p).name for p in parsed] == ["systemanvendelser.ttl"]
+    assert [d.code for d in out.diagnostics[vs]].count("MOD-1") == 1
+    parsed.clear()
+    diag.check(root, {vs: bad}, {}, "da", cat, state)  # the same text again: nothing parsed
+    assert parsed == []
+
+
+@pytest.mark.slow
+def test_the_store_holds_exactly_ontology_models_and_overlay(repo):
+    """After edits the kept store equals one built from scratch for the same texts."""
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    edits = list(_edits(root))
+    for _, buffers in edits[:7]:
+        diag.check(root, {p.resolve(): t for p, t in buffers.items()}, {}, "da", cat, state)
+    fresh = incremental.State()
+    diag.check(root, {p.resolve(): t for p, t in edits[6][1].items()}, {}, "da", cat, fresh)
+
+    def shape(store):  # blank nodes get new names in each parse: compare the rest
+        return sorted(str(q) for q in store if not any(
+            type(t).__name__ == "BlankNode" for t in (q.subject, q.object)))
+
+    assert shape(state.store) == shape(fresh.store)
+    assert len(state.store) == len(fresh.store)
+
+
+def test_only_changed_diagnostics_are_published_again(repo):
+    """After an edit the server sends the edited buffer (its new version) and the files whose
+    diagnostics changed; a file whose diagnostics are as before is not sent again."""
+    from arkitektur.lsp.server import ArkitekturServer
+
+    root = diag.repository_root(repo)
+    cat = catalogue_mod.for_paths([root])
+    state = incremental.State()
+    server = ArkitekturServer()
+    sent: list = []
+    server.text_document_publish_diagnostics = lambda params: sent.append((params.uri, params.version))
+    vs = (root / "viborg" / "systemanvendelser.ttl").resolve()
+    text = vs.read_text(encoding="utf-8")
+    server.publish(diag.check(root, {vs: text}, {}, "da", cat, state), {vs.as_uri(): 1})
+    everything = {uri for uri, _ in sent}
+    assert vs.as_uri() in everything and len(everything) > 10
+    sent.clear()
+    bad = text.replace("ark:systemansvarlig", "ark:systemansvarig", 1)
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 2})
+    assert sent == [(vs.as_uri(), 2)]  # MOD-1 and STY-1 both in this file; nothing else changed
+    sent.clear()
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 3})
+    assert sent == [(vs.as_uri(), 3)]  # same diagnostics, new version: answered
+    sent.clear()
+    server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 3})
+    assert sent == []
