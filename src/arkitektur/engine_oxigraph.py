@@ -46,11 +46,12 @@ _CANONICALISED = {_XSD + n for n in (
     "positiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 
 
-def plan_for(shapes: Graph) -> Plan:
-    """The compiled shapes, cached per shapes graph (recompiled when it changes size)."""
+def plan_for(shapes: Graph, triples: list | None = None) -> Plan:
+    """The compiled shapes, cached per shapes graph (recompiled when it changes size); ``triples``:
+    the graph's triples, if the caller has them already (read once, not twice)."""
     cached = _plans.get(shapes)
     if cached is None or cached[0] != len(shapes):
-        cached = (len(shapes), compile_shapes(shapes))
+        cached = (len(shapes), compile_shapes(shapes, triples))
         _plans[shapes] = cached
     return cached[1]
 
@@ -66,21 +67,25 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
     ``on_results``, if given, is called with each query's results while later queries still run
     (their literal values may still be swapped for the source's spelling before the return).
     """
-    plan = plan_for(shapes)
+    # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
+    # iterating rdflib's memory store costs more per triple than the rest of a small validation.
+    triples = None if isinstance(data, StoreGraph) else list(data)
+    plan = plan_for(shapes, triples if shapes is data else None)
     parallel = True
-    if isinstance(data, StoreGraph):
+    if triples is None:
         view = data
     else:
-        parallel = len(data) > _SMALL
+        parallel = len(triples) > _SMALL
         store = ox.Store()
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
+        store.extend(_quads(triples, ox.DefaultGraph()))
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
-        view.ill_written = _ill_written(data)
+        # (only where some check reads the marks: the refusal is about telling values apart there)
+        view.ill_written = _ill_written(triples) if plan.datatypes else set()
         if plan.integer_types:
-            _mark_written_integers(store, data, plan)
+            _mark_written_integers(store, triples, plan)
     if plan.shapes_graph:  # $shapesGraph: the shapes as a named graph while the queries run
         graph = ox.NamedNode(str(SHAPES_GRAPH))
-        view.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
+        view.store.extend(_quads(shapes, graph))
     try:
         return _run(view, plan, shapes, on_results, parallel)
     finally:
@@ -88,6 +93,20 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
+
+
+def _quads(triples, graph) -> list:
+    """``triples`` (rdflib terms) as pyoxigraph quads in ``graph``; each distinct term converted once
+    (a graph repeats its predicates and classes: a third of the conversions over the W3C suite)."""
+    memo: dict = {}
+
+    def term(t):
+        hit = memo.get(t)
+        if hit is None:
+            hit = memo[t] = to_ox(t)
+        return hit
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples]
 
 
 class _Serial:
@@ -259,13 +278,13 @@ def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
     return {q.object for q in bad}
 
 
-def _ill_written(data: Graph) -> set:
+def _ill_written(triples: list) -> set:
     """The store forms of the data's ill-typed literals, where the store keeps them in another form.
 
     The marks are values: if the data also writes a well-typed literal with the same store form
     ("inf" and "INF" as xsd:double), the engine cannot tell them apart – refused, not guessed."""
     ill, fine = {}, set()
-    for o in data.objects():
+    for _, _, o in triples:
         if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in RECOGNISED:
             stored = canonical(o)
             if well_typed(str(o), str(o.datatype)):
@@ -282,7 +301,7 @@ def _ill_written(data: Graph) -> set:
     return set(ill)
 
 
-def _mark_written_integers(store: ox.Store, data: Graph, plan: Plan) -> None:
+def _mark_written_integers(store: ox.Store, triples: list, plan: Plan) -> None:
     """Mark each integer the data (or a shape's sh:targetNode) wrote as a subtype of xsd:integer
     with that datatype, in WRITTEN_INTEGERS: the store keeps "5"^^xsd:long as "5"^^xsd:integer,
     and sh:datatype tells them apart (SHACL §4.2.1). One value written with two of these datatypes
@@ -292,7 +311,7 @@ def _mark_written_integers(store: ox.Store, data: Graph, plan: Plan) -> None:
     unmarked, as before: there a subtype reads as xsd:integer, which the one shipped rule that names
     the subtypes (MOD's ark:aarligPris) accepts alike, and ``_retyped`` judges their range from the files.
     """
-    literals = {o for o in data.objects() if isinstance(o, Literal)}
+    literals = {o for _, _, o in triples if isinstance(o, Literal)}
     literals.update(t for q in plan.queries for t in q.literal_targets)
     written: dict = {}
     for lit in literals:

@@ -35,13 +35,15 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .namespaces import OWL, RDF, RDFS, SH, XSD
+from .namespaces import OWL as _OWL, RDF as _RDF, RDFS as _RDFS, SH as _SH, XSD as _XSD
 from .shacl_components import bindings, read_components
 from .shacl_datatypes import RECOGNISED
+from .shacl_graph import ShapesIndex, Terms
 from .shacl_sparql import Unparsable, as_select, assume_this_bound, inject_focus, inspect_sparql, project, term, unsupported
+
+OWL, RDF, RDFS, SH, XSD = (Terms(n) for n in (_OWL, _RDF, _RDFS, _SH, _XSD))
 
 ILL_TYPED = URIRef("urn:arkitektur:ugyldige-literaler")
 ILL_TYPED_S = URIRef("urn:arkitektur:ugyldige-literaler#holder")
@@ -107,9 +109,10 @@ class Plan:
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
 
 
-def compile_shapes(shapes: Graph) -> Plan:
-    """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled."""
-    return _Compiler(shapes).run()
+def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
+    """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled.
+    ``triples``: the graph's triples, if the caller has read them already."""
+    return _Compiler(ShapesIndex(shapes, triples)).run()
 
 
 def component_of(parameter: Node) -> URIRef:
@@ -123,7 +126,7 @@ def _string(text: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: ShapesIndex) -> None:
         self.g = g
         self.n = 0
         self.value_predicate: Node | None = None  # the path the current value nodes came by
@@ -144,7 +147,7 @@ class _Compiler:
         return values[0] if values else None
 
     def items(self, node: Node) -> list:
-        return list(Collection(self.g, node))
+        return self.g.items(node)
 
     def deactivated(self, shape: Node) -> bool:
         return (shape, SH.deactivated, Literal(True)) in self.g
