@@ -243,7 +243,7 @@ def test_a_shape_with_a_target_becomes_one_query_per_constraint(tmp_path):
 
 # Which literals are ill-typed, and how comparisons treat them, is the one place pySHACL follows rdflib
 # rather than the specifications: tests/test_shacl_standard.py asserts the default engine's answers
-# and the reference's differences (docs/ydelse.md); the comparisons below keep to data both get right.
+# and the reference's differences (docs/shacl.md); the comparisons below keep to data both get right.
 
 
 def test_the_targets_join_where_the_planner_does_best():

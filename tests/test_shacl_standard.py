@@ -2,7 +2,7 @@
 
 Each case asserts the default engine's exact results (focus, path, value, component); the cases
 marked as a known difference also assert the reference engine's other answer, so the table in
-docs/ydelse.md ("Referencemotorens kendte forskelle") stays true – and a pySHACL that is fixed shows
+docs/shacl.md ("Standarden, ikke et biblioteks særheder") stays true – and a pySHACL that is fixed shows
 up here as a failure, to be moved out of the table.
 """
 

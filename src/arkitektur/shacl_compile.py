@@ -6,7 +6,7 @@ nodes come from its targets (``sh:targetClass`` with ``rdfs:subClassOf*``, ``sh:
 ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, implicit class targets); a nested shape
 (``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``, ``sh:qualifiedValueShape``) becomes a
 boolean SPARQL expression "this node conforms". Semantics follow SHACL 1.0 and SPARQL 1.1, not a
-library's literal handling (docs/ydelse.md lists where the reference engine, pySHACL on rdflib,
+library's literal handling (docs/shacl.md lists where the reference engine, pySHACL on rdflib,
 differs):
 
 * ``sh:datatype``: a literal of the right datatype must also be well-formed (``shacl_datatypes``,

@@ -10,7 +10,7 @@ document before validation, not to an RDF literal).
 
 Hand-written rather than rdflib's judgement (the reference engine's): rdflib accepts what Python's
 own parsers accept (``"1_000"^^xsd:integer``, ``"ja"^^xsd:boolean``, ``"1e5"^^xsd:decimal``) and
-rejects some valid forms (``"2016-06-01Z"^^xsd:date``); docs/ydelse.md lists the differences. The
+rejects some valid forms (``"2016-06-01Z"^^xsd:date``); docs/shacl.md lists the differences. The
 ``xmlschema`` package would judge as XSD does, but collapses whitespace first and costs ~0.3 s to
 import on the hot path for a table of fifteen expressions.
 """
