@@ -38,6 +38,7 @@ class Run:
     seconds: float
     peak_mb: float
     exit_code: int
+    cpu: float = float("nan")  # the child's user + system time: steadier than wall time on a busy machine
 
 
 @dataclass
@@ -126,7 +127,8 @@ def check_once(root: Path, engine: str, out: Path) -> Run:
     proc.stderr.close()
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"arkitektur check failed ({proc.returncode}): {err[-2000:]}")
-    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, exit_code=proc.returncode)
+    return Run(seconds=seconds, peak_mb=usage.ru_maxrss / 1024, exit_code=proc.returncode,
+               cpu=usage.ru_utime + usage.ru_stime)
 
 
 def parse_scale(text: str) -> tuple[int, int]:

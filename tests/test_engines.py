@@ -21,7 +21,6 @@ from arkitektur.check import DEFAULT_ENGINE, REFERENCE_ENGINE, prepare, prepare_
 from arkitektur.errors import ArkitekturError, ShapesError
 from arkitektur.namespaces import XSD
 from arkitektur.resources import examples_dir
-from arkitektur.shacl_comparisons import rdflib_comparisons
 from arkitektur.shacl_compile import compile_shapes
 from arkitektur.shacl_sparql import inject_focus, term
 from benchmarks.generate import generate
@@ -242,42 +241,9 @@ def test_a_shape_with_a_target_becomes_one_query_per_constraint(tmp_path):
     assert plan.datatypes == {XSD.date} and plan.datatype_predicates == {URIRef("https://example.org/p")}
 
 
-@pytest.mark.parametrize("lexical, datatype", [
-    ("2016-06-01", "date"), ("2016-02-30", "date"), ("abc", "date"), ("2016-6-1", "date"),
-    ("20160601", "date"), ("2016-06-01Z", "date"), ("2016-06-01+02:00", "date"), ("10000-01-01", "date"),
-    ("P6M", "duration"), ("6 måneder", "duration"), ("P", "duration"), ("-P1Y", "duration"),
-    ("450000.00", "decimal"), ("1e5", "decimal"), ("450.000 kr.", "decimal"), (" 5 ", "integer"),
-    ("+5", "integer"), ("5.0", "integer"), ("true", "boolean"), ("1", "boolean"), ("ja", "boolean"),
-    ("TRUE", "boolean"), ("2016", "gYear"), ("16", "gYear"), ("2016-2017", "gYear"),
-])
-def test_ill_typed_literals_are_judged_as_pyshacl_judges_them(lexical, datatype):
-    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
-
-    dt_iri = str(XSD) + datatype
-    lit = Literal(lexical, datatype=URIRef(dt_iri), normalize=False)
-    pyshacl_ok = getattr(lit, "ill_typed", None) is not True and (
-        DatatypeConstraintComponent._assert_actual_datatype(None, lit, URIRef(dt_iri)))
-    assert engine_oxigraph.well_typed(lexical, dt_iri) == bool(pyshacl_ok)
-
-
-def test_comparisons_fall_back_to_rdflib_only_where_sparql_gives_an_error():
-    text = "SELECT ?x WHERE { ?x ?p ?d FILTER(?d >= ?a && !(?d < ?b)) FILTER NOT EXISTS { ?x ?q ?e . FILTER(?e = 1) } }"
-    out = rdflib_comparisons(text)
-    assert out.count("COALESCE(") == 3 and "#ge>(?d, ?a)" in out and "#lt>(?d, ?b)" in out and "#eq>(?e, 1)" in out
-    assert rdflib_comparisons("SELECT * WHERE { ?s ?p ?o FILTER(regex(?o, 'x')) }").count("COALESCE") == 0
-
-
-def test_ill_typed_dates_compare_as_in_rdflib(tmp_path):
-    (tmp_path / "m.ttl").write_text(PREFIX + """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        ex:a ex:d "2015-13-45"^^xsd:date . ex:b ex:d "2015-03-01"^^xsd:date . ex:c ex:d "abc" .""",
-                                    encoding="utf-8")
-    shapes = _shapes(tmp_path, """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-        ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:d ; sh:message "x"@da ;
-          sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/d> ?value . FILTER(?value >= \\"2013-06-01\\"^^<http://www.w3.org/2001/XMLSchema#date>) }" ] .""")
-    data = prepare([tmp_path / "m.ttl"], dt.date(2016, 6, 1)).graph
-    fast = {(r.focus, r.value) for r in engine_oxigraph.validate(data, shapes)}
-    reference = {(r.focus, r.value) for r in engine_pyshacl.validate(data, shapes)}
-    assert fast == reference and len(fast) >= 2
+# Which literals are ill-typed, and how comparisons treat them, is the one place pySHACL follows rdflib
+# rather than the specifications: tests/test_shacl_standard.py asserts the default engine's answers
+# and the reference's differences (docs/shacl.md); the comparisons below keep to data both get right.
 
 
 def test_the_targets_join_where_the_planner_does_best():

@@ -1,8 +1,10 @@
 """Den hurtige motor / runs the shapes, compiled to SPARQL, on a pyoxigraph Store.
 
-Findings are the same as pySHACL's (the reference; ``tests/test_engines.py`` compares the two on
-every rule example and on generated repositories). The store is the one the fast loader filled
-(``loader.load_store``); given an rdflib graph instead, the engine copies it into a store first.
+Results follow SHACL 1.0 and SPARQL 1.1 (``shacl_compile``); ``tests/test_engines.py`` compares them
+with pySHACL's (the reference) on every rule example and on generated repositories – data where
+both are right: docs/shacl.md lists where pySHACL follows rdflib instead of the specifications. The
+store is the one the fast loader filled (``loader.load_store``); given an rdflib graph instead, the
+engine copies it into a store first.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import weakref
 from dataclasses import replace
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .engine_common import RawResult, fill_parameters, message_templates
 from .errors import ShapesError
-from .shacl_comparisons import COMPARE_NS, COMPARE_OPS
 from .shacl_compile import (ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS, Plan,
                             compile_shapes)
+from .shacl_datatypes import RECOGNISED, well_formed
 from .storegraph import StoreGraph, from_ox, to_ox
 
 NAME = "oxigraph"
@@ -44,11 +46,12 @@ _CANONICALISED = {_XSD + n for n in (
     "positiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
 
 
-def plan_for(shapes: Graph) -> Plan:
-    """The compiled shapes, cached per shapes graph (recompiled when it changes size)."""
+def plan_for(shapes: Graph, triples: list | None = None) -> Plan:
+    """The compiled shapes, cached per shapes graph (recompiled when it changes size); ``triples``:
+    the graph's triples, if the caller has them already (read once, not twice)."""
     cached = _plans.get(shapes)
     if cached is None or cached[0] != len(shapes):
-        cached = (len(shapes), compile_shapes(shapes))
+        cached = (len(shapes), compile_shapes(shapes, triples))
         _plans[shapes] = cached
     return cached[1]
 
@@ -64,20 +67,25 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
     ``on_results``, if given, is called with each query's results while later queries still run
     (their literal values may still be swapped for the source's spelling before the return).
     """
-    plan = plan_for(shapes)
+    # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
+    # iterating rdflib's memory store costs more per triple than the rest of a small validation.
+    triples = None if isinstance(data, StoreGraph) else list(data)
+    plan = plan_for(shapes, triples if shapes is data else None)
     parallel = True
-    if isinstance(data, StoreGraph):
+    if triples is None:
         view = data
     else:
-        parallel = len(data) > _SMALL
+        parallel = len(triples) > _SMALL
         store = ox.Store()
-        store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph()) for s, p, o in data)
+        store.extend(_quads(triples, ox.DefaultGraph()))
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
+        # (only where some check reads the marks: the refusal is about telling values apart there)
+        view.ill_written = _ill_written(triples) if plan.datatypes else set()
         if plan.integer_types:
-            _mark_written_integers(store, data, plan)
+            _mark_written_integers(store, triples, plan)
     if plan.shapes_graph:  # $shapesGraph: the shapes as a named graph while the queries run
         graph = ox.NamedNode(str(SHAPES_GRAPH))
-        view.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in shapes)
+        view.store.extend(_quads(shapes, graph))
     try:
         return _run(view, plan, shapes, on_results, parallel)
     finally:
@@ -85,6 +93,20 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
+
+
+def _quads(triples, graph) -> list:
+    """``triples`` (rdflib terms) as pyoxigraph quads in ``graph``; each distinct term converted once
+    (a graph repeats its predicates and classes: a third of the conversions over the W3C suite)."""
+    memo: dict = {}
+
+    def term(t):
+        hit = memo.get(t)
+        if hit is None:
+            hit = memo[t] = to_ox(t)
+        return hit
+
+    return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples]
 
 
 class _Serial:
@@ -160,7 +182,7 @@ def _rows(store: ox.Store, q) -> list:
         # A data graph has no named graphs (ours holds the marks of ill-typed literals); the
         # shapes graph is one for a query that reads $shapesGraph.
         named = [ox.NamedNode(str(SHAPES_GRAPH))] if any(n == "shapesGraph" for n, _ in q.bindings) else []
-        options = {"custom_functions": _comparisons(), "named_graphs": named}
+        options = {"named_graphs": named}
         if q.focus_query is None:
             return list(store.query(q.text, **options))
         rows = []  # SHACL pre-binding: $this substituted by each focus node in turn
@@ -195,8 +217,6 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
         value = None
         if q.kind in ("value", "ask"):
             value = row["value"]
-            if q.compare is not None and not _violates(q.compare, from_ox(value), from_ox(row["other"])):
-                continue
             value = restore(focus, q.path, value)
         elif q.kind == "focus":
             value = focus
@@ -217,10 +237,10 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
     return out
 
 
-# -- sh:datatype: ill-typed literals, judged as pySHACL judges them --------------------------------
+# -- ill-typed literals (sh:datatype, comparisons), judged by XSD 1.1 (``shacl_datatypes``) ------
 
 def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
-    """Put the literals pySHACL would find ill-typed into the graph ILL_TYPED; return those the
+    """Put the ill-typed literals that reach a check into the graph ILL_TYPED; return those the
     store keeps as written.
 
     Only the objects of the predicates that lead to an sh:datatype check are read (all objects if
@@ -249,13 +269,39 @@ def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
                     integers.append((p, o))
     holder, prop, graph = ox.NamedNode(str(ILL_TYPED_S)), ox.NamedNode(str(ILL_TYPED_P)), ox.NamedNode(str(ILL_TYPED))
     bad = [ox.Quad(holder, prop, o, graph) for o in literals if not well_typed(o.value, o.datatype.value)]
-    retyped = [ox.Quad(holder, prop, o, graph) for o in _retyped(view, integers)]
+    # Data read through rdflib (``arkitektur shacl``): literals pyoxigraph read leniently and stored
+    # canonical ("inf"^^xsd:double as "INF"), judged as written.
+    written = getattr(view, "ill_written", set())
+    retyped = [ox.Quad(holder, prop, o, graph) for o in (_retyped(view, integers) | (literals & written))]
     if bad or retyped:
         store.extend(bad + retyped)
     return {q.object for q in bad}
 
 
-def _mark_written_integers(store: ox.Store, data: Graph, plan: Plan) -> None:
+def _ill_written(triples: list) -> set:
+    """The store forms of the data's ill-typed literals, where the store keeps them in another form.
+
+    The marks are values: if the data also writes a well-typed literal with the same store form
+    ("inf" and "INF" as xsd:double), the engine cannot tell them apart – refused, not guessed."""
+    ill, fine = {}, set()
+    for _, _, o in triples:
+        if isinstance(o, Literal) and o.datatype is not None and str(o.datatype) in RECOGNISED:
+            stored = canonical(o)
+            if well_typed(str(o), str(o.datatype)):
+                fine.add(stored)
+            elif stored.value != str(o):
+                ill[stored] = o
+    for stored in ill.keys() & fine:
+        written = f'"{ill[stored]}"^^<{ill[stored].datatype}>'  # (n3() would write rdflib's own form)
+        raise ShapesError(
+            f"literalen {written} er ugyldig, men oxigraph-motoren gemmer den som den gyldige "
+            f"{stored}, som dataene også skriver – brug --engine pyshacl.",
+            f"the literal {written} is ill-typed, but the oxigraph engine stores it as the "
+            f"well-typed {stored}, which the data also writes – use --engine pyshacl.", code="ARK-E36")
+    return set(ill)
+
+
+def _mark_written_integers(store: ox.Store, triples: list, plan: Plan) -> None:
     """Mark each integer the data (or a shape's sh:targetNode) wrote as a subtype of xsd:integer
     with that datatype, in WRITTEN_INTEGERS: the store keeps "5"^^xsd:long as "5"^^xsd:integer,
     and sh:datatype tells them apart (SHACL §4.2.1). One value written with two of these datatypes
@@ -265,7 +311,7 @@ def _mark_written_integers(store: ox.Store, data: Graph, plan: Plan) -> None:
     unmarked, as before: there a subtype reads as xsd:integer, which the one shipped rule that names
     the subtypes (MOD's ark:aarligPris) accepts alike, and ``_retyped`` judges their range from the files.
     """
-    literals = {o for o in data.objects() if isinstance(o, Literal)}
+    literals = {o for _, _, o in triples if isinstance(o, Literal)}
     literals.update(t for q in plan.queries for t in q.literal_targets)
     written: dict = {}
     for lit in literals:
@@ -319,79 +365,12 @@ def _retyped(view: StoreGraph, integers: list) -> set:
 
 
 def well_typed(lexical: str, datatype: str) -> bool:
-    """Does ``"lexical"^^datatype`` satisfy sh:datatype as pySHACL decides it (rdflib's value)?"""
+    """Is ``"lexical"^^datatype`` well-formed (``shacl_datatypes``)? Cached: a model repeats its values."""
     key = (lexical, datatype)
     hit = _well_typed_cache.get(key)
     if hit is None:
-        lit = Literal(lexical, datatype=URIRef(datatype), normalize=False)
-        hit = getattr(lit, "ill_typed", None) is not True and _actual_type(lit, datatype)
-        _well_typed_cache[key] = hit
+        hit = _well_typed_cache[key] = well_formed(lexical, datatype)
     return hit
-
-
-def _actual_type(lit: Literal, datatype: str) -> bool:
-    """pySHACL's check that rdflib's Python value has the datatype's type."""
-    import datetime as dt
-    from decimal import Decimal
-
-    value = lit.value
-    checks = {"string": (str, bytes), "integer": int, "float": float, "decimal": Decimal, "boolean": bool,
-              "date": dt.date, "time": dt.time, "dateTime": dt.datetime}
-    if datatype.startswith(_XSD) and datatype[len(_XSD):] in checks:
-        return isinstance(value, checks[datatype[len(_XSD):]])
-    return True
-
-
-# -- comparisons in SHACL-SPARQL where SPARQL gives an error: rdflib's answer ------------------
-
-_COMPARISONS: dict = {}
-
-
-def _comparisons() -> dict:
-    if not _COMPARISONS:
-        for symbol, name in COMPARE_OPS.items():
-            _COMPARISONS[ox.NamedNode(COMPARE_NS + name)] = _rdflib_comparison(symbol)
-    return _COMPARISONS
-
-
-def _rdflib_comparison(symbol: str):
-    def compare(a, b):
-        from types import SimpleNamespace
-
-        from rdflib.plugins.sparql.operators import RelationalExpression
-        from rdflib.plugins.sparql.sparql import SPARQLError
-
-        try:
-            r = RelationalExpression(SimpleNamespace(expr=from_ox(a), other=from_ox(b), op=symbol), None)
-        except (SPARQLError, TypeError, ValueError):
-            return None
-        return ox.Literal("true" if bool(getattr(r, "value", r)) else "false", datatype=_BOOLEAN)
-
-    return compare
-
-
-_BOOLEAN = ox.NamedNode(_XSD + "boolean")
-
-
-# -- sh:lessThan / sh:lessThanOrEquals: rdflib's ordering, as pySHACL compares -------------------
-
-def _violates(op: str, value, other) -> bool:
-    if isinstance(value, BNode) or isinstance(other, BNode):
-        raise ShapesError("sh:lessThan sammenligner en blank knude.", "sh:lessThan compares a blank node.",
-                          code="ARK-E35")
-    a, a_str = _comparable(value)
-    b, b_str = _comparable(other)
-    if a_str != b_str:
-        return True
-    return not (a < b) if op == "lt" else not (a <= b)
-
-
-def _comparable(term) -> tuple:
-    if isinstance(term, URIRef):
-        return str(term), True
-    if isinstance(term, Literal) and isinstance(term.value, str):
-        return term.value, True
-    return term, False
 
 
 # -- literal values as the file wrote them ---------------------------------------------------

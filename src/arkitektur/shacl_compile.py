@@ -5,17 +5,19 @@ Each query returns the focus node (``?this``), and where SHACL reports one the v
 nodes come from its targets (``sh:targetClass`` with ``rdfs:subClassOf*``, ``sh:targetNode``,
 ``sh:targetSubjectsOf``, ``sh:targetObjectsOf``, implicit class targets); a nested shape
 (``sh:node``, ``sh:not``, ``sh:and``, ``sh:or``, ``sh:xone``, ``sh:qualifiedValueShape``) becomes a
-boolean SPARQL expression "this node conforms". Semantics follow SHACL 1.0 as pySHACL (the reference
-engine) implements it; where that depends on rdflib's own literal handling, the query leaves a hook:
+boolean SPARQL expression "this node conforms". Semantics follow SHACL 1.0 and SPARQL 1.1, not a
+library's literal handling (docs/shacl.md lists where the reference engine, pySHACL on rdflib,
+differs):
 
-* ``sh:datatype``: a literal of the right datatype must also be well-formed. pyoxigraph keeps an
-  ill-typed literal such as ``"abc"^^xsd:date`` as it is, so the engine first marks every
-  ill-typed literal in the data (judged by rdflib, as pySHACL does) in the graph ``ILL_TYPED`` and
-  the queries test ``NOT EXISTS { GRAPH ILL_TYPED { ... } }``.
-* ``sh:lessThan``/``sh:lessThanOrEquals`` compare with rdflib's ordering of terms, so their query
-  returns candidate pairs (``?value``, ``?other``) and the engine compares them in Python.
-* comparisons inside ``sh:sparql`` constraints fall back to rdflib's answer where SPARQL would give
-  an error (``shacl_comparisons``); ``$this`` is joined with the targets (``shacl_sparql.inject_focus``).
+* ``sh:datatype``: a literal of the right datatype must also be well-formed (``shacl_datatypes``,
+  XSD 1.1's lexical spaces). pyoxigraph keeps an ill-typed literal such as ``"abc"^^xsd:date`` as it
+  is, so the engine first marks every ill-typed literal that reaches a check in the graph
+  ``ILL_TYPED`` and the queries test ``NOT EXISTS { GRAPH ILL_TYPED { ... } }``.
+* ``sh:minInclusive`` … and ``sh:lessThan``/``sh:lessThanOrEquals`` compare with SPARQL's operators;
+  where the comparison is an error (unrelated datatypes, an IRI, an ill-typed literal) the value
+  violates the constraint (SHACL §4.3, §4.5.3).
+* comparisons inside ``sh:sparql`` constraints are SPARQL's: an error makes a FILTER false;
+  ``$this`` is joined with the targets (``shacl_sparql.inject_focus``).
 
 The SPARQL text itself – terms, reading and rewriting a constraint's own query – is ``shacl_sparql``.
 SPARQL-based constraint components (SHACL §6) are read by ``shacl_components``; their validators
@@ -33,13 +35,15 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .namespaces import OWL, RDF, RDFS, SH, XSD
-from .shacl_comparisons import rdflib_comparisons
+from .namespaces import OWL as _OWL, RDF as _RDF, RDFS as _RDFS, SH as _SH, XSD as _XSD
 from .shacl_components import bindings, read_components
+from .shacl_datatypes import RECOGNISED
+from .shacl_graph import ShapesIndex, Terms
 from .shacl_sparql import Unparsable, as_select, assume_this_bound, inject_focus, inspect_sparql, project, term, unsupported
+
+OWL, RDF, RDFS, SH, XSD = (Terms(n) for n in (_OWL, _RDF, _RDFS, _SH, _XSD))
 
 ILL_TYPED = URIRef("urn:arkitektur:ugyldige-literaler")
 ILL_TYPED_S = URIRef("urn:arkitektur:ugyldige-literaler#holder")
@@ -50,6 +54,8 @@ WRITTEN_INTEGERS = URIRef("urn:arkitektur:skrevne-heltal")
 INTEGER_SUBTYPES = {XSD[n] for n in (
     "nonPositiveInteger", "negativeInteger", "long", "int", "short", "byte", "nonNegativeInteger",
     "positiveInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte")}
+# The datatypes whose ill-typed literals a comparison (sh:minInclusive …, sh:lessThan) must see.
+RANGE_DATATYPES = {URIRef(d) for d in RECOGNISED}
 # The named graph the shapes graph is copied into for queries that read $shapesGraph (SHACL §5.3.1).
 SHAPES_GRAPH = URIRef("urn:arkitektur:formgraf")
 
@@ -68,7 +74,7 @@ _KNOWN_CONSTRAINTS = {
     SH.xone, SH.qualifiedValueShape, SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals,
     SH.closed, SH.sparql,
 }
-# Datatypes whose literals rdflib can find ill-typed; strings never are.
+# Datatypes with no ill-typed literals (every string is in xsd:string's lexical space).
 _NEVER_ILL_TYPED = {XSD.string, RDF.langString, RDFS.Literal, RDFS.Datatype}
 _MAX_COUNT_VARS = 4
 
@@ -83,7 +89,6 @@ class Query:
     path: Node | None          # the result path (the property shape's sh:path), if any
     kind: str                  # "value": ?value is the value node; "focus": value = focus; "none"
     constraint: Node | None = None   # the sh:sparql node, for its messages
-    compare: str | None = None       # "lt" / "le": Python decides on (?value, ?other)
     component: Node | None = None    # the result's sh:sourceConstraintComponent
     # Set when ``text`` must run once per focus node with $this substituted (SHACL pre-binding):
     # the query giving the focus nodes. Else ``text`` is already joined with the targets.
@@ -104,9 +109,10 @@ class Plan:
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
 
 
-def compile_shapes(shapes: Graph) -> Plan:
-    """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled."""
-    return _Compiler(shapes).run()
+def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
+    """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled.
+    ``triples``: the graph's triples, if the caller has read them already."""
+    return _Compiler(ShapesIndex(shapes, triples)).run()
 
 
 def component_of(parameter: Node) -> URIRef:
@@ -120,7 +126,7 @@ def _string(text: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, g: Graph) -> None:
+    def __init__(self, g: ShapesIndex) -> None:
         self.g = g
         self.n = 0
         self.value_predicate: Node | None = None  # the path the current value nodes came by
@@ -141,7 +147,7 @@ class _Compiler:
         return values[0] if values else None
 
     def items(self, node: Node) -> list:
-        return list(Collection(self.g, node))
+        return self.g.items(node)
 
     def deactivated(self, shape: Node) -> bool:
         return (shape, SH.deactivated, Literal(True)) in self.g
@@ -314,10 +320,12 @@ class _Compiler:
                 self.emit_sparql(shape, o, focus, path_node)
                 continue
             if p in (SH.lessThan, SH.lessThanOrEquals):
+                # SHACL §4.5.3/4: a result per pair where ?value < ?other (<=) is not true by
+                # SPARQL's operator – an error (unrelated types, an ill-typed literal) included.
+                ok = self.compares(p, "?value", "<" if p == SH.lessThan else "<=", "?other", o)
                 text = (f"{head} ?value ?other WHERE {{ {focus} {f} {path} ?value . "
-                        f"{f} {self.path(o)} ?other . }}")
-                self.add(text, shape, path_node, "value", compare="lt" if p == SH.lessThan else "le",
-                         component=component_of(p))
+                        f"{f} {self.path(o)} ?other . FILTER(!({ok})) }}")
+                self.add(text, shape, path_node, "value", component=component_of(p))
                 continue
             if p == SH.equals:
                 other = self.path(o)
@@ -450,8 +458,10 @@ class _Compiler:
             langs = " || ".join(f"LANGMATCHES(LANG({v}), {_string(str(t))})" for t in self.items(o))
             return f"(isLiteral({v}) && LANG({v}) != \"\" && ({langs or 'false'}))"
         if p in (SH.minInclusive, SH.maxInclusive, SH.minExclusive, SH.maxExclusive):
+            # SHACL §4.3: the value node violates unless `$min <= v` (…) is true – so also where
+            # the comparison is an error: unrelated datatypes, or an ill-typed literal.
             op = {SH.minInclusive: ">=", SH.maxInclusive: "<=", SH.minExclusive: ">", SH.maxExclusive: "<"}[p]
-            return f"COALESCE({v} {op} {term(o)}, false)"
+            return self.compares(p, v, op, term(o), None)
         if p == SH.node:
             return self.conforms(o, v)
         if p == SH["not"]:
@@ -464,6 +474,21 @@ class _Compiler:
             terms = " + ".join(f"IF({self.conforms(s, v)}, 1, 0)" for s in self.items(o)) or "0"
             return f"({terms}) = 1"
         raise unsupported(shape, f"{p.n3()} på en værdiknude / on a value node")
+
+    def compares(self, p: Node, a: str, op: str, b: str, other_path: Node | None) -> str:
+        """An expression: ``a op b`` is true by SPARQL's operator (SPARQL 1.1 §17.3), an error
+        counting as false. An ill-typed literal gives an error in SPARQL; pyoxigraph's Store keeps
+        most as written (and errs), but stores an out-of-range ``"300"^^xsd:byte`` as the integer
+        300 and reads ``"inf"^^xsd:double`` as INF – so a value marked ill-typed
+        (``shacl_datatypes``, the marks of ``engine_oxigraph``) is never comparable."""
+        self.plan.datatypes.update(RANGE_DATATYPES)
+        self.plan.datatype_predicates.add(self.value_predicate)
+        if other_path is not None:
+            self.plan.datatype_predicates.add(other_path if isinstance(other_path, URIRef) else None)
+        terms = [t for t in (a, b) if t.startswith("?")]
+        ill = " || ".join(f"EXISTS {{ GRAPH {term(ILL_TYPED)} {{ {term(ILL_TYPED_S)} {term(ILL_TYPED_P)} {t} }} }}"
+                          for t in terms)
+        return f"(COALESCE({a} {op} {b}, false) && !({ill}))" if ill else f"COALESCE({a} {op} {b}, false)"
 
     def datatype_ok(self, d: Node, v: str) -> str:
         if d == RDFS.Literal:
@@ -576,14 +601,13 @@ class _Compiler:
         self.add(self.prologue(constraint) + text, shape, path_node, "sparql", constraint=constraint,
                  component=SH.SPARQLConstraintComponent, focus_query=focus_query, bindings=extra)
 
-    def sparql_text(self, text: str, path_node: Node | None, rdflib_compare: bool = True) -> str:
-        """A constraint's or validator's query with ``$PATH`` substituted (SHACL §6.2.1) and, for a
-        sh:sparql constraint, its comparisons rewritten (``shacl_comparisons``). A validator's
-        comparisons stay SPARQL's: pyoxigraph folds the constants a substitution gives before it
-        knows the custom functions, and no shipped rule has a validator to keep in step with pySHACL."""
+    def sparql_text(self, text: str, path_node: Node | None) -> str:
+        """A constraint's or validator's query with ``$PATH`` substituted (SHACL §6.2.1). Its
+        comparisons are SPARQL's own (pyoxigraph's operators): an ill-typed literal or literals of
+        unrelated datatypes give an error, and a FILTER with an error is false (SPARQL 1.1 §17.2)."""
         if path_node is not None:
             text = re.sub(r"([\s{}()])[$?]PATH\b", lambda m: m.group(1) + self.path(path_node), text)
-        return rdflib_comparisons(text) if rdflib_compare else text
+        return text
 
     def projected(self, text: str, names: tuple, owner: Node) -> str:
         try:
@@ -628,7 +652,7 @@ class _Compiler:
                 raise unsupported(c.node, forbidden)
             params = params + self.shape_bindings(shape, text)
             names = tuple(n for n, _ in params)
-            text = assume_this_bound(self.sparql_text(text, path_node, rdflib_compare=False),
+            text = assume_this_bound(self.sparql_text(text, path_node),
                                      ("this", "value") + names)
             if ask is not None:
                 values = (f"{{ {focus} }} ?this {self.path(path_node)} ?value ." if path_node is not None

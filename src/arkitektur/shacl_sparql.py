@@ -2,9 +2,9 @@
 
 Terms in SPARQL syntax (``term``, written by pyoxigraph), the reading of a SHACL-SPARQL constraint's
 query (``inspect_sparql``: what SHACL forbids, and whether ``$this`` must be substituted) and joining
-it with its targets (``inject_focus``); ``shacl_comparisons`` rewrites its comparisons. All of it
-reads the query's tokens (``lex``/``tokens``) instead of parsing it: rdflib's SPARQL parser takes
-~70 ms a query, more than the whole check of two municipalities.
+it with its targets (``inject_focus``). All of it reads the query's tokens (``lex``/``tokens``)
+instead of parsing it: rdflib's SPARQL parser takes ~70 ms a query, more than the whole check of
+two municipalities.
 """
 
 from __future__ import annotations
