@@ -213,3 +213,34 @@ def test_kommune_by_name_filters_every_sheet(tmp_path):
     assert {c.value for c in _column(wb["Harmonisering"], "kommune")} == {"Viborg Kommune"}
     r = CliRunner().invoke(main, ["export", "xlsx", str(MODELS), "-o", str(tmp_path / "x.xlsx"), "--kommune", "Aarhus"])
     assert r.exit_code == 2 and "ARK-E103" in r.output and not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_english_export_has_english_headers_and_reads_back(tmp_path):
+    """export xlsx/csv --lang en (issue 15 item 6): English headers, codes and severities; the sheet
+    names stay, and import reads the English workbook back to the same triples."""
+    from arkitektur.interchange.sheets.layout import TEMPLATE_EN
+    from arkitektur.interchange.sheets.overview import FINDINGS_HEADERS_EN, MATRIX_HEADERS_EN
+
+    out = tmp_path / "management.xlsx"
+    r = CliRunner().invoke(main, ["export", "xlsx", str(MODELS), "-o", str(out), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(out)
+    assert wb.sheetnames == SHEETS
+    for name in ("Systemanvendelser", "Kontrakter", "Integrationer"):
+        assert [c.value for c in wb[name][1]] == TEMPLATE_EN[name]
+    assert [c.value for c in wb["Harmonisering"][1]] == MATRIX_HEADERS_EN
+    assert [c.value for c in wb["Fund"][1]] == FINDINGS_HEADERS_EN
+    assert {c.value for c in _column(wb["Systemanvendelser"], "lifecycle")} >= {"In operation"}
+    assert {c.value for c in _column(wb["Kontrakter"], "data processing agreement")} - {None} <= {"yes", "no"}
+    prices = [c for c in _column(wb["Kontrakter"], "annual price") if isinstance(c.value, (int, float))]
+    assert prices and all(c.number_format == AMOUNT_FORMAT for c in prices)
+    assert "violation" in {c.value for c in _column(wb["Fund"], "severity")}
+    result = sheets.import_file(out, kind="xlsx", repo=model_paths([MODELS]))
+    assert _diff(loader.load(model_paths([MODELS])).model, result.graph) == []
+    assert not [w for w in result.report.lost if "kolonnen" in str(w)]  # every English column was known
+
+    r = CliRunner().invoke(main, ["export", "csv", str(MODELS), "-o", str(tmp_path / "csv"), "--lang", "en"])
+    assert r.exit_code == 0, r.output
+    head = (tmp_path / "csv" / "kontrakter.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert head.split(";") == TEMPLATE_EN["Kontrakter"]

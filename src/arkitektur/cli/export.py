@@ -11,6 +11,10 @@ from ..check import model_paths
 from ..errors import InputError, UsageError
 from ..files import write_output
 from .app import main
+from .options import lang_option
+
+_SHEET_LANG = ("Sprog for overskrifter, kodeværdier (\"I drift\" / \"In operation\") og fundenes beskeder; "
+               "import læser begge / language of headers, code values and messages; import reads both.")
 
 
 def _paths(paths) -> list[Path]:
@@ -89,7 +93,8 @@ def export_archimate(paths, output, navn, valider, diagrammer, as_of):
               help="Kun denne kommune (navn, kommunekode, IRI eller CURIE) / only this municipality.")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato for harmoniseringsmatricen og fundene (standard: as_of i arkitektur.toml, ellers i dag).")
-def export_xlsx(paths, output, kommune, as_of):
+@lang_option(_SHEET_LANG)
+def export_xlsx(paths, output, kommune, as_of, lang):
     """Regneark til ledelsen: systemer, kontrakter og integrationer (samme skabelon som import xlsx),
     harmoniseringsmatricen og tjekkets fund – med navne, danske dato- og beløbsformater og filtre."""
     from ..check import prepare, resolve_as_of, run_check
@@ -101,9 +106,9 @@ def export_xlsx(paths, output, kommune, as_of):
     day = resolve_as_of(targets, option_date(as_of))
     ctx = prepare(targets, day)
     only = _kommune(ctx.graph, kommune)
-    extra = [sheets.matrix_sheet(build_matrix(ctx), only),
-             sheets.findings_sheet(run_check(targets, as_of=day).findings, ctx.graph, only)]
-    data, report = sheets.export_xlsx(ctx.repo, kommune=only, extra=extra)
+    extra = [sheets.matrix_sheet(build_matrix(ctx), only, lang),
+             sheets.findings_sheet(run_check(targets, as_of=day).findings, ctx.graph, only, lang)]
+    data, report = sheets.export_xlsx(ctx.repo, kommune=only, lang=lang, extra=extra)
     _emit(data, output, paths)
     _report(report, False)
 
@@ -115,7 +120,8 @@ def export_xlsx(paths, output, kommune, as_of):
 @click.option("--kommune", "kommune", help="Kun denne kommune (navn, kommunekode, IRI eller CURIE).")
 @click.option("--skilletegn", type=click.Choice([",", ";"]), default=";", show_default=True,
               help="Semikolon passer til dansk Excel / ';' suits Danish Excel.")
-def export_csv(paths, output, kommune, skilletegn):
+@lang_option(_SHEET_LANG)
+def export_csv(paths, output, kommune, skilletegn, lang):
     """Systemer, kontrakter og integrationer som CSV (UTF-8 med BOM, CRLF)."""
     from .. import loader
     from ..interchange import sheets
@@ -124,7 +130,7 @@ def export_csv(paths, output, kommune, skilletegn):
     if output.exists() and not output.is_dir():
         raise UsageError("-o skal være en mappe.", "-o must be a folder.", code="ARK-E86")
     repo = loader.load(model_paths(_paths(paths)))
-    files, report = sheets.export_csv(repo, kommune=_kommune(repo.graph(), kommune), delimiter=skilletegn)
+    files, report = sheets.export_csv(repo, kommune=_kommune(repo.graph(), kommune), delimiter=skilletegn, lang=lang)
     write_all({output / name: data for name, data in files.items()}, make_dirs=True)
     _report(report, False)
 

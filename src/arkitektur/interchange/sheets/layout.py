@@ -25,6 +25,24 @@ TEMPLATE = {
                       "navn (en)"],
 }
 
+# The same columns with English headers (``export --lang en``), column for column; the sheet names
+# (and so the CSV file names) stay the same in both languages, so scripts and import find them.
+TEMPLATE_EN = {
+    "Systemanvendelser": ["id", "name (da)", "municipality", "system", "lifecycle", "in use from", "end",
+                          "system owner", "system manager", "KLE", "contract", "kitos-uuid", "name (en)"],
+    "Kontrakter": ["id", "name (da)", "municipality", "supplier", "CVR", "start", "expiry", "notice (months)",
+                   "extended to", "annual price", "data processing agreement", "contract party", "name (en)"],
+    "Integrationer": ["id", "name (da)", "municipality", "from", "to", "via", "pattern", "data objects",
+                      "legal basis", "name (en)"],
+}
+SHEET_KIND = {"Systemanvendelser": "usage", "Kontrakter": "contract", "Integrationer": "integration"}
+
+
+def headers(sheet: str, lang: str = "da") -> list[str]:
+    """The template's headers of ``sheet`` in ``lang`` (da or en)."""
+    return (TEMPLATE_EN if lang == "en" else TEMPLATE)[sheet]
+
+
 # Header aliases: normalised header text -> field. KITOS' Excel headers map to the same fields.
 ALIASES = {
     "usage": {
@@ -53,6 +71,10 @@ ALIASES = {
         "kommune": "kommune_afledt",  # derived on export (the municipalities of its ends): not read back
     },
 }
+# What export --lang en writes reads back as the Danish header in the same column does.
+for _sheet, _kind in SHEET_KIND.items():
+    for _en, _da in zip(TEMPLATE_EN[_sheet], TEMPLATE[_sheet]):
+        ALIASES[_kind].setdefault(_en.casefold(), ALIASES[_kind][_da.casefold()])
 # Columns we know but cannot carry (reported once per column with values).
 LOST_USAGE = {"ibrugtagning", "slut"}
 # KITOS' lifecycle words; the ontology's own labels (Danish and English) and local names are added

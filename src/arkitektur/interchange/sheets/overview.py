@@ -22,6 +22,10 @@ FINDINGS_SHEET = "Fund"
 MATRIX_HEADERS = ["KLE", "opgave", "kommune", "status", "målsystem", "senest", "systemer", "kontrakt", "udløb",
                   "opsigelse senest", "planer", "dispensation", "samarbejde"]
 FINDINGS_HEADERS = ["regel", "alvor", "kommune", "element", "besked", "fil:linje", "dispensation", "IRI"]
+# The same columns in English (export xlsx --lang en); the sheet names stay.
+MATRIX_HEADERS_EN = ["KLE", "task", "municipality", "status", "target system", "deadline", "systems", "contract",
+                     "expiry", "notice by", "plans", "dispensation", "collaboration"]
+FINDINGS_HEADERS_EN = ["rule", "severity", "municipality", "element", "message", "file:line", "dispensation", "IRI"]
 # Severity colours: the check's own (red, amber, grey), pale enough for black text in print.
 SEVERITY_STYLE = {Severity.VIOLATION: ("#f4cccc", "#000000"), Severity.WARNING: ("#fde9c4", "#000000"),
                   Severity.INFO: ("#eeeeee", "#000000")}
@@ -51,7 +55,7 @@ def matrix_sheet(matrix, kommune: str | None = None, lang: str = "da") -> Sheet:
             rows.append([r.notation, r.label, c.label, status, r.maalsystem_label, r.senest, systems,
                          contract.label if contract is not None else None, c.udloebsdato, c.opsigelsesdato,
                          ", ".join(c.plan_labels) or None, disp, labels.get(r.samarbejde, r.samarbejde)])
-    return Sheet(MATRIX_SHEET, MATRIX_HEADERS, rows, fills=fills, freeze="C2")
+    return Sheet(MATRIX_SHEET, MATRIX_HEADERS_EN if lang == "en" else MATRIX_HEADERS, rows, fills=fills, freeze="C2")
 
 
 def findings_sheet(findings, g: Graph, kommune: str | None = None, lang: str = "da") -> Sheet:
@@ -68,4 +72,5 @@ def findings_sheet(findings, g: Graph, kommune: str | None = None, lang: str = "
         rows.append([f.rule, SEVERITY_WORD["en" if lang == "en" else "da"][f.severity],
                      formatting.label(g, URIRef(f.kommune), lang) if f.kommune else None,
                      f.label, message, where, disp, f.focus])
-    return Sheet(FINDINGS_SHEET, FINDINGS_HEADERS, rows, fills=fills, freeze="B2")
+    return Sheet(FINDINGS_SHEET, FINDINGS_HEADERS_EN if lang == "en" else FINDINGS_HEADERS, rows, fills=fills,
+                 freeze="B2")

@@ -15,7 +15,7 @@ from ...namespaces import ARK
 from ..report import Report
 from ..sheets_io import AMOUNT_FORMAT, INTEGER_FORMAT, Sheet, write_csv, write_xlsx
 from ..terms import Prefixes
-from .layout import MULTI, TEMPLATE
+from .layout import MULTI, headers
 
 
 _IRI_LIKE = re.compile(r"^(<[^>\s]+>|[A-Za-z][\w-]*:\S+)$")
@@ -126,7 +126,7 @@ def tables_for(repo, kommune: str | None = None, lang: str = "da") -> tuple[list
                        d(one(c, ARK.startdato)), d(one(c, ARK.udloebsdato)),
                        _notice_cell(frist),
                        d(one(c, ARK.forlaengelseTil)), price_v,
-                       None if dba is None else ("ja" if str(dba) in ("true", "1") else "nej"), lab(part), en])
+                       None if dba is None else _yes_no(str(dba) in ("true", "1"), lang), lab(part), en])
     rows_k.sort(key=lambda r: (r[1] or "", r[0]))
     rows_i = []
     usage_set = set(usages)
@@ -145,10 +145,16 @@ def tables_for(repo, kommune: str | None = None, lang: str = "da") -> tuple[list
                 "usages, contracts, integrations")
     if rows_u:
         report.lose("ibrugtagning og slut har endnu ingen ark-egenskab (kolonnerne er tomme) / no ark term yet")
-    return ([Sheet("Systemanvendelser", TEMPLATE["Systemanvendelser"], rows_u),
-             Sheet("Kontrakter", TEMPLATE["Kontrakter"], rows_k,
-                   formats={"årlig pris": AMOUNT_FORMAT, "opsigelse (mdr)": INTEGER_FORMAT}),
-             Sheet("Integrationer", TEMPLATE["Integrationer"], rows_i)], report)
+    contract_headers = headers("Kontrakter", lang)
+    return ([Sheet("Systemanvendelser", headers("Systemanvendelser", lang), rows_u),
+             Sheet("Kontrakter", contract_headers, rows_k,
+                   formats={contract_headers[9]: AMOUNT_FORMAT, contract_headers[7]: INTEGER_FORMAT}),
+             Sheet("Integrationer", headers("Integrationer", lang), rows_i)], report)
+
+
+def _yes_no(value: bool, lang: str) -> str:
+    """A yes/no cell in the sheet's language (``layout.parse_bool`` reads both)."""
+    return ("yes" if value else "no") if lang == "en" else ("ja" if value else "nej")
 
 
 def _notice_cell(frist) -> int | str | None:
