@@ -104,3 +104,20 @@ def test_cli_render_lang_en(tmp_path):
     text = texts(out.read_bytes())
     assert "Legend" in text and re.search(r"\d+ converged", text)
     assert "Signaturforklaring" not in text and "konvergeret" not in text
+
+
+@needs_graphviz
+def test_slides_lang_en(tmp_path):
+    """``render --slide --lang en``: the slides' legend and the view's words in English too."""
+    out = tmp_path / "h.svg"
+    r = CliRunner().invoke(main, ["render", "harmonisering", str(MODELS), "--as-of", "2016-06-01", "--slide",
+                                  "--lang", "en", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert "slides →" in r.output
+    made = sorted(tmp_path.glob("h-*.svg"))
+    assert len(made) >= 2
+    for f in made:
+        text = texts(f.read_bytes())
+        assert "Legend" in text and "Harmonisation per task" in text, f.name
+        left = [w for w in DANISH if w in text]
+        assert not left, f"{f.name} still says {left}"
