@@ -28,6 +28,7 @@ from .views import REGISTRY, Selection, Sources, View, text_width
 from .views.slides import crop_years, legend_items, legend_view, strip
 from .views.model import kommune_of, main_group, matrix_members, matrix_rows, members_in_scope
 from .views.selection import notation
+from .words import VIEW, words
 
 SLIDE_W, SLIDE_H = 1920, 1080
 MARGIN = 40
@@ -142,7 +143,7 @@ class Slicer:
         if key in self.cache:
             return self.cache[key]
         view = self.view(part)
-        items = legend_items(view)
+        items = legend_items(view, self.lang)
         bare = strip(view)
         rendered = render_mod.render(bare, "svg", timeout=self.timeout)
         self.renders += 1
@@ -284,12 +285,14 @@ _LEGEND_PAD = 10.0
 _legends: dict = {}
 
 
-def legend_drawing(items, scale: float = LEGEND_SCALE) -> tuple[ET.Element, float, float]:
-    """The legend drawn by Graphviz (cached): its SVG root and its width and height in points."""
-    key = (repr(items), round(scale, 4))
+def legend_drawing(items, scale: float = LEGEND_SCALE, lang: str = "da") -> tuple[ET.Element, float, float]:
+    """The legend drawn by Graphviz (cached): its SVG root and its width and height in points.
+
+    Its size does not depend on ``lang`` (views/slides.TITLE_W), so ``legend_box`` measures either."""
+    key = (repr(items), round(scale, 4), lang)
     if key not in _legends:
         width_pt = (SLIDE_W - 2 * MARGIN - 2 * _LEGEND_PAD) / scale - 16
-        root = SafeET.fromstring(render_mod.render(legend_view(items, width_pt), "svg").data)
+        root = SafeET.fromstring(render_mod.render(legend_view(items, width_pt, lang), "svg").data)
         vb = [float(x) for x in (root.get("viewBox") or "0 0 0 0").split()]
         _legends[key] = (root, vb[2], vb[3])
     return _legends[key]
@@ -309,8 +312,8 @@ def legend_fits(items) -> bool:
     return w * h <= LEGEND_SHARE * SLIDE_W * SLIDE_H
 
 
-def _legend(svg, items, y: float, scale: float = LEGEND_SCALE) -> None:
-    root, _, _ = legend_drawing(items, scale)
+def _legend(svg, items, y: float, scale: float = LEGEND_SCALE, lang: str = "da") -> None:
+    root, _, _ = legend_drawing(items, scale, lang)
     lw, lh = legend_box(items, scale)
     x = (SLIDE_W - lw) / 2
     ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"id": "slide-legend-box", "x": f"{x:.1f}", "y": f"{y:.1f}",
@@ -364,7 +367,8 @@ def _embed(parent, root: ET.Element, x: float, y: float, scale: float, gid: str)
         g.append(c)
 
 
-def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, legend_apart: bool) -> Slide:
+def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, legend_apart: bool,
+            lang: str = "da") -> Slide:
     """One slide: header, the drawing scaled to fit at readable size (centred), the legend strip."""
     svg = ET.Element(f"{{{SVG_NS}}}svg", {"width": f"{SLIDE_W}", "height": f"{SLIDE_H}",
                                             "viewBox": f"0 0 {SLIDE_W} {SLIDE_H}", "role": "img",
@@ -397,7 +401,7 @@ def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, l
             svg.set("height", f"{grow:.0f}")
             svg.set("viewBox", f"0 0 {SLIDE_W} {grow:.0f}")
     if items and not legend_apart:
-        _legend(svg, items, float(svg.get("height")) - legend_h - MARGIN / 2)
+        _legend(svg, items, float(svg.get("height")) - legend_h - MARGIN / 2, lang=lang)
     data = ET.tostring(svg, encoding="unicode")
     mark = f"<!-- arkitektur: lysbillede {label or '1/1'} af visningen {view.name} -->\n"
     return Slide(svg=('<?xml version="1.0" encoding="UTF-8"?>\n' + mark + data + "\n").encode("utf-8"),
@@ -453,13 +457,13 @@ def make_slides(name: str, ctx, sel: Selection, *, matrix=None, plan=None, lang:
     for i, (part, d) in enumerate(zip(parts, drawn), 1):
         label = f"{i}/{total}: {' · '.join(part.labels)}" if total > 1 else ""
         label = label.rstrip(": ")
-        slides.append(compose(title, d.view, d, label, d.legend, legend_apart=apart))
+        slides.append(compose(title, d.view, d, label, d.legend, legend_apart=apart, lang=lang))
     if apart and union:
-        slides.append(_legend_slide(title, full, union, f"{total}/{total}: Signaturforklaring"))
+        slides.append(_legend_slide(title, full, union, f"{total}/{total}: {words(VIEW, lang)['legend']}", lang))
     return slides
 
 
-def _legend_slide(title: str, view: View, items, label: str) -> Slide:
+def _legend_slide(title: str, view: View, items, label: str, lang: str = "da") -> Slide:
     svg = ET.Element(f"{{{SVG_NS}}}svg", {"width": f"{SLIDE_W}", "height": f"{SLIDE_H}",
                                             "viewBox": f"0 0 {SLIDE_W} {SLIDE_H}", "role": "img",
                                             "data-slide": label})
@@ -468,7 +472,7 @@ def _legend_slide(title: str, view: View, items, label: str) -> Slide:
     text_at(head, MARGIN, MARGIN + 30, 36, fit(title, SLIDE_W - 2 * MARGIN - 500, 36), bold=True)
     text_at(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
     scale = LEGEND_SCALE * 1.3
-    _legend(svg, items, MARGIN + 90, scale)
+    _legend(svg, items, MARGIN + 90, scale, lang)
     data = ET.tostring(svg, encoding="unicode")
     mark = f"<!-- arkitektur: lysbillede {label} af visningen {view.name} -->\n"
     return Slide(svg=('<?xml version="1.0" encoding="UTF-8"?>\n' + mark + data + "\n").encode("utf-8"),

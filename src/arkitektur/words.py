@@ -202,3 +202,117 @@ FMT = {
            "check": "{n} file(s) would change, {same} already canonical.",
            "sum": "{n} file(s) formatted, {same} unchanged."},
 }
+
+#: The diagrams' shared words (views/model.py, views/diagram.py, views/layout.py): subtitle, legend.
+VIEW = {
+    "da": {"asof": "pr. {d}", "task": "opgave {x}", "legend": "Signaturforklaring",
+           "count": "×{n}: {n} forbindelser, tegnet som én streg", "of_which": ", heraf {n} med ",
+           "fb_kontekst": "Uden for udsnittet (anden opgave eller kommune)",
+           "fb_system_ny": "Planlagt eller under indfasning", "fb_system_udfases": "Udfases",
+           "register": "Grunddataregister", "infrastruktur": "Fælles infrastruktur",
+           "via": "Via fælles infrastruktur", "p2p": "Punkt-til-punkt",
+           "p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)", "system": "System (kommunens anvendelse)"},
+    "en": {"asof": "as of {d}", "task": "task {x}", "legend": "Legend",
+           "count": "×{n}: {n} connections, drawn as one line", "of_which": ", of which {n} with ",
+           "fb_kontekst": "Outside the selection (another task or municipality)",
+           "fb_system_ny": "Planned or being introduced", "fb_system_udfases": "Being retired",
+           "register": "Base register", "infrastruktur": "Shared infrastructure",
+           "via": "Via shared infrastructure", "p2p": "Point to point",
+           "p2p_register": "Base data point to point (FDA 2.1)", "system": "System (the municipality's usage)"},
+}
+
+#: ``render maal`` (views/maal.py).
+MAAL = {
+    "da": {"sub": "Én bane pr. medlem: systemet i drift i dag → målsystemet", "count": "opgaver",
+           "no_system": "intet system i drift", "plan": "plan", "no_plan": "ingen plan",
+           "tasks_one": "{n} opgave uden system", "tasks_many": "{n} opgaver uden system",
+           "member_from": "medlem fra {d}", "no_targets": "ingen målløsninger for medlemmet",
+           "empty": "Ingen målløsninger at vise for dette filter.", "by": "senest {d}",
+           "lg_target": "Målsystem (målløsning), i hver bane der peger på det", "lg_system": "System i drift i dag",
+           "lg_konvergeret": "konvergeret: bruger allerede målsystemet", "lg_planlagt": "planlagt: udbud eller projekt",
+           "lg_divergerende": "divergerende: ingen plan",
+           "lg_ikke_registreret": "ikke registreret: intet system registreret for opgaven",
+           "lg_ikke_omfattet": "ikke omfattet: ikke medlem på datoen", "lg_disp": "{x}: afvigelsen er godkendt"},
+    "en": {"sub": "One lane per member: the system in operation today → the target system", "count": "tasks",
+           "no_system": "no system in operation", "plan": "plan", "no_plan": "no plan",
+           "tasks_one": "{n} task without a system", "tasks_many": "{n} tasks without a system",
+           "member_from": "member from {d}", "no_targets": "no target solutions for the member",
+           "empty": "No target solutions to show for this filter.", "by": "by {d}",
+           "lg_target": "Target system (target solution), in every lane that points to it",
+           "lg_system": "System in operation today",
+           "lg_konvergeret": "converged: already uses the target system",
+           "lg_planlagt": "planned: procurement or project", "lg_divergerende": "diverging: no plan",
+           "lg_ikke_registreret": "not registered: no system registered for the task",
+           "lg_ikke_omfattet": "not covered: not a member on the date", "lg_disp": "{x}: the deviation is approved"},
+}
+
+#: ``render integrationer`` (views/integrationer.py).
+INTEGRATIONER = {
+    "da": {"sub": "Én bane pr. medlem; integrationer via fælles infrastruktur går gennem platformens knude i banen",
+           "count": "integrationer", "empty_lane": "ingen integrationer registreret",
+           "empty": "Ingen integrationer at vise for dette filter.",
+           "lg_kontekst": "Et andet medlems system (også vist i dets bane)",
+           "lg_infrastruktur": "Serviceplatformen, Beskedfordeler m.fl."},
+    "en": {"sub": "One lane per member; integrations via shared infrastructure pass through the platform's node "
+                  "in the lane",
+           "count": "integrations", "empty_lane": "no integrations registered",
+           "empty": "No integrations to show for this filter.",
+           "lg_kontekst": "Another member's system (also shown in its lane)",
+           "lg_infrastruktur": "Serviceplatformen, Beskedfordeler etc."},
+}
+
+#: ``render dataflow`` (views/dataflow.py); the categories keyed by the view's style kinds.
+DATAFLOW = {
+    "da": {"sub": "Stregens tykkelse og mønster viser personoplysningernes kategori", "count": "dataflows",
+           "foelsom": "FØLSOMME", "almindelig": "almindelige", "ingen": "ingen", "ukendt": "ikke angivet",
+           "sensitive": "▲ FØLSOMME OPLYSNINGER", "no_basis": "uden retsgrundlag!",
+           "tip_pd": "personoplysninger: {x}", "tip_basis": "retsgrundlag: {x}",
+           "empty": "Ingen dataflows (ark:Dataflow) at vise for dette filter.",
+           "lg_foelsom": "Følsomme personoplysninger", "lg_almindelig": "Almindelige personoplysninger",
+           "lg_ingen": "Ingen personoplysninger", "lg_ukendt": "Kategori ikke angivet"},
+    "en": {"sub": "The line's width and pattern show the category of personal data", "count": "data flows",
+           "foelsom": "SENSITIVE", "almindelig": "ordinary", "ingen": "none", "ukendt": "not stated",
+           "sensitive": "▲ SENSITIVE PERSONAL DATA", "no_basis": "no legal basis!",
+           "tip_pd": "personal data: {x}", "tip_basis": "legal basis: {x}",
+           "empty": "No data flows (ark:Dataflow) to show for this filter.",
+           "lg_foelsom": "Sensitive personal data", "lg_almindelig": "Ordinary personal data",
+           "lg_ingen": "No personal data", "lg_ukendt": "Category not stated"},
+}
+
+#: ``render harmonisering`` (views/harmonisering.py).
+HARMONISERING = {
+    "da": {"only_target": "Kun opgaver med en målløsning", "all": "Alle opgaver, også uden målløsning",
+           "head": ["Opgave (KLE)", "målsystem og frist"], "target": "mål: {s}", "by": "senest {d}",
+           "no_target": "ingen målløsning", "no_registered": "intet system registreret",
+           "no_system": "intet system i drift", "plan": "plan: {p}", "no_plan": "ingen plan", "end": "udløb {d}",
+           "lg_disp": "{x}: godkendt afvigelse"},
+    "en": {"only_target": "Only tasks with a target solution", "all": "All tasks, also those without a target solution",
+           "head": ["Task (KLE)", "target system and deadline"], "target": "target: {s}", "by": "by {d}",
+           "no_target": "no target solution", "no_registered": "no system registered",
+           "no_system": "no system in operation", "plan": "plan: {p}", "no_plan": "no plan", "end": "expires {d}",
+           "lg_disp": "{x}: approved deviation"},
+}
+
+#: ``render roadmap`` (views/roadmap.py): the timeline's texts and legend.
+ROADMAP_VIEW = {
+    "da": {"lanes": "Én bane pr. medlem: ", "windows": "Fælles vinduer: kontraktudløb højst {n} måneder fra hinanden",
+           "tip_window": "Fælles udbudsvindue {a} – {b}", "covered": "dækket af ", "no_udbud": "intet udbud planlagt",
+           "deadline": "Målløsningens frist: {d}", "planned": "planlagt {d}", "end": "{k}: kontraktudløb {d}",
+           "notice": "{k}: opsigelsesdato {d}", "today": "i dag {d}", "udbud_tag": "U",
+           "empty": "Ingen kontrakter, udbud eller vinduer at vise for dette filter.",
+           "target": "mål: {s}, senest {d}",
+           "lg_end": "Kontraktudløb (kommunens forkortelse)", "lg_notice": "Opsigelsesdato (linjen: opsigelse → udløb)",
+           "lg_soon": "Opsigelsesdato inden for et år", "lg_udbud": "Planlagt udbud",
+           "lg_window": "Fælles vindue, dækket af et udbud", "lg_open": "Fælles vindue uden udbud",
+           "lg_senest": "Målløsningens frist"},
+    "en": {"lanes": "One lane per member: ", "windows": "Joint windows: contract ends at most {n} months apart",
+           "tip_window": "Joint procurement window {a} – {b}", "covered": "covered by ",
+           "no_udbud": "no procurement planned", "deadline": "Target deadline: {d}", "planned": "planned {d}",
+           "end": "{k}: contract end {d}", "notice": "{k}: notice date {d}", "today": "today {d}", "udbud_tag": "P",
+           "empty": "No contracts, procurements or windows to show for this filter.",
+           "target": "target: {s}, by {d}",
+           "lg_end": "Contract end (the municipality's abbreviation)", "lg_notice": "Notice date (the line: notice → end)",
+           "lg_soon": "Notice date within a year", "lg_udbud": "Planned procurement",
+           "lg_window": "Joint window, covered by a procurement", "lg_open": "Joint window without a procurement",
+           "lg_senest": "Target deadline"},
+}

@@ -49,7 +49,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
     --kommune eller --opgave.
     """
     if slide:
-        _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout)
+        _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, lang)
         return
     if fmt is None:
         suffix = output.suffix.lower().lstrip(".") if output else ""
@@ -77,7 +77,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         click.echo(f"{view}: {nodes} {what[0]}, {edges} {what[1]}{how} → {output}", err=True)
 
 
-def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout) -> None:
+def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, lang: str = "da") -> None:
     """``render --slide``: the view on 16:9 slides (arkitektur.slides), one file per slide."""
     from .. import slides as slides_mod   # only --slide needs it
 
@@ -90,7 +90,7 @@ def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout) -
     day = resolve_as_of(targets, option_date(as_of))
     context = prepare(targets, day)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
-    made = slides_mod.make_slides(view, context, sel, timeout=timeout)
+    made = slides_mod.make_slides(view, context, sel, lang=lang, timeout=timeout)
     if output is None:
         if len(made) > 1:
             raise UsageError(f"'{view}' fylder {len(made)} lysbilleder; angiv -o NAVN.svg (de skrives som "
@@ -102,4 +102,6 @@ def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout) -
     written = slides_mod.write_slides(made, output, targets)
     names = slides_mod.file_names(output, len(made))
     shown = str(names[0]) if len(names) == 1 else f"{names[0]} … {names[-1].name}"
-    click.echo(f"{view}: {len(written)} lysbillede{'r' if len(written) > 1 else ''} → {shown}", err=True)
+    what = ("slide" + ("s" if len(written) > 1 else "")) if lang == "en" else \
+        ("lysbillede" + ("r" if len(written) > 1 else ""))
+    click.echo(f"{view}: {len(written)} {what} → {shown}", err=True)

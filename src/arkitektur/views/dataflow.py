@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import formatting
 from ..escape import wrap
 from ..namespaces import ARK, RDF
+from ..words import DATAFLOW, VIEW, words
 from .diagram import EdgeSet, Ids, View, ViewSpec, tooltip
 from .layout import legend
 from .model import Endpoints, member_clusters, members_in_scope, subtitle_lines, usage_in
@@ -13,16 +14,15 @@ from .selection import Selection
 
 _PD_KIND = {ARK.FoelsommePersonoplysninger: "foelsom", ARK.AlmindeligePersonoplysninger: "almindelig",
             ARK.IngenPersonoplysninger: "ingen"}
-_PD_WORD = {"foelsom": "FØLSOMME", "almindelig": "almindelige", "ingen": "ingen", "ukendt": "ikke angivet"}
 
 
 def dataflow(ctx, sel: Selection, lang: str = "da") -> View:
     """The logical data flows (ark:Dataflow); flows with sensitive personal data stand out."""
     g = ctx.graph
+    w, vw = words(DATAFLOW, lang), words(VIEW, lang)
     members = members_in_scope(ctx, sel)
-    view = View(name="dataflow", title=SPEC.title,
-                subtitle=subtitle_lines(g, sel, ctx.facts.as_of,
-                                        ["Stregens tykkelse og mønster viser personoplysningernes kategori"]),
+    view = View(name="dataflow", title=SPEC.heading(lang),
+                subtitle=subtitle_lines(g, sel, ctx.facts.as_of, [w["sub"]], lang),
                 rankdir="LR", attrs={"nodesep": "0.35", "ranksep": "1.4"})
     ids = Ids()
     clusters = member_clusters(view, g, sel, lang, members)
@@ -43,24 +43,22 @@ def dataflow(ctx, sel: Selection, lang: str = "da") -> View:
         for o in objects[:2]:
             lines += wrap(formatting.label(g, o, lang), 26, 2)
         if kind == "foelsom":
-            lines.insert(0, "▲ FØLSOMME OPLYSNINGER")
+            lines.insert(0, w["sensitive"])
         if kind in ("foelsom", "almindelig") and g.value(f, ARK.retsgrundlag) is None:
-            lines.append("uden retsgrundlag!")
-        tip = tooltip(formatting.label(g, f, lang), f"personoplysninger: {_PD_WORD[kind]}",
-                       f"retsgrundlag: {g.value(f, ARK.retsgrundlag)}" if g.value(f, ARK.retsgrundlag) else "")
+            lines.append(w["no_basis"])
+        basis = g.value(f, ARK.retsgrundlag)
+        tip = tooltip(formatting.label(g, f, lang), w["tip_pd"].format(x=w[kind]),
+                       w["tip_basis"].format(x=basis) if basis else "")
         edges.add(ends(fra), ends(til), kind, tip, lines)
         shown += 1
-    view.edges += edges.edges("dataflows")
+    view.edges += edges.edges(w["count"])
     if not shown:
-        view.notes.append("Ingen dataflows (ark:Dataflow) at vise for dette filter.")
-    legend(view, [("edge", "foelsom", "Følsomme personoplysninger"),
-                   ("edge", "almindelig", "Almindelige personoplysninger"),
-                   ("edge", "ingen", "Ingen personoplysninger"),
-                   ("edge", "ukendt", "Kategori ikke angivet"),
-                   ("node", "system", "System (kommunens anvendelse)"),
-                   ("node", "register", "Grunddataregister")], ids)
+        view.notes.append(w["empty"])
+    legend(view, [*[("edge", kind, w["lg_" + kind]) for kind in ("foelsom", "almindelig", "ingen", "ukendt")],
+                  ("node", "system", vw["system"]),
+                  ("node", "register", vw["register"])], ids, lang)
     return view
 
 
 SPEC = ViewSpec("dataflow", "Dataflows og personoplysninger", (100, 120),
-                lambda src, sel, lang: dataflow(src.ctx, sel, lang))
+                lambda src, sel, lang: dataflow(src.ctx, sel, lang), title_en="Data flows and personal data")

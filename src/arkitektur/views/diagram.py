@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .. import formatting
 from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT
 from ..escape import short
+from ..words import VIEW, status, words
 
 # Status colours, shared with the meeting pack. Lightness differs clearly (light / mid / dark /
 # white) and every status also has its own line style and word, so a grey-scale print keeps them apart.
@@ -38,22 +39,22 @@ def cell_kind(cell) -> str:
     return DISPENSERET if cell.dispensation else STATUS_KIND[cell.status]
 
 
-def dispensation_items(cells) -> list[str]:
+def dispensation_items(cells, lang: str = "da") -> list[str]:
     """Legend/summary texts, one per expiry date: "dispensation til 2017-12-31"."""
-    return [formatting.dispensation(d) for d in sorted({c.dispensation_udloeber for c in cells if c.dispensation},
+    return [formatting.dispensation(d, lang) for d in sorted({c.dispensation_udloeber for c in cells if c.dispensation},
                                                        key=lambda d: d or dt.date.max)]
 
 
-def status_summary(counts: dict, dispensed: list, statuses) -> str:
+def status_summary(counts: dict, dispensed: list, statuses, lang: str = "da") -> str:
     """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret"."""
     parts = []
     for s in statuses:
         if not counts[s]:
             continue
         here = [c for c in dispensed if c.status == s]
-        text = f"{counts[s]} {s}"
+        text = f"{counts[s]} {status(s, lang)}"
         if here:
-            text += f", heraf {len(here)} med " + ", ".join(dispensation_items(here))
+            text += words(VIEW, lang)["of_which"].format(n=len(here)) + ", ".join(dispensation_items(here, lang))
         parts.append(text)
     return " · ".join(parts)
 
@@ -195,3 +196,8 @@ class ViewSpec:
     hint: str = "--kommune NAVN eller --opgave (fx --opgave 27)"
     units: dict = field(default_factory=lambda: {"da": ("knuder", "kanter"), "en": ("nodes", "edges")})
     per_kommune: bool = False     # one diagram per municipality (the meeting pack draws each member's)
+    title_en: str = ""            # the title in English (render --lang en); ``title`` is the Danish one
+
+    def heading(self, lang: str = "da") -> str:
+        """The title in ``lang``: English for "en" when there is one, Danish otherwise."""
+        return self.title_en if lang == "en" and self.title_en else self.title

@@ -9,6 +9,7 @@ from rdflib import URIRef
 from .. import formatting
 from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix
 from ..escape import safe_href, wrap
+from ..words import HARMONISERING, VIEW, status, words
 from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, Edge, Ids, Node, View, ViewSpec,
                       cell_kind, dispensation_items, status_summary, tooltip)
 from .model import matrix_members, matrix_rows, subtitle_lines, task_name
@@ -28,11 +29,13 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
     """Members side by side per task, each cell coloured and worded by its divergence status."""
     g = ctx.graph
     members = [URIRef(m) for m in matrix_members(matrix, sel)]
-    extra = ["Kun opgaver med en målløsning" if not sel.alle else "Alle opgaver, også uden målløsning"]
-    view = View(name="harmonisering", title=SPEC.title, subtitle=subtitle_lines(g, sel, matrix.as_of, extra),
+    w = words(HARMONISERING, lang)
+    extra = [w["only_target"] if not sel.alle else w["all"]]
+    view = View(name="harmonisering", title=SPEC.heading(lang),
+                subtitle=subtitle_lines(g, sel, matrix.as_of, extra, lang),
                 rankdir="TB", attrs={"nodesep": "0.12", "ranksep": "0.12"})
     ids = Ids()
-    header = [Node(id=ids("h:opgave"), lines=["Opgave (KLE)", "målsystem og frist"], kind="header")]
+    header = [Node(id=ids("h:opgave"), lines=list(w["head"]), kind="header")]
     header += [Node(id=ids(("h", str(k))), lines=wrap(formatting.label(g, k, lang), 24, 2), kind="header",
                     tooltip=str(k)) for k in members]
     view.nodes += header
@@ -45,10 +48,10 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
     for row in matrix_rows(matrix, sel):
         lines = _task_lines(row)
         if row.maalsystem_label:
-            lines += wrap(f"mål: {row.maalsystem_label}", 32, _MAX_LINES)
-            lines.append(f"senest {formatting.date(row.senest)}")
+            lines += wrap(w["target"].format(s=row.maalsystem_label), 32, _MAX_LINES)
+            lines.append(w["by"].format(d=formatting.date(row.senest)))
         else:
-            lines.append("ingen målløsning")
+            lines.append(w["no_target"])
         task = Node(id=ids(("t", row.opgave)), lines=lines, kind="opgave", align="l",
                     tooltip=tooltip(row.label, row.opgave), href=safe_href(row.opgave))
         cells = [task]
@@ -57,21 +60,21 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
             if c is None:
                 continue
             counts[c.status] += 1
-            systems = ", ".join(c.system_labels) or ("intet system registreret" if c.status == IKKE_REGISTRERET
-                                                     else "intet system i drift")
-            cl = [*wrap(systems, 24, _MAX_LINES), f"{STATUS_STYLE[c.status]['mark']} {c.status}"]
-            disp = formatting.dispensation(c.dispensation_udloeber) if c.dispensation else ""
+            systems = ", ".join(c.system_labels) or (w["no_registered"] if c.status == IKKE_REGISTRERET
+                                                     else w["no_system"])
+            cl = [*wrap(systems, 24, _MAX_LINES), f"{STATUS_STYLE[c.status]['mark']} {status(c.status, lang)}"]
+            disp = formatting.dispensation(c.dispensation_udloeber, lang) if c.dispensation else ""
             if disp:
                 dispensed.append(c)
                 cl.append(f"{DISPENSATION_STYLE['mark']} {disp}")
             elif c.status == PLANLAGT and c.plan_labels:
-                cl += wrap("plan: " + "; ".join(c.plan_labels), 24, _MAX_LINES)
+                cl += wrap(w["plan"].format(p="; ".join(c.plan_labels)), 24, _MAX_LINES)
             elif c.status in (DIVERGERENDE, IKKE_REGISTRERET):
-                cl.append("ingen plan")
+                cl.append(w["no_plan"])
             if c.udloebsdato:
-                cl.append(f"udløb {formatting.date(c.udloebsdato)}")
+                cl.append(w["end"].format(d=formatting.date(c.udloebsdato)))
             cells.append(Node(id=ids(("c", row.opgave, str(k))), lines=cl, kind=cell_kind(c),
-                              tooltip=tooltip(c.label, row.label, c.status, systems, c.dispensation_label)))
+                              tooltip=tooltip(c.label, row.label, status(c.status, lang), systems, c.dispensation_label)))
         view.nodes += cells
         view.same_rank.append([n.id for n in cells])
         for a, b in zip(cells, cells[1:]):
@@ -80,19 +83,20 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
             view.edges.append(Edge(src=p, dst=n.id, kind="invis", helper=True, weight=20))
         previous = [n.id for n in cells]
     summary = status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET,
-                                                  IKKE_OMFATTET))
+                                                  IKKE_OMFATTET), lang)
     if summary:
         view.subtitle.append(summary)
-    _status_legend(view, ids, previous, dispensation_items(dispensed))
+    _status_legend(view, ids, previous, dispensation_items(dispensed, lang), lang)
     return view
 
 
-def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: list[str]) -> None:
+def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: list[str], lang: str = "da") -> None:
     """The statuses as a row of sample cells under the grid; a dispensed cell's style once per expiry."""
-    items = [(STATUS_KIND[s], f"{STATUS_STYLE[s]['mark']} {s}")
+    w = words(HARMONISERING, lang)
+    items = [(STATUS_KIND[s], f"{STATUS_STYLE[s]['mark']} {status(s, lang)}")
              for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)]
-    items += [(DISPENSERET, f"{DISPENSATION_STYLE['mark']} {text}: godkendt afvigelse") for text in dispensations]
-    row = [Node(id=ids("legend:head"), lines=["Signaturforklaring"], kind="legend_text", legend=True)]
+    items += [(DISPENSERET, f"{DISPENSATION_STYLE['mark']} {w['lg_disp'].format(x=text)}") for text in dispensations]
+    row = [Node(id=ids("legend:head"), lines=[words(VIEW, lang)["legend"]], kind="legend_text", legend=True)]
     row += [Node(id=ids(("legend", kind, text)), lines=wrap(text, 24, 3), kind=kind, legend=True)
             for kind, text in items]
     view.nodes += row
@@ -104,4 +108,5 @@ def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: lis
 
 
 SPEC = ViewSpec("harmonisering", "Harmonisering pr. opgave", (160, 200),
-                lambda src, sel, lang: harmonisering(src.ctx, src.matrix, sel, lang))
+                lambda src, sel, lang: harmonisering(src.ctx, src.matrix, sel, lang),
+                title_en="Harmonisation per task")

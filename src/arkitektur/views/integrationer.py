@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..namespaces import ARK
+from ..words import INTEGRATIONER, VIEW, words
 from .diagram import EdgeSet, Ids, Node, View, ViewSpec
 from .layout import legend
 from .model import (Endpoints, add_integration_edges, all_integrations, kommune_of, lane_start, lanes,
@@ -18,11 +19,10 @@ def integrationer(ctx, sel: Selection, lang: str = "da") -> View:
     dotted context box. So no line crosses another lane or its name, at 2 or at 20 members (issue 15).
     """
     g = ctx.graph
+    w, vw = words(INTEGRATIONER, lang), words(VIEW, lang)
     members = members_in_scope(ctx, sel)
-    view = View(name="integrationer", title=SPEC.title,
-                subtitle=subtitle_lines(g, sel, ctx.facts.as_of,
-                                        ["Én bane pr. medlem; integrationer via fælles infrastruktur går gennem "
-                                         "platformens knude i banen"]),
+    view = View(name="integrationer", title=SPEC.heading(lang),
+                subtitle=subtitle_lines(g, sel, ctx.facts.as_of, [w["sub"]], lang),
                 rankdir="LR", attrs={"nodesep": "0.2", "ranksep": "0.7"})
     ids = Ids()
     clusters = lanes(view, g, members, lang)
@@ -41,13 +41,13 @@ def integrationer(ctx, sel: Selection, lang: str = "da") -> View:
 
     edges = EdgeSet()
     add_integration_edges(g, chosen, ends, edges, lang, lanes_of)
-    view.edges += edges.edges("integrationer")
+    view.edges += edges.edges(w["count"])
     empty = []
     for k, lane in clusters.items():
         inside = [n.id for n in view.nodes if n.cluster == lane and n.kind != "header"]
         if not inside:
             # An empty lane says why, so a new member is not mistaken for a drawing error.
-            note = Node(id=ids(("tom", lane)), lines=["ingen integrationer registreret"], kind="kontekst",
+            note = Node(id=ids(("tom", lane)), lines=[w["empty_lane"]], kind="kontekst",
                         cluster=lane, tooltip=str(k))
             view.nodes.append(note)
             inside = [note.id]
@@ -57,19 +57,19 @@ def integrationer(ctx, sel: Selection, lang: str = "da") -> View:
     # The limit counts model elements, not their copies in the lanes (docs/diagrammer.md).
     view.size_override = (len(ends.distinct()) + len(empty), sum(1 for e in view.edges if not e.helper))
     if not chosen:
-        view.notes.append("Ingen integrationer at vise for dette filter.")
+        view.notes.append(w["empty"])
     used = {e.kind for e in view.edges}
     kinds = {n.kind for n in view.nodes if n.id not in empty}
-    legend(view, [item for item in [("node", "system", "System (kommunens anvendelse)"),
-                                    ("node", "kontekst", "Et andet medlems system (også vist i dets bane)"),
-                                    ("node", "register", "Grunddataregister"),
-                                    ("node", "infrastruktur", "Serviceplatformen, Beskedfordeler m.fl."),
-                                    ("edge", "via", "Via fælles infrastruktur"),
-                                    ("edge", "p2p", "Punkt-til-punkt"),
-                                    ("edge", "p2p_register", "Grunddata punkt-til-punkt (FDA 2.1)")]
-                  if item[1] in (used if item[0] == "edge" else kinds)], ids)
+    legend(view, [item for item in [("node", "system", vw["system"]),
+                                    ("node", "kontekst", w["lg_kontekst"]),
+                                    ("node", "register", vw["register"]),
+                                    ("node", "infrastruktur", w["lg_infrastruktur"]),
+                                    ("edge", "via", vw["via"]),
+                                    ("edge", "p2p", vw["p2p"]),
+                                    ("edge", "p2p_register", vw["p2p_register"])]
+                  if item[1] in (used if item[0] == "edge" else kinds)], ids, lang)
     return view
 
 
 SPEC = ViewSpec("integrationer", "Integrationskort", (120, 160),
-                lambda src, sel, lang: integrationer(src.ctx, sel, lang))
+                lambda src, sel, lang: integrationer(src.ctx, sel, lang), title_en="Integration map")

@@ -90,8 +90,8 @@ def landskab(ctx, sel: Selection, lang: str = "da") -> View:
         )
     k = sel.kommuner[0]
     kname = formatting.label(g, k, lang)
-    view = View(name="landskab", title=f"{SPEC.title}: {kname}",
-                subtitle=subtitle_lines(g, Selection(opgave_args=sel.opgave_args), ctx.facts.as_of, [w["sub"]]),
+    view = View(name="landskab", title=f"{SPEC.heading(lang)}: {kname}",
+                subtitle=subtitle_lines(g, Selection(opgave_args=sel.opgave_args), ctx.facts.as_of, [w["sub"]], lang),
                 layout="pinned", attrs={"outputorder": "edgesfirst"})
     ids = Ids()
     usages = _usages(g, k, sel, lang)
@@ -216,7 +216,7 @@ def landskab(ctx, sel: Selection, lang: str = "da") -> View:
     items = [it for it in items if it[1] in used]
     if badges:
         items.append(("node", "nummer", w["lg_number"]))
-    legend(view, items, ids)
+    legend(view, items, ids, lang)
     return view
 
 
@@ -281,4 +281,4 @@ def _pin_table(view: View, ids: Ids, table, x0: float, y0: float) -> list[tuple]
 
 
 SPEC = ViewSpec("landskab", "Systemlandskab", (120, 160), lambda src, sel, lang: landskab(src.ctx, sel, lang),
-                hint="--opgave (fx --opgave 27)", per_kommune=True)
+                hint="--opgave (fx --opgave 27)", per_kommune=True, title_en="System landscape")

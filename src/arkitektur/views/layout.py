@@ -7,19 +7,20 @@ draws the same picture on every run; text widths are estimated from DejaVu Sans'
 from __future__ import annotations
 
 from ..escape import wrap
+from ..words import VIEW, words
 from .diagram import Cluster, Edge, Ids, Node, View
 
 
-def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
+def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = "da") -> None:
     """A "Signaturforklaring" cluster: ("node", kind, text) shows a sample node, ("edge", kind, text) a line.
 
     Top-to-bottom views get one row (sample nodes, then short arrows with their text); left-to-right
     views one column of samples and arrow tails, the arrow texts in the next column.
     """
-    items = used_items(view, items)
+    items = used_items(view, items, lang)
     if not items:
         return
-    view.clusters.append(Cluster(id="legend", lines=["Signaturforklaring"], kind="legend"))
+    view.clusters.append(Cluster(id="legend", lines=[words(VIEW, lang)["legend"]], kind="legend"))
     samples, tails, texts = [], [], []
     for i, (what, kind, text) in enumerate(items):
         if what == "node":
@@ -41,7 +42,7 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
         for n in view.nodes:
             if n.cluster == "legend":
                 n.cluster = None
-        _pin_legend(view, items, samples, tails, texts, ids)
+        _pin_legend(view, items, samples, tails, texts, ids, lang=lang)
     elif view.rankdir == "TB":
         row = samples + [x for pair in zip(tails, texts) for x in pair]
         view.same_rank.append(row)
@@ -62,18 +63,19 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids) -> None:
                 view.edges.append(Edge(src=a, dst=b, kind="invis", helper=True, legend=True))
 
 
-FALLBACK_NODES = {"kontekst": "Uden for udsnittet (anden opgave eller kommune)", "system_ny": "Planlagt eller under indfasning",
-                  "system_udfases": "Udfases", "register": "Grunddataregister", "infrastruktur": "Fælles infrastruktur"}
-FALLBACK_EDGES = {"via": "Via fælles infrastruktur", "p2p": "Punkt-til-punkt",
-                  "p2p_register": "Grunddata punkt-til-punkt (FDA 2.1)"}
+# The words of each fallback kind in words.VIEW (a kind's key there, "fb_" first where the word is
+# worded for the fallback only).
+FALLBACK_NODES = {"kontekst": "fb_kontekst", "system_ny": "fb_system_ny", "system_udfases": "fb_system_udfases",
+                  "register": "register", "infrastruktur": "infrastruktur"}
+FALLBACK_EDGES = {"via": "via", "p2p": "p2p", "p2p_register": "p2p_register"}
 
 
-def count_text(count: int) -> str:
+def count_text(count: int, lang: str = "da") -> str:
     """The legend's explanation of a merged line ("×3")."""
-    return f"×{count}: {count} forbindelser, tegnet som én streg"
+    return words(VIEW, lang)["count"].format(n=count)
 
 
-def used_items(view: View, items: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+def used_items(view: View, items: list[tuple[str, str, str]], lang: str = "da") -> list[tuple[str, str, str]]:
     """Only the legend items whose style the drawing uses, plus "×N" when parallel lines were merged
     (docs/diagrammer.md: a legend explains what is on the page, nothing else)."""
     nodes = {n.kind for n in view.nodes if not n.legend and not n.helper}
@@ -82,20 +84,21 @@ def used_items(view: View, items: list[tuple[str, str, str]]) -> list[tuple[str,
     out = [it for it in items if it[1] in (nodes if it[0] == "node" else kinds)]
     # A style the drawing uses but the view's list forgot is still explained (every symbol on the page).
     given = {(what, kind) for what, kind, _ in items}
-    out += [("node", kind, text) for kind, text in FALLBACK_NODES.items() if kind in nodes and ("node", kind) not in given]
-    out += [("edge", kind, text) for kind, text in FALLBACK_EDGES.items() if kind in kinds and ("edge", kind) not in given]
+    w = words(VIEW, lang)
+    out += [("node", kind, w[key]) for kind, key in FALLBACK_NODES.items() if kind in nodes and ("node", kind) not in given]
+    out += [("edge", kind, w[key]) for kind, key in FALLBACK_EDGES.items() if kind in kinds and ("edge", kind) not in given]
     merged = [e for e in edges if e.count > 1]
     if merged:
         top = max(merged, key=lambda e: e.count)
-        out.append(("count", top.kind, count_text(top.count)))
+        out.append(("count", top.kind, count_text(top.count, lang)))
     return out
 
 
-def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3) -> None:
+def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3, lang: str = "da") -> None:
     """Pinned layouts: the legend as a grid of cells under the drawing, starting at ``view.legend_at``."""
     cell_w, cell_h = 230.0, 46.0
     x0, y0 = view.legend_at
-    view.nodes.append(Node(id=ids("legend:title"), lines=["Signaturforklaring"], kind="legend_title", align="l",
+    view.nodes.append(Node(id=ids("legend:title"), lines=[words(VIEW, lang)["legend"]], kind="legend_title", align="l",
                            pos=(x0 + 80, y0), size=(160, 18), legend=True))
     s_iter, t_iter, x_iter = iter(samples), iter(tails), iter(texts)
     for i, (what, _, _) in enumerate(items):

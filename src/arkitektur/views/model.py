@@ -16,6 +16,7 @@ from .. import formatting
 from ..divergence import Matrix
 from ..escape import wrap
 from ..namespaces import ARK, RDF
+from ..words import VIEW, words
 from .diagram import Cluster, Edge, EdgeSet, Ids, Node, View, tooltip
 from .selection import Selection, kommuner
 
@@ -210,11 +211,13 @@ def matrix_members(matrix: Matrix, sel: Selection) -> list[str]:
                 seen.append(c.kommune)
     return seen
 
-def subtitle_lines(g: Graph, sel: Selection, as_of: dt.date, extra: list[str] | None = None) -> list[str]:
-    parts = [f"pr. {as_of.isoformat()}"]
+def subtitle_lines(g: Graph, sel: Selection, as_of: dt.date, extra: list[str] | None = None,
+                   lang: str = "da") -> list[str]:
+    w = words(VIEW, lang)
+    parts = [w["asof"].format(d=as_of.isoformat())]
     if sel.kommuner:
-        parts.append(", ".join(formatting.label(g, k) for k in sel.kommuner))
+        parts.append(", ".join(formatting.label(g, k, lang) for k in sel.kommuner))
     if sel.opgave_args:
-        parts.append("opgave " + ", ".join(sel.opgave_args))
+        parts.append(w["task"].format(x=", ".join(sel.opgave_args)))
     return [" · ".join(parts), *(extra or [])]
 

@@ -10,6 +10,7 @@ from rdflib import URIRef
 from .. import formatting
 from ..escape import safe_href, wrap
 from ..roadmap import OPSIGELSE_PASSERET, OPSIGELSE_SNART, Roadmap
+from ..words import ROADMAP_VIEW, VIEW, words
 from .diagram import Edge, Ids, Node, View, ViewSpec, tooltip
 from .model import subtitle_lines, task_name
 from .selection import Selection
@@ -42,6 +43,7 @@ def _abbrev(names: list[str]) -> dict[str, str]:
 def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
     g = ctx.graph
+    wd = words(ROADMAP_VIEW, lang)
     as_of = plan.as_of
     tasks = [t for t in plan.tasks if not sel.opgaver or URIRef(t.opgave) in sel.opgaver]
     labels: dict[str, str] = {}
@@ -85,19 +87,19 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     width = x(end)
     key = " · ".join(f"{short_of[k]} = {labels[k]}" for k in members)
     if len(members) > 1:
-        key = "Én bane pr. medlem: " + key
-    view = View(name="roadmap", title=SPEC.title,
+        key = wd["lanes"] + key
+    view = View(name="roadmap", title=SPEC.heading(lang),
                 subtitle=subtitle_lines(g, sel, as_of, [
-                    f"Fælles vinduer: kontraktudløb højst {plan.window_months} måneder fra hinanden",
+                    wd["windows"].format(n=plan.window_months),
                     # The key wrapped to the timeline's width (18 pt bold title text ≈ 12.5 pt a character):
                     # a longer title line would widen the drawing and push the timeline off centre.
-                    *wrap(key, int(width / 12.5), 4)]),
+                    *wrap(key, int(width / 12.5), 4)], lang),
                 layout="pinned")
     ids = Ids()
     lanes = max(1, len(members))
     lane_h = lanes * _LANE_H + _ROW_PAD * 2
     # Each task's whole name (and its target), wrapped; a row grows to fit it, never cuts it.
-    texts = [_task_text(t) for t, _, _ in rows]
+    texts = [_task_text(t, wd) for t, _, _ in rows]
     heights = [max(lane_h, len(lines) * _LINE_H + _ROW_PAD * 2) for lines in texts]
     top = _TOP
     # Year axis labels and grid lines.
@@ -145,21 +147,21 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
             x1, x2 = x(w.fra), x(w.til)
             wid = max(x2 - x1, 10.0)
             kind = "window" if w.udbud else "window_open"
-            tip = tooltip(f"Fælles udbudsvindue {w.fra} – {w.til}", ", ".join(w.kommune_labels),
-                           ("dækket af " + ", ".join(w.udbud_labels)) if w.udbud else "intet udbud planlagt")
+            tip = tooltip(wd["tip_window"].format(a=w.fra, b=w.til), ", ".join(w.kommune_labels),
+                          (wd["covered"] + ", ".join(w.udbud_labels)) if w.udbud else wd["no_udbud"])
             view.nodes.append(Node(id=ids(("win", t.opgave, w.fra)), lines=[""], kind=kind,
                                    pos=((x1 + x2) / 2, cy), size=(wid + 14, row_h - 4), tooltip=tip))
             markers += 1
         if t.senest is not None and start <= t.senest <= end:
             view.nodes.append(Node(id=ids(("senest", t.opgave)), lines=[""], kind="senest",
                                    pos=(x(t.senest), cy + row_h / 2 - 5), size=(10, 8),
-                                   tooltip=f"Målløsningens frist: {t.senest}"))
+                                   tooltip=wd["deadline"].format(d=t.senest)))
         for p in t.udbud:
             if p.planlagt_dato is None:
                 continue
-            view.nodes.append(Node(id=ids(("udbud", t.opgave, p.udbud)), lines=["U"], kind="udbud",
+            view.nodes.append(Node(id=ids(("udbud", t.opgave, p.udbud)), lines=[wd["udbud_tag"]], kind="udbud",
                                    pos=(x(p.planlagt_dato), cy), size=(20, 20),
-                                   tooltip=tooltip(p.label, f"planlagt {p.planlagt_dato}",
+                                   tooltip=tooltip(p.label, wd["planned"].format(d=p.planlagt_dato),
                                                     ", ".join(p.deltager_labels))))
             markers += 1
         flagged = {(f.kommune, f.type) for f in t.flags}
@@ -172,7 +174,7 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
             end_id = ids(("end", t.opgave, m.kommune))
             view.nodes.append(Node(id=end_id, lines=[short_of[m.kommune]], kind="kontraktudloeb",
                                    pos=(ex, ly), size=_tag_size(short_of[m.kommune]),
-                                   tooltip=tooltip(f"{m.label}: kontraktudløb {m.udloebsdato}",
+                                   tooltip=tooltip(wd["end"].format(k=m.label, d=m.udloebsdato),
                                                     ", ".join(m.system_labels))))
             markers += 1
             if m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato:
@@ -180,32 +182,32 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
                 nid = ids(("notice", t.opgave, m.kommune))
                 view.nodes.append(Node(id=nid, lines=[""], kind="opsigelse_snart" if soon else "opsigelse",
                                        pos=(nx, ly), size=(9, 9),
-                                       tooltip=f"{m.label}: opsigelsesdato {m.opsigelsesdato}"))
+                                       tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
                 view.edges.append(Edge(src=nid, dst=end_id, kind="varsel"))
                 markers += 1
             elif soon:
                 view.nodes.append(Node(id=ids(("notice", t.opgave, m.kommune)), lines=[""], kind="opsigelse_snart",
                                        pos=(ex - _tag_size(short_of[m.kommune])[0] / 2 - 7, ly), size=(9, 9),
-                                       tooltip=f"{m.label}: opsigelsesdato {m.opsigelsesdato}"))
+                                       tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
     # The as-of line.
     if start <= as_of <= end:
-        a = Node(id=ids("asof:a"), lines=[f"i dag {as_of.isoformat()}"], kind="asof_label",
+        a = Node(id=ids("asof:a"), lines=[wd["today"].format(d=as_of.isoformat())], kind="asof_label",
                  pos=(x(as_of), header_y + 16), size=(110, 14), helper=True)
         line = Node(id=ids("asof:line"), lines=[""], kind="asof_line", helper=True,
                     pos=(x(as_of), (body_top + body_bottom) / 2), size=(1.5, body_top - body_bottom))
         view.nodes += [a, line]
-    _roadmap_legend(view, ids, body_bottom - 30, short_of[members[0]] if members else "Sil")
+    _roadmap_legend(view, ids, body_bottom - 30, short_of[members[0]] if members else "Sil", lang)
     view.size_override = (len(rows), markers)
     if not rows:
-        view.notes.append("Ingen kontrakter, udbud eller vinduer at vise for dette filter.")
+        view.notes.append(wd["empty"])
     return view
 
 
-def _task_text(t) -> list[str]:
+def _task_text(t, w: dict) -> list[str]:
     """The row's label: the task's whole name and its target, wrapped — never cut (issue 15)."""
     lines = wrap(task_name(t.notation, t.label), _TASK_CHARS, 6)
     if t.maalsystem_label:
-        lines += wrap(f"mål: {t.maalsystem_label}, senest {formatting.date(t.senest)}", _TASK_CHARS, 4)
+        lines += wrap(w["target"].format(s=t.maalsystem_label, d=formatting.date(t.senest)), _TASK_CHARS, 4)
     return lines
 
 
@@ -219,15 +221,16 @@ def _tag_size(text: str) -> tuple[float, float]:
     return (max(30.0, 8.0 * len(text) + 10), _TAG_H)
 
 
-def _roadmap_legend(view: View, ids: Ids, y: float, tag: str) -> None:
-    items = [("kontraktudloeb", tag, _tag_size(tag), "Kontraktudløb (kommunens forkortelse)"),
-             ("opsigelse", "", (9, 9), "Opsigelsesdato (linjen: opsigelse → udløb)"),
-             ("opsigelse_snart", "", (9, 9), "Opsigelsesdato inden for et år"),
-             ("udbud", "U", (20, 20), "Planlagt udbud"),
-             ("window", "", (44, 14), "Fælles vindue, dækket af et udbud"),
-             ("window_open", "", (44, 14), "Fælles vindue uden udbud"),
-             ("senest", "", (10, 8), "Målløsningens frist")]
-    view.nodes.append(Node(id=ids("legend:title"), lines=["Signaturforklaring"], kind="legend_title",
+def _roadmap_legend(view: View, ids: Ids, y: float, tag: str, lang: str = "da") -> None:
+    w = words(ROADMAP_VIEW, lang)
+    items = [("kontraktudloeb", tag, _tag_size(tag), w["lg_end"]),
+             ("opsigelse", "", (9, 9), w["lg_notice"]),
+             ("opsigelse_snart", "", (9, 9), w["lg_soon"]),
+             ("udbud", w["udbud_tag"], (20, 20), w["lg_udbud"]),
+             ("window", "", (44, 14), w["lg_window"]),
+             ("window_open", "", (44, 14), w["lg_open"]),
+             ("senest", "", (10, 8), w["lg_senest"])]
+    view.nodes.append(Node(id=ids("legend:title"), lines=[words(VIEW, lang)["legend"]], kind="legend_title",
                            pos=(_LABEL_W / 2 + 2, y), size=(_LABEL_W - 8, 16), align="l", legend=True))
     col_w = 330.0
     for i, (kind, text, size, desc) in enumerate(items):
@@ -244,4 +247,5 @@ def _roadmap_legend(view: View, ids: Ids, y: float, tag: str) -> None:
 SPEC = ViewSpec("roadmap", "Køreplan: kontrakter, udbud og fælles vinduer", (45, 400),
                 lambda src, sel, lang: roadmap(src.ctx, src.plan, sel, lang),
                 hint="--opgave (fx --opgave 27) eller --kommune",
-                units={"da": ("rækker", "markeringer"), "en": ("rows", "markers")})
+                units={"da": ("rækker", "markeringer"), "en": ("rows", "markers")},
+                title_en="Roadmap: contracts, procurements and joint windows")

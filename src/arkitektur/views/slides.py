@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 
 from .diagram import Edge, Ids, Node, View
+from ..words import VIEW, words
 from .layout import count_text, text_width
 
 SAMPLE_KINDS_SKIP = {"legend_point", "legend_text", "legend_title", "helper_point"}
@@ -69,7 +70,7 @@ def crop_years(view: View, first: int, last: int) -> tuple[int, int] | None:
     return (first, last)
 
 
-def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
+def legend_items(view: View, lang: str = "da") -> list[tuple[str, str, list[str], str]]:
     """The view's legend as (what, kind, sample lines, text) — only the styles the drawing uses — plus
     "×N" when parallel lines were merged. Read from the legend nodes and edges every view adds."""
     edge_to = {e.dst: e for e in view.edges if e.legend and not e.helper and e.kind != "invis"}
@@ -86,7 +87,7 @@ def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
         elif n.id in edge_to:
             items.append(("edge", edge_to[n.id].kind, [], " ".join(n.lines)))
             last_sample = None
-        elif n.kind == "legend_text" and last_sample is not None and " ".join(n.lines) != "Signaturforklaring":
+        elif n.kind == "legend_text" and last_sample is not None and " ".join(n.lines) != words(VIEW, lang)["legend"]:
             what, kind, sample, _ = items[last_sample]
             items[last_sample] = (what, kind, sample, " ".join(n.lines))
             last_sample = None
@@ -100,14 +101,16 @@ def legend_items(view: View) -> list[tuple[str, str, list[str], str]]:
     if merged:
         most = max(e.count for e in merged)
         kind = max(merged, key=lambda e: e.count).kind
-        out.append(("count", kind, [f"×{most}"], count_text(most)))
+        out.append(("count", kind, [f"×{most}"], count_text(most, lang)))
     return out
 
 
 # Legend cells, in points at the legend's own font size (the slide scales them to >= 18 px).
 CELL_GAP, ROW_H, FONT = 18.0, 28.0, 11.0
 TITLE = "Signaturforklaring"
-TITLE_W = text_width(TITLE, 12, True) + CELL_GAP
+# The title's room is the longest title's in any language (the Danish one), so a legend has the same
+# size in Danish and English and the slide's layout does not depend on the language.
+TITLE_W = max(text_width(words(VIEW, lang)["legend"], 12, True) for lang in ("da", "en")) + CELL_GAP
 _MARK = {"opsigelse": (12, 12), "opsigelse_snart": (12, 12), "senest": (12, 10), "window": (40, 16),
          "window_open": (40, 16), "udbud": (20, 20)}
 _BOLD = {"infrastruktur", "divergerende", "maalsystem"}
@@ -148,12 +151,12 @@ def legend_rows(items, width_pt: float) -> list[list[tuple[float, tuple]]]:
     return [r for r in rows if r]
 
 
-def legend_view(items, width_pt: float) -> View:
+def legend_view(items, width_pt: float, lang: str = "da") -> View:
     """The legend as a small pinned drawing: the title, then cells (sample, text) flowed into rows."""
     view = View(name="signaturforklaring", title="", subtitle=[], layout="pinned",
                 attrs={"label": "", "pad": "0.1"})
     ids = Ids("l")
-    view.nodes.append(Node(id=ids("title"), lines=[TITLE], kind="legend_title", align="l",
+    view.nodes.append(Node(id=ids("title"), lines=[words(VIEW, lang)["legend"]], kind="legend_title", align="l",
                            pos=((TITLE_W - CELL_GAP) / 2, 0), size=(TITLE_W - CELL_GAP, 18)))
     for r, row in enumerate(legend_rows(items, width_pt)):
         x = TITLE_W if r == 0 else 0.0
