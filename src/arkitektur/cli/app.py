@@ -22,7 +22,8 @@ from ..errors import ArkitekturError
 COMMAND_MODULES = {
     "check": "check", "diff": "diff", "divergence": "divergence", "export": "export", "fmt": "fmt",
     "import": "import_", "new": "new", "ontology": "ontology", "query": "query", "render": "render",
-    "lsp": "lsp", "report": "report", "roadmap": "roadmap", "rules": "rules", "shacl": "shacl",
+    "lsp": "lsp", "publish": "publish", "report": "report", "roadmap": "roadmap", "rules": "rules",
+    "shacl": "shacl",
 }
 
 

@@ -13,9 +13,11 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
 from .app import main
+from .endpoint import endpoint_option
 
 
 @main.command("roadmap")
+@endpoint_option()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato køreplanen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
