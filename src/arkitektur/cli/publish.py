@@ -16,12 +16,15 @@ from .app import main
               help="SPARQL-serverens forespørgselsadresse / the query URL (Virtuoso …/sparql, Oxigraph …/query).")
 @click.option("--update-endpoint", metavar="URL",
               help="Adressen til opdateringer (standard: …/query → …/update, ellers forespørgselsadressen).")
+@click.option("--store-endpoint", metavar="URL",
+              help="Graph Store Protocol-adressen til hurtig indlæsning (standard: gættes for Oxigraph/Virtuoso; "
+                   "ellers INSERT DATA) / the Graph Store Protocol URL.")
 @click.option("--graf-prefiks", "prefix", metavar="IRI",
               help="Præfiks for graferne (standard: samarbejdets IRI + /graf/) / prefix of the graph names.")
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato publiceringen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
 @click.pass_context
-def publish_command(ctx, paths, endpoint, update_endpoint, prefix, as_of):
+def publish_command(ctx, paths, endpoint, update_endpoint, store_endpoint, prefix, as_of):
     """Publicér repositoriet på en SPARQL-server / publish the repository to a SPARQL server.
 
     Én navngiven graf pr. mappe (kommune, fælles), den medleverede ontologi, proveniens (fil og
@@ -35,7 +38,7 @@ def publish_command(ctx, paths, endpoint, update_endpoint, prefix, as_of):
 
     targets = list(paths) or [Path("models")]
     pub = publish_mod.collect(targets, prefix=prefix, as_of=option_date(as_of))
-    with endpoint_mod.connect(endpoint, update_endpoint) as ep:
+    with endpoint_mod.connect(endpoint, update_endpoint, store_url=store_endpoint) as ep:
         changes = publish_mod.publish(ep, pub)
     width = max(len(c.graph) for c in changes)
     for c in changes:

@@ -17,6 +17,7 @@ import datetime as dt
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -106,8 +107,9 @@ def default_prefix(lines: list[str]) -> str | None:
 
 def _statements(text: str, display: str, tag: str, prefix: str) -> list[str]:
     """The file's triples as N-Triples lines, blank nodes skolemized (RDF 1.1 §3.5: Virtuoso 7
-    refuses blank nodes in INSERT DATA) to ``<prefix>.well-known/genid/<file><n>``, numbered by
-    order of appearance: an unchanged file gives the same lines, two files never share a node."""
+    refuses blank nodes in INSERT DATA) to ``<prefix>.well-known/genid/<file>/b<n>``, numbered by
+    order of appearance in the file named by ``tag`` (its path): an unchanged file gives the same
+    lines whatever else changed, two files never share a node."""
     try:
         quads = ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE)
         bnodes: dict = {}
@@ -134,7 +136,7 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
     texts: list[tuple[str, str, str | None, dict]] = []  # rel, text, folder key, subjects
     by_folder: dict[str, list[str]] = {}
     kinds: dict[str, str] = {}
-    for i, path in enumerate(files):
+    for path in files:
         display = str(path)
         rel = _relative(path, base)
         text = loader.decode(path, path.read_bytes(), display)
@@ -148,7 +150,7 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
         if own:  # the own rules and their examples: source text only – rules are not model data
             texts.append((rel, text, None, {}))
             continue
-        lines = _statements(text, display, f"f{i}", _GENID)
+        lines = _statements(text, display, quote(rel, safe="/") + "/", _GENID)
         try:
             scan_subjects(rel, text, subjects)
         except (ScanGap, ArkitekturError):
@@ -171,8 +173,8 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
         lines = [line.replace(_GENID, prefix) if _GENID in line else line for line in lines]
         graphs[name] = GraphPlan(name, kinds.get(folder, "fælles"), folder, lines)
     onto = GraphPlan(pv.graph_name(prefix, pv.ONTOLOGY), "ontologi", None)
-    for i, path in enumerate(resources.ontology_files()):
-        onto.lines.extend(_statements(path.read_text(encoding="utf-8"), str(path), f"o{i}", prefix))
+    for path in resources.ontology_files():
+        onto.lines.extend(_statements(path.read_text(encoding="utf-8"), str(path), f"ontologi/{quote(path.name)}/", prefix))
     graphs[onto.name] = onto
     prov = GraphPlan(pv.graph_name(prefix, pv.PROVENANCE), "proveniens", None)
     published = []
@@ -207,7 +209,7 @@ def metadata_lines(pub: Publication, when: dt.datetime) -> list[str]:
     for g in pub.graphs.values():
         n = pv.iri(g.name)
         out += [f"{s} {pv.term('graf')} {n} .", f"{n} {pv.term('slags')} {pv.literal(g.kind)} .",
-                f"{n} {pv.term('tripler')} {pv.integer(len(g.lines))} .",
+                f"{n} {pv.term('tripler')} {pv.integer(len(set(g.lines)))} .",
                 f"{n} {pv.term('sha256')} {pv.literal(g.digest)} ."]
         if g.folder:
             out.append(f"{n} {pv.term('mappe')} {pv.literal(g.folder)} .")
@@ -227,43 +229,15 @@ def current(endpoint: Endpoint, prefix: str) -> tuple[str | None, dict[str, str]
     return commit, {r["g"]["value"]: r["sha"]["value"] for r in rows}
 
 
-def _key(term: dict) -> str:
-    """A SPARQL JSON term as a comparable key (blank nodes all alike: their labels are the server's)."""
-    kind = term["type"]
-    if kind == "uri":
-        return f"<{term['value']}>"
-    if kind == "bnode":
-        return "_:"
-    dtype = term.get("datatype")
-    if dtype == pv.XSD + "string":
-        dtype = None
-    lang = term.get("xml:lang")
-    return pv.literal(term["value"]) + (f"@{lang.lower()}" if lang else f"^^<{dtype}>" if dtype else "")
-
-
-def _plan_keys(lines: list[str]) -> set:
-    """The same keys for our own N-Triples lines (parsed by pyoxigraph in one go, so escapes agree)."""
-
-    def k(t) -> str:
-        if isinstance(t, ox.BlankNode):
-            return "_:"
-        if isinstance(t, ox.NamedNode):
-            return f"<{t.value}>"
-        d = None if t.datatype.value == pv.XSD + "string" else t.datatype.value
-        if t.language:
-            return pv.literal(t.value) + f"@{t.language.lower()}"
-        return pv.literal(t.value) + (f"^^<{d}>" if d else "")
-
-    text = "\n".join(lines).encode("utf-8")
-    return {(k(q.subject), k(q.predicate), k(q.object)) for q in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)}
-
-
-def _diff(endpoint: Endpoint, plan: GraphPlan | None, name: str) -> tuple[int, int]:
-    """(added, removed) between the graph on the server and ``plan`` (None: dropped)."""
-    rows = endpoint.select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}")
-    old = {(_key(r["s"]), _key(r["p"]), _key(r["o"])) for r in rows}
-    new = _plan_keys(plan.lines if plan else [])
-    return len(new - old), len(old - new)
+def _count(endpoint: Endpoint, graph: str, minus: str | None = None) -> int:
+    """Triples in ``graph`` (not in ``minus``), counted by the server: it compares the literals as
+    it stores them (Oxigraph writes "P12M"^^xsd:duration as "P1Y"), so the counts are the graphs' own."""
+    unless = f" FILTER NOT EXISTS {{ GRAPH <{minus}> {{ ?s ?p ?o }} }}" if minus else ""
+    rows = endpoint.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }}{unless} }}")
+    try:
+        return int(rows[0]["n"]["value"])
+    except (IndexError, KeyError, ValueError):
+        return 0
 
 
 def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = None) -> list[Change]:
@@ -273,17 +247,8 @@ def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = N
     old_commit, old = current(endpoint, pub.prefix)
     changed = [g for g in pub.graphs.values() if old.get(g.name) != g.digest]
     dropped = sorted(set(old) - set(pub.graphs))
-    changes = []
-    for g in pub.graphs.values():
-        if g in changed:
-            added, removed = _diff(endpoint, g, g.name) if g.name in old else (len(set(g.lines)), 0)
-        else:
-            added = removed = 0
-        changes.append(Change(g.name, g.kind, added, removed))
-    for name in dropped:
-        changes.append(Change(name, "fjernet", *_diff(endpoint, None, name)))
     if not changed and not dropped and old_commit == pub.commit and old:
-        return changes
+        return [Change(g.name, g.kind, 0, 0) for g in pub.graphs.values()]
     # Every changed graph and the new metadata go to staging graphs first (nothing current is
     # touched); the metadata too, since a large INSERT DATA in the switch could exceed Virtuoso's limit.
     meta = GraphPlan(pv.graph_name(pub.prefix, pv.META), "metadata", None,
@@ -297,6 +262,16 @@ def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = N
         for start in range(0, len(g.lines), CHUNK):
             body = "\n".join(g.lines[start:start + CHUNK])
             endpoint.update(f"INSERT DATA {{ GRAPH <{staging[g.name]}> {{\n{body}\n}} }}")
+    # What changes, counted by the server between each staged graph and the current one.
+    changes = []
+    for g in pub.graphs.values():
+        if g in changed:
+            added = _count(endpoint, staging[g.name], g.name if g.name in old else None)
+            removed = _count(endpoint, g.name, staging[g.name]) if g.name in old else 0
+        else:
+            added = removed = 0
+        changes.append(Change(g.name, g.kind, added, removed))
+    changes += [Change(name, "fjernet", 0, _count(endpoint, name)) for name in dropped]
     # The switch: one request, one transaction.
     ops = []
     for g in loads:
