@@ -114,6 +114,9 @@ EOF
     # the account's name and password from ARKITEKTUR_SPARQL_USER/PASSWORD, over loopback or TLS.
     isql "DB.DBA.VHOST_REMOVE(lhost=>'*ini*', vhost=>'*ini*', lpath=>'/sparql-auth'); DB.DBA.VHOST_DEFINE(lhost=>'*ini*', vhost=>'*ini*', lpath=>'/sparql-auth', ppath=>'/!sparql/', is_dav=>1, vsp_user=>'dba', realm=>'SPARQL', auth_fn=>'DB.DBA.HP_AUTH_SQL_USER', sec=>'basic', opts=>vector('noinherit', 1));" \
       || die "kunne ikke sætte /sparql-auth op" "could not set up /sparql-auth"
+    # The same for the Graph Store Protocol, which publish uses to load its staging graphs in bulk.
+    isql "DB.DBA.VHOST_REMOVE(lhost=>'*ini*', vhost=>'*ini*', lpath=>'/sparql-graph-crud-auth'); DB.DBA.VHOST_DEFINE(lhost=>'*ini*', vhost=>'*ini*', lpath=>'/sparql-graph-crud-auth', ppath=>'/!sparql-graph-crud/', is_dav=>1, vsp_user=>'dba', realm=>'SPARQL', auth_fn=>'DB.DBA.HP_AUTH_SQL_USER', sec=>'basic', opts=>vector('noinherit', 1));" \
+      || die "kunne ikke sætte /sparql-graph-crud-auth op" "could not set up /sparql-graph-crud-auth"
     isql "USER_CHANGE_PASSWORD('dba', 'dba', '${dbapw}');" || die "kunne ikke skifte dba's adgangskode" "could not change dba's password"
     echo "$dbapw" >"$dir/dba"
     printf 'ARKITEKTUR_SPARQL_USER=arkitektur\nARKITEKTUR_SPARQL_PASSWORD=%s\n' "$pw" >"$dir/konto"

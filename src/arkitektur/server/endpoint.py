@@ -52,16 +52,16 @@ def default_store_url(query_url: str, update_url: str) -> str | None:
 
 def _check_url(url: str, option: str) -> str:
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise EndpointError(
-            f"{option}: '{url}' er ikke en http(s)-adresse til en SPARQL-server.",
-            f"{option}: '{url}' is not an http(s) URL of a SPARQL server.", code="ARK-E150")
-    if parts.username or parts.password:
+    if parts.username or parts.password:  # checked first: such a URL is never echoed
         raise EndpointError(
             f"{option}: skriv ikke brugernavn eller adgangskode i adressen; brug {ENV_USER}/{ENV_PASSWORD} "
             f"eller {ENV_TOKEN} (docs/server.md).",
             f"{option}: do not put credentials in the URL; use {ENV_USER}/{ENV_PASSWORD} or {ENV_TOKEN}.",
             code="ARK-E150")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise EndpointError(
+            f"{option}: '{url}' er ikke en http(s)-adresse til en SPARQL-server.",
+            f"{option}: '{url}' is not an http(s) URL of a SPARQL server.", code="ARK-E150")
     return url
 
 
