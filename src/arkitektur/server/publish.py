@@ -1,14 +1,16 @@
 """Publicering / loads the repository into a SPARQL server: a named graph per folder, the shipped
 ontology, provenance and metadata, switched in atomically (docs/server.md).
 
-A publication is loaded into staging graphs (``<prefix>ny/…``: one Graph Store Protocol PUT per
-graph where the server has one, else INSERT DATA requests of at most ``CHUNK`` triples, as
-Virtuoso refuses very large INSERT DATA texts) and then made current by ONE
-SPARQL Update request that moves every staging graph onto its real name, drops the graphs no
-longer published and rewrites the metadata graph. That request is one transaction on both servers
-tested (tests/test_server_publish.py reads in a loop meanwhile): a reader sees the old
-publication or the new one, never a mix. A failure before the switch leaves the old publication
-untouched; the staging graphs are dropped by the next publication.
+Every graph is named by its content (``<prefix><folder>/<digest>``), and the metadata graph
+``<prefix>metadata`` says which graphs make up the current publication: it is the pointer every
+reader follows (the cross-collaboration queries, ``--endpoint``). A publication loads its new
+graphs under their new names (one Graph Store Protocol POST per graph where the server has one,
+else INSERT DATA requests of at most ``CHUNK`` triples, as Virtuoso refuses very large INSERT DATA
+texts) – nothing a reader follows changes – and then switches with ONE SPARQL Update request that
+replaces the metadata graph. That request is one transaction on both servers tested
+(tests/test_server.py reads in a loop meanwhile): a reader sees the old publication or the new
+one, never a mix. A failure before the switch leaves the old publication untouched; the replaced
+graphs are dropped after the switch.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import pyoxigraph as ox
 from .. import catalogue as catalogue_mod
 from .. import loader, resources, version
 from ..check import resolve_as_of
-from ..config import CONFIG_NAME, find_config
+from ..config import find_config
 from ..errors import ArkitekturError, InputError
 from ..namespaces import ARK, RDF
 from ..storegraph import nt_iri
@@ -39,16 +41,24 @@ SAMARBEJDE = f"<{RDF.type}> <{ARK.Samarbejde}>"
 
 @dataclass
 class GraphPlan:
-    """One named graph of a publication: its IRI, kind, folder and N-Triples statements."""
+    """One named graph of a publication: its key (folder, ontologi, proveniens), kind, folder and
+    N-Triples statements; its IRI is ``<prefix><key>/<digest>`` once sealed (docs/server.md)."""
 
-    name: str
+    key: str
     kind: str            # medlem, fælles, ontologi, proveniens
     folder: str | None
     lines: list[str] = field(default_factory=list)
+    name: str = ""
 
     @property
     def digest(self) -> str:
-        return pv.sha256("\n".join(sorted(self.lines)))
+        return pv.sha256("\n".join(sorted(set(self.lines))))
+
+    def seal(self, prefix: str) -> GraphPlan:
+        """Name the graph by its content: the same triples, the same graph; new triples, a new graph
+        that no reader sees until the metadata graph points at it."""
+        self.name = pv.graph_name(prefix, f"{self.key}/{self.digest[:16]}")
+        return self
 
 
 @dataclass
@@ -169,24 +179,23 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
     if not prefix.endswith(("/", "#")):
         prefix += "/"
     for folder, lines in sorted(by_folder.items()):
-        name = pv.graph_name(prefix, folder)
         lines = [line.replace(_GENID, prefix) if _GENID in line else line for line in lines]
-        graphs[name] = GraphPlan(name, kinds.get(folder, "fælles"), folder, lines)
-    onto = GraphPlan(pv.graph_name(prefix, pv.ONTOLOGY), "ontologi", None)
+        graphs[folder] = GraphPlan(folder, kinds.get(folder, "fælles"), folder, lines).seal(prefix)
+    onto = GraphPlan(pv.ONTOLOGY, "ontologi", None)
     for path in resources.ontology_files():
         onto.lines.extend(_statements(path.read_text(encoding="utf-8"), str(path), f"ontologi/{quote(path.name)}/", prefix))
-    graphs[onto.name] = onto
-    prov = GraphPlan(pv.graph_name(prefix, pv.PROVENANCE), "proveniens", None)
+    graphs[onto.key] = onto.seal(prefix)
+    prov = GraphPlan(pv.PROVENANCE, "proveniens", None)
     published = []
     if config is not None:
         text = config.read_text(encoding="utf-8")
         texts.append((_relative(config, base), text, None, {}))
     for rel, text, folder, subjects in texts:
-        graph = pv.graph_name(prefix, folder) if folder is not None else None
+        graph = graphs[folder].name if folder is not None else None
         spelled = {nt_iri(s)[1:-1]: where for s, where in subjects.items() if nt_iri(s)}
         prov.lines.extend(pv.file_triples(prefix, rel, text, graph, spelled))
         published.append((rel, pv.sha256(text)))
-    graphs[prov.name] = prov
+    graphs[prov.key] = prov.seal(prefix)
     commit = _git(base, "rev-parse", "HEAD")
     dirty = _git(base, "status", "--porcelain", "--", *[_relative(p, base) for p in paths]) if commit else None
     return Publication(prefix=prefix, commit=commit, clean=commit is not None and dirty == "",
@@ -209,6 +218,7 @@ def metadata_lines(pub: Publication, when: dt.datetime) -> list[str]:
     for g in pub.graphs.values():
         n = pv.iri(g.name)
         out += [f"{s} {pv.term('graf')} {n} .", f"{n} {pv.term('slags')} {pv.literal(g.kind)} .",
+                f"{n} {pv.term('navn')} {pv.literal(g.key)} .",
                 f"{n} {pv.term('tripler')} {pv.integer(len(set(g.lines)))} .",
                 f"{n} {pv.term('sha256')} {pv.literal(g.digest)} ."]
         if g.folder:
@@ -220,13 +230,13 @@ def metadata_lines(pub: Publication, when: dt.datetime) -> list[str]:
 
 
 def current(endpoint: Endpoint, prefix: str) -> tuple[str | None, dict[str, str]]:
-    """(commit, {graph: sha256}) of the publication now on the server under ``prefix``."""
+    """(commit, {key: graph IRI}) of the publication now on the server under ``prefix``."""
     meta = pv.graph_name(prefix, pv.META)
     rows = endpoint.select(
-        f"SELECT ?g ?sha ?commit WHERE {{ GRAPH <{meta}> {{ <{prefix}> {pv.term('graf')} ?g . "
-        f"?g {pv.term('sha256')} ?sha . OPTIONAL {{ <{prefix}> {pv.term('commit')} ?commit }} }} }}")
+        f"SELECT ?g ?navn ?commit WHERE {{ GRAPH <{meta}> {{ <{prefix}> {pv.term('graf')} ?g . "
+        f"?g {pv.term('navn')} ?navn . OPTIONAL {{ <{prefix}> {pv.term('commit')} ?commit }} }} }}")
     commit = next((r["commit"]["value"] for r in rows if "commit" in r), None)
-    return commit, {r["g"]["value"]: r["sha"]["value"] for r in rows}
+    return commit, {r["navn"]["value"]: r["g"]["value"] for r in rows}
 
 
 def _count(endpoint: Endpoint, graph: str, minus: str | None = None) -> int:
@@ -245,40 +255,40 @@ def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = N
 
     Nothing is written when every graph and the commit are as published already (idempotent)."""
     old_commit, old = current(endpoint, pub.prefix)
-    changed = [g for g in pub.graphs.values() if old.get(g.name) != g.digest]
-    dropped = sorted(set(old) - set(pub.graphs))
+    live = set(old.values())
+    changed = [g for g in pub.graphs.values() if g.name not in live]
+    dropped = sorted(key for key in old if key not in pub.graphs)
     if not changed and not dropped and old_commit == pub.commit and old:
         return [Change(g.name, g.kind, 0, 0) for g in pub.graphs.values()]
-    # Every changed graph and the new metadata go to staging graphs first (nothing current is
-    # touched); the metadata too, since a large INSERT DATA in the switch could exceed Virtuoso's limit.
-    meta = GraphPlan(pv.graph_name(pub.prefix, pv.META), "metadata", None,
-                     metadata_lines(pub, now or dt.datetime.now(dt.timezone.utc)))
+    # 1. The new graphs under their own (content) names: no reader looks there yet. The Graph Store
+    #    Protocol where the server has it (one bulk load per graph), else INSERT DATA in chunks.
+    meta = GraphPlan(pv.META, "metadata", None, metadata_lines(pub, now or dt.datetime.now(dt.timezone.utc)))
+    meta.name = pv.graph_name(pub.prefix, pv.STAGING + pv.META)
     loads = [*changed, meta]
-    staging = {g.name: pv.graph_name(pub.prefix, pv.STAGING + g.name[len(pub.prefix):]) for g in loads}
-    endpoint.update(" ;\n".join(f"DROP SILENT GRAPH <{s}>" for s in staging.values()))
-    # The Graph Store Protocol where the server has it: one bulk load per graph; else INSERT DATA.
-    chunked = [g for g in loads if g.lines and not endpoint.post_graph(staging[g.name], "\n".join(g.lines) + "\n")]
+    endpoint.update(" ;\n".join(f"DROP SILENT GRAPH <{g.name}>" for g in loads))  # a failed try's remains
+    chunked = [g for g in loads if g.lines and not endpoint.post_graph(g.name, "\n".join(g.lines) + "\n")]
     for g in chunked:
         for start in range(0, len(g.lines), CHUNK):
             body = "\n".join(g.lines[start:start + CHUNK])
-            endpoint.update(f"INSERT DATA {{ GRAPH <{staging[g.name]}> {{\n{body}\n}} }}")
-    # What changes, counted by the server between each staged graph and the current one.
+            endpoint.update(f"INSERT DATA {{ GRAPH <{g.name}> {{\n{body}\n}} }}")
+    # 2. What changes, counted by the server between each new graph and the one it replaces.
     changes = []
     for g in pub.graphs.values():
+        before = old.get(g.key)
         if g in changed:
-            added = _count(endpoint, staging[g.name], g.name if g.name in old else None)
-            removed = _count(endpoint, g.name, staging[g.name]) if g.name in old else 0
+            added = _count(endpoint, g.name, before)
+            removed = _count(endpoint, before, g.name) if before else 0
         else:
             added = removed = 0
         changes.append(Change(g.name, g.kind, added, removed))
-    changes += [Change(name, "fjernet", 0, _count(endpoint, name)) for name in dropped]
-    # The switch: one request, one transaction.
-    ops = []
-    for g in loads:
-        ops.append(f"DROP SILENT GRAPH <{g.name}>")
-        if g.lines:
-            ops.append(f"ADD SILENT GRAPH <{staging[g.name]}> TO <{g.name}>")
-        ops.append(f"DROP SILENT GRAPH <{staging[g.name]}>")
-    ops += [f"DROP SILENT GRAPH <{name}>" for name in dropped]
-    endpoint.update(" ;\n".join(ops))
+    changes += [Change(old[key], "fjernet", 0, _count(endpoint, old[key])) for key in dropped]
+    # 3. The switch: ONE request, one transaction, replacing only the small metadata graph – the
+    #    pointer every reader follows (copying the big graphs in the switch took minutes on Oxigraph).
+    target = pv.graph_name(pub.prefix, pv.META)
+    endpoint.update(f"DROP SILENT GRAPH <{target}> ;\nADD SILENT GRAPH <{meta.name}> TO <{target}> ;\n"
+                    f"DROP SILENT GRAPH <{meta.name}>")
+    # 4. The replaced graphs: no metadata points at them any more.
+    gone = sorted(live - {g.name for g in pub.graphs.values()})
+    if gone:
+        endpoint.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in gone))
     return changes

@@ -63,14 +63,16 @@ def choose(endpoint: Endpoint, prefix: str | None) -> str:
 def read(endpoint: Endpoint, prefix: str | None = None) -> Published:
     """The publication under ``prefix`` (or the only one), with every file's text, checksum-checked."""
     prefix = choose(endpoint, prefix)
-    meta, prov = pv.graph_name(prefix, pv.META), pv.graph_name(prefix, pv.PROVENANCE)
+    meta = pv.graph_name(prefix, pv.META)
     head = endpoint.select(
         f"SELECT ?asof ?commit ?sti WHERE {{ GRAPH <{meta}> {{ <{prefix}> {pv.term('asOf')} ?asof . "
         f"OPTIONAL {{ <{prefix}> {pv.term('commit')} ?commit }} OPTIONAL {{ <{prefix}> {pv.term('sti')} ?sti }} }} }}")
     listed = endpoint.select(
         f"SELECT ?f ?sha WHERE {{ GRAPH <{meta}> {{ <{prefix}> {pv.term('fil')} ?f . ?f {pv.term('sha256')} ?sha }} }}")
-    texts = endpoint.select(
-        f"SELECT ?f ?sti ?tekst WHERE {{ GRAPH <{prov}> {{ ?f {pv.term('sti')} ?sti ; {pv.term('kildetekst')} ?tekst }} }}")
+    texts = endpoint.select(  # the provenance graph the metadata points at
+        f"SELECT ?f ?sti ?tekst WHERE {{ GRAPH <{meta}> {{ <{prefix}> {pv.term('graf')} ?prov . "
+        f"?prov {pv.term('navn')} \"{pv.PROVENANCE}\" }} GRAPH ?prov {{ ?f {pv.term('sti')} ?sti ; "
+        f"{pv.term('kildetekst')} ?tekst }} }}")
     if not head:
         raise _broken(prefix, "metadatagrafen mangler as_of", "the metadata graph lacks as_of")
     want = {r["f"]["value"]: r["sha"]["value"] for r in listed}
