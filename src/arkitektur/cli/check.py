@@ -13,8 +13,7 @@ from ..config import option_date
 from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
-from .app import main
-from .endpoint import endpoint_option
+from .app import endpoint_option, main
 
 
 @main.command("check")

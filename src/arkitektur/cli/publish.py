@@ -39,13 +39,14 @@ def publish_command(ctx, paths, endpoint, update_endpoint, store_endpoint, prefi
     targets = list(paths) or [Path("models")]
     pub = publish_mod.collect(targets, prefix=prefix, as_of=option_date(as_of))
     with endpoint_mod.connect(endpoint, update_endpoint, store_url=store_endpoint) as ep:
-        changes = publish_mod.publish(ep, pub)
+        outcome = publish_mod.publish(ep, pub)
+    changes = outcome.changes
     width = max(len(c.graph) for c in changes)
     for c in changes:
         click.echo(f"{c.graph:<{width}}  {c.kind:<10}  +{c.added} -{c.removed}")
     total_added, total_removed = sum(c.added for c in changes), sum(c.removed for c in changes)
     commit = (pub.commit or "uden commit / no commit")[:12] + ("" if pub.clean else " (ændret / modified)")
-    if total_added or total_removed:
+    if outcome.written:
         click.echo(f"publiceret / published {commit}: +{total_added} -{total_removed} tripler / triples")
     else:
         click.echo(f"uændret / unchanged {commit}: intet skrevet / nothing written")

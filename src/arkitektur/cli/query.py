@@ -13,8 +13,7 @@ from ..config import option_date
 from ..files import write_output
 from ..namespaces import PREFIXES, prefixes_in
 from ..presenters import query as presenter
-from .app import main
-from .endpoint import endpoint_option
+from .app import endpoint_option, main
 
 @main.command("query")
 @endpoint_option(paths=("paths", "extra_paths"), files=("query",))

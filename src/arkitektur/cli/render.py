@@ -13,8 +13,7 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
-from .app import main
-from .endpoint import endpoint_option
+from .app import endpoint_option, main
 
 
 @main.command("render")

@@ -14,8 +14,7 @@ from ..check import resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
 from ..report import pdf as pdf_mod
-from .app import main
-from .endpoint import endpoint_option
+from .app import endpoint_option, main
 
 
 @main.command("report")

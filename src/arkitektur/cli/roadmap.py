@@ -12,8 +12,7 @@ from ..presenters import roadmap as presenter
 from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
-from .app import main
-from .endpoint import endpoint_option
+from .app import endpoint_option, main
 
 
 @main.command("roadmap")

@@ -73,6 +73,14 @@ class Publication:
 
 
 @dataclass
+class Outcome:
+    """What a publication did: the changes per graph, and whether anything was written."""
+
+    changes: list
+    written: bool
+
+
+@dataclass
 class Change:
     graph: str
     kind: str
@@ -250,7 +258,7 @@ def _count(endpoint: Endpoint, graph: str, minus: str | None = None) -> int:
         return 0
 
 
-def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = None) -> list[Change]:
+def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = None) -> Outcome:
     """Make ``pub`` the current publication on ``endpoint``; return the changes per graph.
 
     Nothing is written when every graph and the commit are as published already (idempotent)."""
@@ -259,7 +267,7 @@ def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = N
     changed = [g for g in pub.graphs.values() if g.name not in live]
     dropped = sorted(key for key in old if key not in pub.graphs)
     if not changed and not dropped and old_commit == pub.commit and old:
-        return [Change(g.name, g.kind, 0, 0) for g in pub.graphs.values()]
+        return Outcome([Change(g.name, g.kind, 0, 0) for g in pub.graphs.values()], written=False)
     # 1. The new graphs under their own (content) names: no reader looks there yet. The Graph Store
     #    Protocol where the server has it (one bulk load per graph), else INSERT DATA in chunks.
     meta = GraphPlan(pv.META, "metadata", None, metadata_lines(pub, now or dt.datetime.now(dt.timezone.utc)))
@@ -291,4 +299,4 @@ def publish(endpoint: Endpoint, pub: Publication, *, now: dt.datetime | None = N
     gone = sorted(live - {g.name for g in pub.graphs.values()})
     if gone:
         endpoint.update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name in gone))
-    return changes
+    return Outcome(changes, written=True)
