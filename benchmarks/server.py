@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -34,10 +35,16 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
-def _timed(args: list[str], cwd: Path, env: dict) -> tuple[float, int, str]:
+def _timed(args: list[str], cwd: Path, env: dict) -> tuple[float, int, str, float]:
+    """Wall time, exit code, the end of stderr, and the child's CPU time (user + system): on a
+    shared machine the CPU time is the steadier figure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-    return time.perf_counter() - start, done.returncode, done.stderr.strip()[-400:]
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, done.returncode, done.stderr.strip()[-400:], cpu
 
 
 def _start(kind: str, folder: Path) -> tuple[dict, str, str, dict]:
@@ -67,22 +74,25 @@ def measure(scale: str, kinds: list[str], runs: int, work: Path) -> list[dict]:
     for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=b", "-c", "user.email=b@b", "commit", "-qm", "b"]):
         subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
     base_env = {**os.environ}
-    local = [_timed([str(BIN), "check", ".", "--format", "json"], repo, base_env)[0] for _ in range(runs)]
+    local_runs = [_timed([str(BIN), "check", ".", "--format", "json"], repo, base_env) for _ in range(runs)]
+    local, local_cpu = [r[0] for r in local_runs], [r[3] for r in local_runs]
     rows = []
     for kind in kinds:
         folder = work / f"{kind}-{scale}"
         env, query, update, ports = _start(kind, folder)
         try:
             publish = [str(BIN), "publish", ".", "--endpoint", query, "--update-endpoint", update]
-            first, rc1, err1 = _timed(publish, repo, env)
-            again, rc2, err2 = _timed(publish, repo, env)
-            remote = []
+            first, rc1, err1, _ = _timed(publish, repo, env)
+            again, rc2, err2, _ = _timed(publish, repo, env)
+            remote, remote_cpu = [], []
             for _ in range(runs):
-                t, rc, err = _timed([str(BIN), "check", "--endpoint", query, "--format", "json"], work, env)
+                t, rc, err, cpu = _timed([str(BIN), "check", "--endpoint", query, "--format", "json"], work, env)
                 remote.append(t)
+                remote_cpu.append(cpu)
             rows.append({"scale": scale, "server": kind, "triples": summary.statements, "files": summary.files,
                          "publish": first, "publish_rc": rc1, "republish": again, "republish_rc": rc2,
                          "check_endpoint": statistics.median(remote), "check_local": statistics.median(local),
+                         "cpu_endpoint": statistics.median(remote_cpu), "cpu_local": statistics.median(local_cpu),
                          "error": err1 if rc1 else err2 if rc2 else ""})
         finally:
             subprocess.run(["bash", str(ROOT / "scripts" / "server.sh"), kind, "stop", str(folder)],
@@ -98,15 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="arkitektur-server-bench-"))
     try:
-        print("| skala | server | tripler | publish (ny) | publish (uændret) | check --endpoint | check lokalt | forhold |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        print("| skala | server | tripler | publish (ny) | publish (uændret) | check --endpoint | check lokalt | forhold | CPU --endpoint / lokalt |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
         for scale in args.scales.split(","):
             for r in measure(scale, args.servers.split(","), args.runs, work):
                 ratio = r["check_endpoint"] / r["check_local"]
                 note = f" FEJL: {r['error']}" if r["error"] else ""
                 print(f"| {r['scale']} | {r['server']} | {r['triples']:,} | {r['publish']:.1f} s | "
                       f"{r['republish']:.1f} s | {r['check_endpoint']:.1f} s | {r['check_local']:.1f} s | "
-                      f"{ratio:.2f}×{note} |", flush=True)
+                      f"{ratio:.2f}× | {r['cpu_endpoint']:.1f} s / {r['cpu_local']:.1f} s{note} |", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

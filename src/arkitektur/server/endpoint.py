@@ -135,7 +135,10 @@ class Endpoint:
         if not self.store_url:
             return False
         try:
-            self._post(self.store_url, None, "*/*", "update", params={"graph": graph},
+            params = {"graph": graph}
+            if self.store_url.endswith("/store"):  # Oxigraph: bulk load, ~20 % faster; the graph is
+                params["no_transaction"] = ""       # new and unread until the switch (publish.py)
+            self._post(self.store_url, None, "*/*", "update", params=params,
                        content=ntriples.encode("utf-8"))
         except EndpointError as exc:
             if exc.status in (404, 405, 415):
