@@ -355,3 +355,15 @@ def test_cross_collaboration_queries(server, tmp_path):
     tasks = server.select((folder / "opgaver-samme-system.rq").read_text(encoding="utf-8"))
     assert tasks
     assert all(2 * int(t["kommunerMedSystem"]["value"]) > int(t["kommunerMedOpgave"]["value"]) for t in tasks)
+
+
+def test_render_png_from_the_endpoint_lands_where_the_caller_is(server, tmp_path):
+    prefix = "urn:x:tegning/"
+    assert publish(server, "models", prefix=prefix).exit_code == 0
+    result = run(server, "render", "landskab", "--kommune", "silkeborg", "--format", "png",
+                 "--endpoint", server.query, "--graf-prefiks", prefix, cwd=tmp_path)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "landskab.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = run(server, "render", "landskab", "--kommune", "silkeborg", "--format", "png",
+                "--endpoint", server.query, "--graf-prefiks", prefix, cwd=tmp_path)
+    assert again.exit_code == 2 and "ARK-E138" in again.stderr
