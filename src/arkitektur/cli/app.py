@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import shutil
 import sys
 import tempfile
 import traceback
 from importlib import import_module
+from pathlib import Path
 
 import click
 
 from .. import version
-from ..errors import ArkitekturError
+from ..errors import ArkitekturError, UsageError
 from .options import LANG_KEY
 from .usage import bilingual
 
@@ -27,7 +30,8 @@ ARGV_KEY = "arkitektur.argv"
 COMMAND_MODULES = {
     "check": "check", "diff": "diff", "divergence": "divergence", "export": "export", "fmt": "fmt",
     "import": "import_", "new": "new", "ontology": "ontology", "query": "query", "render": "render",
-    "lsp": "lsp", "report": "report", "roadmap": "roadmap", "rules": "rules", "shacl": "shacl",
+    "lsp": "lsp", "publish": "publish", "report": "report", "roadmap": "roadmap", "rules": "rules",
+    "shacl": "shacl",
 }
 
 
@@ -127,3 +131,80 @@ def main(debug: bool) -> None:
     """
     # rdflib logs a warning per ill-typed literal; MOD-4 reports those as findings instead.
     logging.getLogger("rdflib").setLevel(logging.ERROR)
+
+
+# -- --endpoint URL on the reading commands (docs/server.md, "hvor arbejdet sker") ------------------
+# The published files (their exact text, checksum-checked: server/published.py) are written into a
+# private temporary folder under their git paths, the command runs there with those paths – exactly
+# as over the files of the published commit – and the folder is removed. Findings therefore point at
+# the file and line in git, and the output equals that from the files (tests/test_server.py). Here,
+# not in a module of its own: cli/ holds the commands, and `check --help` imports only app and check.
+
+ENDPOINT_HELP = ("Læs den publicerede udgave fra en SPARQL-server i stedet for filer (arkitektur publish) / "
+                 "read the publication on a SPARQL server instead of files (docs/server.md).")
+
+
+def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ...] = (),
+                    refuse: tuple[str, ...] = ()):
+    """Add ``--endpoint URL`` and ``--graf-prefiks IRI`` to a command (place it right under
+    ``@main.command``). ``paths``: the parameters that name model paths (must be empty with
+    --endpoint); ``files``: string parameters that may name a file of the caller (made absolute);
+    ``refuse``: options that read git history and so cannot be combined with --endpoint."""
+
+    def decorate(command):
+        @functools.wraps(command)
+        def wrapper(*args, endpoint=None, graf_prefiks=None, **kwargs):
+            if endpoint is None:
+                if graf_prefiks is not None:
+                    raise click.UsageError("--graf-prefiks kræver --endpoint / --graf-prefiks needs --endpoint")
+                return command(*args, **kwargs)
+            given = [p for p in paths if kwargs.get(p)] + [r for r in refuse if kwargs.get(r)]
+            if given:
+                names = ", ".join(given)
+                raise UsageError(
+                    f"--endpoint læser den publicerede udgave: kan ikke kombineres med {names}.",
+                    f"--endpoint reads the publication: it cannot be combined with {names}.", code="ARK-E161")
+            return _run_published(command, args, kwargs, endpoint, graf_prefiks, paths[0], files)
+
+        wrapper = click.option("--graf-prefiks", "graf_prefiks", metavar="IRI",
+                               help="Hvilken publicering på serveren (standard: den eneste) / which publication.")(wrapper)
+        return click.option("--endpoint", metavar="URL", help=ENDPOINT_HELP)(wrapper)
+
+    return decorate
+
+
+def _run_published(command, args, kwargs, url, prefix, paths_param, files):
+    from ..server import endpoint as endpoint_mod
+    from ..server import published
+
+    with endpoint_mod.connect(url) as ep:
+        pub = published.read(ep, prefix)
+    for name, value in kwargs.items():  # the caller's own files stay where the caller named them
+        if isinstance(value, Path):
+            kwargs[name] = value.absolute()
+        elif name in files and isinstance(value, str) and Path(value).is_file():
+            kwargs[name] = str(Path(value).absolute())
+    if kwargs.get("output") is None and kwargs.get("fmt") in ("png", "pdf") and "view" in kwargs:
+        # render's file named after the view belongs where the caller is, not in the folder removed
+        # below; the same refusal to replace a file nobody named (ARK-E138) as render's own
+        kwargs["output"] = Path(f"{kwargs['view']}.{kwargs['fmt']}").absolute()
+        if kwargs["output"].exists() or kwargs["output"].is_symlink():
+            name = kwargs["output"].name
+            raise UsageError(f"{name} findes allerede; angiv -o {name} for at overskrive den (eller et andet navn).",
+                             f"{name} already exists; give -o {name} to overwrite it (or another name).",
+                             code="ARK-E138", file=name)
+    if "as_of" in kwargs and kwargs["as_of"] is None:
+        kwargs["as_of"] = pub.as_of.isoformat()  # the date the publication was made for
+    folder = Path(tempfile.mkdtemp(prefix="arkitektur-endpoint-"))
+    here = Path.cwd()
+    try:
+        for rel, text in pub.files.items():
+            target = folder / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="")  # a private folder, removed below: no user file
+        kwargs[paths_param] = tuple(Path(p) for p in pub.paths)
+        os.chdir(folder)  # paths as git names them: the findings read models/…/x.ttl:12, as from the files
+        return command(*args, **kwargs)
+    finally:
+        os.chdir(here)
+        shutil.rmtree(folder, ignore_errors=True)

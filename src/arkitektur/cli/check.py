@@ -13,11 +13,12 @@ from ..config import option_date
 from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
-from .app import main
+from .app import endpoint_option, main
 from .options import lang_option, terminal_width
 
 
 @main.command("check")
+@endpoint_option()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Outputformat / output format.")

@@ -14,10 +14,11 @@ from ..errors import UsageError
 from ..files import write_output
 from ..namespaces import PREFIXES, prefixes_in
 from ..presenters import query as presenter
-from .app import main
+from .app import endpoint_option, main
 from .options import lang_option, terminal_width
 
 @main.command("query")
+@endpoint_option(paths=("paths", "extra_paths"), files=("query",))
 @click.argument("query", required=False, metavar="FIL.rq|NAVN")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--path", "extra_paths", multiple=True, type=click.Path(path_type=Path),

@@ -13,11 +13,12 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
-from .app import main
+from .app import endpoint_option, main
 from .options import lang_option
 
 
 @main.command("render")
+@endpoint_option()
 @click.argument("view", type=click.Choice(views.VIEWS), metavar="VISNING")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--kommune", "kommuner", multiple=True, metavar="KOMMUNE",

@@ -14,11 +14,12 @@ from ..check import resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
 from ..report import pdf as pdf_mod
-from .app import main
+from .app import endpoint_option, main
 from .options import lang_option
 
 
 @main.command("report")
+@endpoint_option(refuse=("historik",))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Mappe til mødepakken (index.html og diagrammer/); erstattes kun, hvis den er tom "

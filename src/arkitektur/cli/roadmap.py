@@ -12,11 +12,12 @@ from ..presenters import roadmap as presenter
 from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
-from .app import main
+from .app import endpoint_option, main
 from .options import lang_option, terminal_width
 
 
 @main.command("roadmap")
+@endpoint_option()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
               help="Dato køreplanen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
