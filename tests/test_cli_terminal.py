@@ -11,6 +11,10 @@ from click.testing import CliRunner
 
 from arkitektur.cli import main, options
 
+# Slow: runs every command through the CLI in both languages. CI runs it; the default run stays under a minute
+# (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).parent.parent
 MODELS = ROOT / "models"
 DIV = Path(__file__).parent / "data" / "divergens"

@@ -219,6 +219,7 @@ def test_fmt_edit_during_the_run_in_a_child_process(ugly):
     assert not [p for p in ugly.rglob("*") if p.name.endswith(".tmp")]
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_two_fmt_runs_at_once_both_succeed(ugly):
     """A file another fmt already formatted is not 'changed under us': it holds what we would write."""
     from arkitektur.fmt import format_text
@@ -435,6 +436,7 @@ def test_output_to_a_file_and_to_dev_stdout_still_work(name, tmp_path, git_model
     assert s.code == r.code and s.out == r.out, str(s)
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_rules_docs_into_a_file_is_a_clear_error(tmp_path):
     (tmp_path / "fil").write_text("x", encoding="utf-8")
     before = snapshot(tmp_path)
@@ -503,6 +505,7 @@ def test_a_crash_in_a_child_process_is_exit_3_not_1(tmp_path):
     assert len(list(tmp_path.glob("arkitektur-fejl-*.txt"))) == 1
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_a_closed_pipe_is_quiet_and_not_a_finding():
     """`arkitektur check | head`: the reader is gone before check writes (deterministic)."""
     proc = subprocess.Popen([str(_ARKITEKTUR), "check", str(MODELS)], stdout=subprocess.PIPE,
@@ -614,6 +617,7 @@ def test_report_and_export_into_a_read_only_folder_name_each_file_and_write_noth
         os.chmod(tmp_path / "ro", 0o755)
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_output_through_a_symlink_loop_is_a_clear_error(tmp_path):
     (tmp_path / "løkke").symlink_to("løkke")
     before = snapshot(tmp_path)
@@ -621,6 +625,7 @@ def test_output_through_a_symlink_loop_is_a_clear_error(tmp_path):
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_output_through_a_symlink_writes_the_target_and_keeps_the_link(tmp_path):
     (tmp_path / "ud").mkdir()
     (tmp_path / "ud" / "rapport.txt").write_text("gammel", encoding="utf-8")

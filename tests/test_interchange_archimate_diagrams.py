@@ -12,6 +12,7 @@ from rdflib.namespace import RDF, RDFS
 from arkitektur.interchange.archimate_import import import_bytes, import_file
 from arkitektur.namespaces import ARK
 
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "interchange"
 MODELS = ROOT / "models"
@@ -105,6 +106,7 @@ def _view(root, name):
     return next(v for v in root.iter(Q + "view") if v.findtext(Q + "name") == name)
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_views_are_valid_and_named_per_member(with_views):
     ctx, data, report, root = with_views
     assert xsd_check.errors(data) == []
@@ -116,6 +118,7 @@ def test_views_are_valid_and_named_per_member(with_views):
     assert any("5 diagrammer" in n for n in report.notes)
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_nodes_fit_their_groups_and_never_overlap(with_views):
     _, _, _, root = with_views
     for v in root.iter(Q + "view"):
@@ -136,6 +139,7 @@ def test_nodes_fit_their_groups_and_never_overlap(with_views):
                 stack.append(n)
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_landscape_shows_the_members_systems_in_named_task_areas(with_views):
     ctx, _, _, root = with_views
     v = _view(root, "Silkeborg Kommune: Systemlandskab")
@@ -153,6 +157,7 @@ def test_landscape_shows_the_members_systems_in_named_task_areas(with_views):
     assert holder.findtext(Q + "label").startswith("KLE 00")
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_an_integration_via_serviceplatformen_bends_through_it(with_views):
     ctx, _, _, root = with_views
     v = _view(root, "Silkeborg Kommune: Integrationskort")
@@ -169,6 +174,7 @@ def test_an_integration_via_serviceplatformen_bends_through_it(with_views):
         assert bend is not None and abs(int(bend.get("x")) - (x + w / 2)) <= 1 and abs(int(bend.get("y")) - (y + h / 2)) <= 1
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_target_view_gives_each_member_a_group_with_its_targets_and_status_lines(with_views):
     ctx, _, _, root = with_views
     v = _view(root, "Målarkitektur og i dag")
@@ -197,6 +203,7 @@ def test_target_view_gives_each_member_a_group_with_its_targets_and_status_lines
                                 if c.get(XSI) == "Relationship"}
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_round_trip_with_views_keeps_the_graph_and_the_integrations(with_views):
     ctx, data, _, _ = with_views
     back = import_bytes(data, "eksport.xml")
@@ -205,6 +212,7 @@ def test_round_trip_with_views_keeps_the_graph_and_the_integrations(with_views):
     assert n and len(set(back.graph.subjects(RDF.type, ARK.Integration))) == n
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_properties_show_code_labels_not_curies(with_views):
     _, data, _, root = with_views
     text = data.decode()
@@ -212,6 +220,7 @@ def test_properties_show_code_labels_not_curies(with_views):
     assert ">ark:IDrift<" not in text and ">ark:Filoverfoersel<" not in text
 
 
+@pytest.mark.slow  # lays out every view with Graphviz; CI runs it
 def test_without_graphviz_the_model_is_still_exported(monkeypatch, with_views):
     from arkitektur.interchange import archimate_views
 

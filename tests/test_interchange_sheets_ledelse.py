@@ -22,6 +22,10 @@ from arkitektur.interchange.sheets_io import AMOUNT_FORMAT, DATE_FORMAT
 from arkitektur.namespaces import ARK
 from arkitektur.views import DISPENSATION_STYLE, STATUS_STYLE
 
+# Integration tests that draw with Graphviz or write workbooks: CI runs them; the default run stays
+# under a minute (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 FIXTURE = ROOT / "tests" / "data" / "interchange" / "repo"

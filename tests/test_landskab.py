@@ -21,6 +21,10 @@ from arkitektur.views.layout import node_rect, text_width, title_rect
 from arkitektur.views.model import main_group
 from arkitektur.views.selection import notation
 
+# Integration tests that draw with Graphviz or write workbooks: CI runs them; the default run stays
+# under a minute (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 KLE = ROOT / "ontology" / "reference" / "kle.ttl"

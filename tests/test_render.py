@@ -353,6 +353,7 @@ def _fake_bin(folder: Path, name: str, body: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
 
 
+@pytest.mark.slow  # a subprocess per case; CI runs it, the default run stays under a minute
 def test_without_graphviz_dot_works_and_other_formats_say_how_to_install(tmp_path, monkeypatch):
     empty = tmp_path / "bin"
     empty.mkdir()

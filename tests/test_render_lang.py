@@ -16,6 +16,10 @@ from arkitektur import views
 from arkitektur.check import prepare
 from arkitektur.cli import main
 
+# Integration tests that draw with Graphviz or write workbooks: CI runs them; the default run stays
+# under a minute (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 AS_OF = dt.date(2016, 6, 1)

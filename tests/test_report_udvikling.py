@@ -28,6 +28,10 @@ from arkitektur.findings import CheckResult
 from arkitektur.report import chart
 from arkitektur.trajectory import history, planned, quarter_ends
 
+# Slow: builds git histories and runs the meeting pack per commit. CI runs it; the default run stays under a minute
+# (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).parent / "data" / "divergens"
 D = dt.date.fromisoformat
 

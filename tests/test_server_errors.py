@@ -17,6 +17,10 @@ from click.testing import CliRunner
 
 from arkitektur.cli import main
 
+# Slow: starts fake HTTP servers for every failure mode. CI runs it; the default run stays under a minute
+# (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 SECRET = "Hemmeligt-Kodeord-7"
 

@@ -16,6 +16,10 @@ from arkitektur import slides, views
 from arkitektur.check import prepare, resolve_as_of
 from arkitektur.cli.app import main
 
+# Integration tests that draw with Graphviz or write workbooks: CI runs them; the default run stays
+# under a minute (docs/udvikling/konventioner.md, "Tests").
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[1]
 MODELS = ROOT / "models"
 SVG = "{http://www.w3.org/2000/svg}"
