@@ -122,5 +122,7 @@ def test_an_empty_server_has_no_publication(fake):
 def test_endpoint_and_paths_together_are_refused(fake):
     result = run("check", "models", "--endpoint", f"{fake}/tom/sparql")
     assert result.exit_code == 2 and "fejl: ARK-E161" in result.stderr
+    assert "kan ikke kombineres med stier." in result.stderr  # named as the user wrote them
     result = run("divergence", "--historik", "HEAD~1..HEAD", "--endpoint", f"{fake}/tom/sparql")
     assert result.exit_code == 2 and "fejl: ARK-E161" in result.stderr
+    assert "kombineres med --historik." in result.stderr

@@ -151,6 +151,9 @@ def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ..
     --endpoint); ``files``: string parameters that may name a file of the caller (made absolute);
     ``refuse``: options that read git history and so cannot be combined with --endpoint."""
 
+    def _option_name(param: str) -> str:
+        return "--path" if param == "extra_paths" else "--" + param.replace("_", "-")
+
     def decorate(command):
         @functools.wraps(command)
         def wrapper(*args, endpoint=None, graf_prefiks=None, **kwargs):
@@ -160,10 +163,12 @@ def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ..
                 return command(*args, **kwargs)
             given = [p for p in paths if kwargs.get(p)] + [r for r in refuse if kwargs.get(r)]
             if given:
-                names = ", ".join(given)
+                # As the user wrote them: model paths as arguments, the rest as options.
+                da = ", ".join("stier" if g == "paths" else _option_name(g) for g in given)
+                en = ", ".join("paths" if g == "paths" else _option_name(g) for g in given)
                 raise UsageError(
-                    f"--endpoint læser den publicerede udgave: kan ikke kombineres med {names}.",
-                    f"--endpoint reads the publication: it cannot be combined with {names}.", code="ARK-E161")
+                    f"--endpoint læser den publicerede udgave: kan ikke kombineres med {da}.",
+                    f"--endpoint reads the publication: it cannot be combined with {en}.", code="ARK-E161")
             return _run_published(command, args, kwargs, endpoint, graf_prefiks, paths[0], files)
 
         wrapper = click.option("--graf-prefiks", "graf_prefiks", metavar="IRI",
