@@ -355,6 +355,14 @@ def test_cross_collaboration_queries(server, tmp_path):
     tasks = server.select((folder / "opgaver-samme-system.rq").read_text(encoding="utf-8"))
     assert tasks
     assert all(2 * int(t["kommunerMedSystem"]["value"]) > int(t["kommunerMedOpgave"]["value"]) for t in tasks)
+    # The same questions by name through the tool (query --paa-serveren): the server's answer, as JSON.
+    res = run(server, "query", "samme-system-kontraktudloeb", "--endpoint", server.query, "--paa-serveren",
+              "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert {r["system"]: int(r["samarbejder"]) for r in json.loads(res.stdout)} == found
+    res = run(server, "query", "opgaver-samme-system", "--endpoint", server.query, "--paa-serveren",
+              "--format", "table")
+    assert res.exit_code == 0 and f"({len(tasks)} " in res.stdout
 
 
 def test_render_png_from_the_endpoint_lands_where_the_caller_is(server, tmp_path):

@@ -6,6 +6,7 @@ page, silence); no real SPARQL server is needed (those are in tests/test_server.
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -126,3 +127,31 @@ def test_endpoint_and_paths_together_are_refused(fake):
     result = run("divergence", "--historik", "HEAD~1..HEAD", "--endpoint", f"{fake}/tom/sparql")
     assert result.exit_code == 2 and "fejl: ARK-E161" in result.stderr
     assert "kombineres med --historik." in result.stderr
+
+
+def test_query_on_the_server_needs_an_endpoint_and_says_where_a_server_query_runs(tmp_path):
+    """query --paa-serveren (the cross-collaboration questions, docs/server.md): without --endpoint
+    ARK-E162; a server query by name without it ARK-E163, naming the command that runs it."""
+    result = run("query", "opgaver-samme-system", "--paa-serveren")
+    assert result.exit_code == 2 and "fejl: ARK-E162" in result.stderr
+    result = run("query", "opgaver-samme-system", "--path", "models")
+    assert result.exit_code == 2 and "fejl: ARK-E163" in result.stderr
+    assert "--endpoint URL --paa-serveren" in result.stderr
+    listing = run("query", "--list")
+    assert "opgaver-samme-system (kun på serveren: --endpoint URL --paa-serveren)" in listing.stdout
+
+
+def test_query_on_the_server_refuses_what_it_refuses_locally_before_sending(fake, tmp_path):
+    construct = tmp_path / "c.rq"
+    construct.write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    result = run("query", str(construct), "--endpoint", f"{fake}/tom/sparql", "--paa-serveren")
+    assert result.exit_code == 2 and "fejl: ARK-E164" in result.stderr
+    service = tmp_path / "s.rq"
+    service.write_text("SELECT * WHERE { SERVICE <http://evil/> { ?s ?p ?o } }\n", encoding="utf-8")
+    result = run("query", str(service), "--endpoint", f"{fake}/tom/sparql", "--paa-serveren")
+    assert result.exit_code == 2 and "SERVICE" in result.stderr
+    # an empty answer from the server is an empty table, exit 0
+    select = tmp_path / "t.rq"
+    select.write_text("SELECT ?s WHERE { ?s ?p ?o }\n", encoding="utf-8")
+    result = run("query", str(select), "--endpoint", f"{fake}/tom/sparql", "--paa-serveren", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []

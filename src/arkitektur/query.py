@@ -98,17 +98,32 @@ def _library_dir():
     return files("arkitektur") / "queries"
 
 
-def library() -> list[NamedQuery]:
-    """The named queries shipped with the package, sorted by name."""
+def library(server: bool = False) -> list[NamedQuery]:
+    """The named queries shipped with the package, sorted by name; ``server``: those that only make
+    sense on the shared SPARQL server, across publications (queries/server/, docs/server.md)."""
+    folder = _library_dir() / "server" if server else _library_dir()
     out = []
-    for entry in sorted(_library_dir().iterdir(), key=lambda e: e.name):
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
-            out.append(parse_header(entry.name[:-3], entry.read_text(encoding="utf-8"), f"queries/{entry.name}"))
+            where = f"queries/server/{entry.name}" if server else f"queries/{entry.name}"
+            out.append(parse_header(entry.name[:-3], entry.read_text(encoding="utf-8"), where))
     return out
 
 
-def find(spec: str) -> NamedQuery:
-    """A query by name (``kontrakter-udloeber``) or by path (``mine/forespoergsel.rq``)."""
+def bound_text(q: NamedQuery, pairs: list[str]) -> str:
+    """The query's text with its parameters as a trailing VALUES block (SPARQL 1.1 §10.2.2): for a
+    server, which cannot take rdflib's ``initBindings``."""
+    bindings = bind_parameters(q, pairs)
+    if not bindings:
+        return q.text
+    names = list(bindings)
+    return (f"{q.text.rstrip()}\nVALUES ({' '.join(n.n3() for n in names)}) "
+            f"{{ ({' '.join(bindings[n].n3() for n in names)}) }}\n")
+
+
+def find(spec: str, server: bool = False) -> NamedQuery:
+    """A query by name (``kontrakter-udloeber``) or by path (``mine/forespoergsel.rq``); with
+    ``server``, the server's own queries (``library(server=True)``) are found by name too."""
     path = Path(spec)
     if spec.endswith(".rq") or path.is_file():
         if not path.is_file():
@@ -120,9 +135,15 @@ def find(spec: str) -> NamedQuery:
             raise InputError(f"kan ikke læse forespørgselsfilen: {exc}.", f"cannot read the query file: {exc}.",
                              code="ARK-E01", file=spec) from None
         return parse_header(path.stem, text, spec)
-    for q in library():
+    for q in library() + (library(server=True) if server else []):
         if q.name == spec:
             return q
+    if not server and any(q.name == spec for q in library(server=True)):
+        raise UsageError(
+            f"'{spec}' spørger på tværs af samarbejder og kører kun på den fælles SPARQL-server: "
+            f"arkitektur query {spec} --endpoint URL --paa-serveren (docs/server.md).",
+            f"'{spec}' asks across collaborations and runs only on the shared SPARQL server: "
+            f"arkitektur query {spec} --endpoint URL --paa-serveren (docs/server.md).", code="ARK-E163")
     names = ", ".join(q.name for q in library())
     raise UsageError(
         f"ukendt forespørgsel '{spec}'. Kendte navne: {names} (se 'arkitektur query --list'), "
@@ -250,6 +271,25 @@ def _term(name: str, value: str, kind: str | None):
             raise bad("en absolut IRI", "an absolute IRI")
         return URIRef(iri)
     return Literal(value)
+
+
+def run_on_server(endpoint, q: NamedQuery, params: list[str] | None = None) -> QueryResult:
+    """Compile (refusing what is not allowed, as locally), bind the parameters as VALUES and run on
+    the SPARQL server ``endpoint`` (``server.endpoint.Endpoint``), across every publication."""
+    from .server.endpoint import rdf_term
+
+    query = compile_query(q)
+    text = bound_text(q, params or [])
+    kind = query.algebra.name
+    if kind == "AskQuery":
+        answer = endpoint.ask(text)
+        return QueryResult(variables=["svar"], rows=[[Literal(answer)]], boolean=answer)
+    if kind != "SelectQuery":
+        raise UsageError("på serveren køres kun SELECT og ASK (CONSTRUCT/DESCRIBE: kør lokalt).",
+                         "on the server only SELECT and ASK run (CONSTRUCT/DESCRIBE: run locally).",
+                         code="ARK-E164")
+    variables, rows = endpoint.select_table(text)
+    return QueryResult(variables=variables, rows=[[rdf_term(r.get(v)) for v in variables] for r in rows])
 
 
 def run(graph, q: NamedQuery, params: list[str] | None = None) -> QueryResult:

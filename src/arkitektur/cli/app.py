@@ -145,11 +145,13 @@ ENDPOINT_HELP = ("Læs den publicerede udgave fra en SPARQL-server i stedet for 
 
 
 def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ...] = (),
-                    refuse: tuple[str, ...] = ()):
+                    refuse: tuple[str, ...] = (), direct: str | None = None):
     """Add ``--endpoint URL`` and ``--graf-prefiks IRI`` to a command (place it right under
     ``@main.command``). ``paths``: the parameters that name model paths (must be empty with
     --endpoint); ``files``: string parameters that may name a file of the caller (made absolute);
-    ``refuse``: options that read git history and so cannot be combined with --endpoint."""
+    ``refuse``: options that read git history and so cannot be combined with --endpoint;
+    ``direct``: a flag (query's --paa-serveren) that runs the command on the server itself, across
+    every publication: the command is then called with ``endpoint`` instead of the published files."""
 
     def _option_name(param: str) -> str:
         return "--path" if param == "extra_paths" else "--" + param.replace("_", "-")
@@ -160,6 +162,10 @@ def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ..
             if endpoint is None:
                 if graf_prefiks is not None:
                     raise click.UsageError("--graf-prefiks kræver --endpoint / --graf-prefiks needs --endpoint")
+                if direct is not None and kwargs.get(direct):
+                    flag = _option_name(direct)
+                    raise UsageError(f"{flag} kører på en SPARQL-server: angiv --endpoint URL.",
+                                     f"{flag} runs on a SPARQL server: give --endpoint URL.", code="ARK-E162")
                 return command(*args, **kwargs)
             given = [p for p in paths if kwargs.get(p)] + [r for r in refuse if kwargs.get(r)]
             if given:
@@ -169,6 +175,13 @@ def endpoint_option(*, paths: tuple[str, ...] = ("paths",), files: tuple[str, ..
                 raise UsageError(
                     f"--endpoint læser den publicerede udgave: kan ikke kombineres med {da}.",
                     f"--endpoint reads the publication: it cannot be combined with {en}.", code="ARK-E161")
+            if direct is not None and kwargs.get(direct):
+                if graf_prefiks is not None:
+                    raise UsageError(f"{_option_name(direct)} spørger på tværs af alle publiceringer: "
+                                     "--graf-prefiks giver ingen mening her.",
+                                     f"{_option_name(direct)} asks across every publication: --graf-prefiks "
+                                     "has no meaning here.", code="ARK-E162")
+                return command(*args, endpoint=endpoint, **kwargs)
             return _run_published(command, args, kwargs, endpoint, graf_prefiks, paths[0], files)
 
         wrapper = click.option("--graf-prefiks", "graf_prefiks", metavar="IRI",

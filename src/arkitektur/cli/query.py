@@ -18,7 +18,7 @@ from .app import endpoint_option, main
 from .options import lang_option, terminal_width
 
 @main.command("query")
-@endpoint_option(paths=("paths", "extra_paths"), files=("query",))
+@endpoint_option(paths=("paths", "extra_paths"), files=("query",), direct="paa_serveren")
 @click.argument("query", required=False, metavar="FIL.rq|NAVN")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--path", "extra_paths", multiple=True, type=click.Path(path_type=Path),
@@ -30,9 +30,13 @@ from .options import lang_option, terminal_width
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="table", show_default=True)
 @click.option("--list", "list_", is_flag=True, help="Vis de medfølgende forespørgsler / list the named queries.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Skriv til fil i stedet for stdout.")
+@click.option("--paa-serveren", "paa_serveren", is_flag=True,
+              help="Kør forespørgslen på selve SPARQL-serveren (--endpoint) over alle publiceringer – til "
+                   "spørgsmålene på tværs af samarbejder (se --list) / run on the server, across every publication.")
 @lang_option("Sprog for --list og tabellens tællelinje / language of --list and the table's count line.")
 @click.pass_context
-def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, output, lang):
+def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, output, paa_serveren, lang,
+                  endpoint=None):
     """SPARQL over repositoriet / SPARQL over the loaded repository.
 
     Kører en navngiven forespørgsel (se --list) eller en .rq-fil over modellerne, den medfølgende
@@ -41,8 +45,11 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     Parametre bindes som typede værdier, fx --param aar=2019.
     """
     if list_:
-        for q in query_mod.library():
-            click.echo(f"{q.name}")
+        server = query_mod.library(server=True)
+        for q in query_mod.library() + server:
+            mark = (" (only on the server: --endpoint URL --paa-serveren)" if lang == "en"
+                    else " (kun på serveren: --endpoint URL --paa-serveren)") if q in server else ""
+            click.echo(f"{q.name}{mark}")
             click.echo(f"    {q.title_en if lang == 'en' else q.title_da}")
             for p in q.parameters:
                 # A parameter's description is "dansk / English" (docs/onboarding.md); --lang en keeps the English.
@@ -52,8 +59,16 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     if not query:
         raise UsageError("angiv en forespørgsel (FIL.rq eller NAVN) eller --list.", "give a query (FILE.rq or NAME) or --list.",
                          code="ARK-E182")
-    named = query_mod.find(query)
+    named = query_mod.find(query, server=endpoint is not None)
     query_mod.compile_query(named)  # refuse before loading anything
+    if endpoint is not None:  # --paa-serveren: on the server itself, across every publication
+        from ..server import endpoint as endpoint_mod
+
+        with endpoint_mod.connect(endpoint) as ep:
+            result = query_mod.run_on_server(ep, named, list(params))
+        text = presenter.render(result, fmt, dict(PREFIXES), lang, terminal_width(output))
+        write_output(text, output, stdout=sys.stdout, inputs=[Path(named.path)] if named.path else [])
+        ctx.exit(0)
     query_mod.bind_parameters(named, list(params))
     targets = list(paths) + list(extra_paths) or [Path("models")]
     day = resolve_as_of(targets, option_date(as_of))

@@ -114,6 +114,15 @@ class Endpoint:
         except (ValueError, KeyError, TypeError):
             raise _not_sparql(self.query_url, body) from None
 
+    def select_table(self, query: str) -> tuple[list[str], list[dict]]:
+        """A SELECT's variables (as the query names them, in order) and its rows, as ``select``."""
+        body = self._post(self.query_url, {"query": query}, _RESULTS_JSON, "query")
+        try:
+            data = json.loads(body)
+            return [str(v) for v in data["head"]["vars"]], list(data["results"]["bindings"])
+        except (ValueError, KeyError, TypeError):
+            raise _not_sparql(self.query_url, body) from None
+
     def ask(self, query: str) -> bool:
         body = self._post(self.query_url, {"query": query}, _RESULTS_JSON, "query")
         try:
@@ -189,6 +198,22 @@ class Endpoint:
         if kind == "query" and _looks_like_html(response):  # Virtuoso answers a good update with HTML
             raise _not_sparql(url, text, response.status_code)
         return text
+
+
+def rdf_term(value: dict | None):
+    """A SPARQL JSON result term as an rdflib term (None for an unbound variable)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if value is None:
+        return None
+    kind, text = value.get("type"), value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text)
+    if value.get("xml:lang"):
+        return Literal(text, lang=value["xml:lang"])
+    return Literal(text, datatype=value.get("datatype"))
 
 
 def _looks_like_html(response: httpx.Response) -> bool:
