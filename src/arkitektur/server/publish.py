@@ -125,6 +125,10 @@ def default_prefix(lines: list[str]) -> str | None:
     return f"{base.rstrip('/')}/{frag}/graf/" if frag else f"{base.rstrip('/')}/graf/"
 
 
+# Built once: an f-string with two namespace look-ups per line cost ~10 s at 98 × 400 (1.5 M lines).
+_IS_KOMMUNE = f"<{RDF.type}> <{ARK.Kommune}>"
+
+
 def _statements(text: str, display: str, tag: str, prefix: str) -> list[str]:
     """The file's triples as N-Triples lines, blank nodes skolemized (RDF 1.1 §3.5: Virtuoso 7
     refuses blank nodes in INSERT DATA) to ``<prefix>.well-known/genid/<file>/b<n>``, numbered by
@@ -176,7 +180,7 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
         except (ScanGap, ArkitekturError):
             subjects = {}
         by_folder.setdefault(folder, []).extend(lines)
-        if any(f"<{RDF.type}> <{ARK.Kommune}>" in line for line in lines):
+        if any(_IS_KOMMUNE in line for line in lines):
             kinds[folder] = "medlem"
         texts.append((rel, text, folder, subjects))
     all_lines = [line for lines in by_folder.values() for line in lines]
