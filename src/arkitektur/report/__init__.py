@@ -72,6 +72,10 @@ def _refuse(da: str, en: str) -> UsageError:
     return UsageError(da, en, code="ARK-E108")
 
 
+# The pack's own subfolders and the one kind of file the tool writes in each.
+_SUBFOLDERS = {"diagrammer": ".svg", "lysbilleder": ".html"}
+
+
 def _our_files(folder: Path) -> list[Path] | None:
     """Every file of an earlier pack in ``folder`` (deepest first), or None if it holds anything the
     tool does not write there (or a link): then it is not provably ours and is never deleted."""
@@ -81,17 +85,11 @@ def _our_files(folder: Path) -> list[Path] | None:
     for entry in folder.iterdir():
         if entry.name in ("index.html", MARKER) and entry.is_file() and not entry.is_symlink():
             files.append(entry)
-        elif entry.name == "diagrammer" and entry.is_dir() and not entry.is_symlink():
-            for svg in entry.iterdir():
-                if svg.suffix != ".svg" or svg.is_symlink() or not svg.is_file():
+        elif entry.name in _SUBFOLDERS and entry.is_dir() and not entry.is_symlink():
+            for inner in entry.iterdir():
+                if inner.suffix != _SUBFOLDERS[entry.name] or inner.is_symlink() or not inner.is_file():
                     return None
-                files.append(svg)
-            files.append(entry)
-        elif entry.name == "lysbilleder" and entry.is_dir() and not entry.is_symlink():
-            for page in entry.iterdir():
-                if page.suffix != ".html" or page.is_symlink() or not page.is_file():
-                    return None
-                files.append(page)
+                files.append(inner)
             files.append(entry)
         else:
             return None

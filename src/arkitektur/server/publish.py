@@ -39,6 +39,8 @@ _GENID = "urn:x-arkitektur-genid:"  # stands for the prefix until the Samarbejde
 CHUNK = 500  # triples per INSERT DATA where there is no Graph Store: Virtuoso compiles each into SQL text (SP031 above ~1,000)
 LOADERS = 4  # graphs loaded at once through the Graph Store Protocol
 SAMARBEJDE = f"<{RDF.type}> <{ARK.Samarbejde}>"
+# Built once, like SAMARBEJDE: an f-string with two namespace look-ups per line cost ~10 s at 98 × 400.
+KOMMUNE = f"<{RDF.type}> <{ARK.Kommune}>"
 
 
 @dataclass
@@ -125,10 +127,6 @@ def default_prefix(lines: list[str]) -> str | None:
     return f"{base.rstrip('/')}/{frag}/graf/" if frag else f"{base.rstrip('/')}/graf/"
 
 
-# Built once: an f-string with two namespace look-ups per line cost ~10 s at 98 × 400 (1.5 M lines).
-_IS_KOMMUNE = f"<{RDF.type}> <{ARK.Kommune}>"
-
-
 def _statements(text: str, display: str, tag: str, prefix: str) -> list[str]:
     """The file's triples as N-Triples lines, blank nodes skolemized (RDF 1.1 §3.5: Virtuoso 7
     refuses blank nodes in INSERT DATA) to ``<prefix>.well-known/genid/<file>/b<n>``, numbered by
@@ -180,7 +178,7 @@ def collect(paths: list[Path], *, prefix: str | None = None, as_of: dt.date | No
         except (ScanGap, ArkitekturError):
             subjects = {}
         by_folder.setdefault(folder, []).extend(lines)
-        if any(_IS_KOMMUNE in line for line in lines):
+        if any(KOMMUNE in line for line in lines):
             kinds[folder] = "medlem"
         texts.append((rel, text, folder, subjects))
     all_lines = [line for lines in by_folder.values() for line in lines]

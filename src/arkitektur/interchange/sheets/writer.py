@@ -146,9 +146,10 @@ def tables_for(repo, kommune: str | None = None, lang: str = "da") -> tuple[list
     if rows_u:
         report.lose("ibrugtagning og slut har endnu ingen ark-egenskab (kolonnerne er tomme) / no ark term yet")
     contract_headers = headers("Kontrakter", lang)
+    column = dict(zip(headers("Kontrakter"), contract_headers))  # the Danish header -> this language's
     return ([Sheet("Systemanvendelser", headers("Systemanvendelser", lang), rows_u),
              Sheet("Kontrakter", contract_headers, rows_k,
-                   formats={contract_headers[9]: AMOUNT_FORMAT, contract_headers[7]: INTEGER_FORMAT}),
+                   formats={column["årlig pris"]: AMOUNT_FORMAT, column["opsigelse (mdr)"]: INTEGER_FORMAT}),
              Sheet("Integrationer", headers("Integrationer", lang), rows_i)], report)
 
 
