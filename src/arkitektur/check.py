@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from contextlib import contextmanager
 from importlib import import_module
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -276,12 +276,15 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE) -> list[Finding]:
-    """Run one engine over the prepared context and turn its results into findings."""
+def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) -> list[Finding]:
+    """Run one engine over the prepared context and turn its results into findings. ``reuse``:
+    the language server's rows of the previous check (``lsp.reuse``; the default engine only)."""
     module = import_module(ENGINE_MODULES[engine])
-    maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue)
+    maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue, kept=None if reuse is None else reuse.kept)
     try:
-        if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
+        if reuse is not None:
+            raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results, reuse=reuse)
+        elif getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
             raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results)
         else:
             raw = module.validate(ctx.graph, ctx.catalogue.graph)
@@ -306,10 +309,21 @@ _SLOT = re.compile(r"\{[?$](this|value|path)\}")
 _ONTOLOGY = {"ark": str(ARK)}
 
 
+@dataclass
+class Kept:
+    """What a ``FindingMaker`` may keep from one check to the next (the language server, which
+    drops what an edit made stale: ``lsp.reuse``): labels, kommuner, positions, "did you mean"."""
+
+    labels: dict = field(default_factory=dict)
+    kommuner: dict = field(default_factory=dict)
+    where: dict = field(default_factory=dict)
+    suggesters: dict = field(default_factory=dict)
+
+
 class FindingMaker:
     """Turns engine results into Findings: rule, texts, label, kommune, file and line."""
 
-    def __init__(self, graph: Graph, locator: Locator, catalogue: Catalogue) -> None:
+    def __init__(self, graph: Graph, locator: Locator, catalogue: Catalogue, kept: Kept | None = None) -> None:
         self.g = graph
         self.locator = locator
         self.catalogue = catalogue
@@ -318,6 +332,9 @@ class FindingMaker:
         self._shapes: dict = {}
         self._suggesters: dict = {}
         self._where: dict = {}  # (focus, path, value) -> Where, filled by locate_results
+        if kept is not None and isinstance(graph, StoreGraph):
+            self._labels, self._kommuner = kept.labels, kept.kommuner
+            self._where, self._suggesters = kept.where, kept.suggesters
 
     def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
         """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
@@ -399,7 +416,8 @@ class FindingMaker:
 
     def locate_results(self, raw) -> None:
         """The positions of the findings of ``raw``, one file at a time (``Locator.positions``)."""
-        keys = list(dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None))
+        keys = [k for k in dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None)
+                if k not in self._where]
         self._where.update(zip(keys, self.locator.positions(keys)))
 
     def from_result(self, r, lang: str) -> Finding | None:

@@ -32,6 +32,16 @@ AFL_TERMS = frozenset(AFL[n] for n in (
     "realiseresSenest",
 ))
 TRUE = Literal(True)
+
+#: Every predicate ``derive`` reads (rdf:type for the ark: classes it looks for). An edit that
+#: changes no triple with one of these leaves the facts as they were: the language server then
+#: keeps them (``lsp.incremental``). tests/test_derive.py holds derive to this list.
+READS = frozenset(str(p) for p in (
+    RDF.type, ARK.dato, ARK.udfald, ARK.udloebsdato, ARK.opsigelsesfrist, ARK.startdato, ARK.medlem,
+    ARK.samarbejde, ARK.kommune, ARK.medlemFra, ARK.gaelderFra, ARK.maalloesning, ARK.opgave, ARK.senest,
+    ARK.maalsystem, ARK.omfatter, ARK.deltager, ARK.planlagtDato, ARK.implementerer, ARK.status,
+    ARK.udloeber, ARK.regel, ARK.gaelder, ARK.begrundelse, ARK.besluttetVed, ARK.realiseres,
+))
 _APPROVED = (ARK.Go, ARK.Godkendt)
 
 

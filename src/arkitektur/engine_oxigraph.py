@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import weakref
 from dataclasses import replace
+from functools import partial
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -61,11 +62,14 @@ def forget_plans() -> None:
     _plans.clear()
 
 
-def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
+def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawResult]:
     """Validate ``data`` (a ``StoreGraph`` or an rdflib graph with ontology, models and facts).
 
     ``on_results``, if given, is called with each query's results while later queries still run
     (their literal values may still be swapped for the source's spelling before the return).
+    ``reuse``, if given, may hand back a previous run's rows instead of running a query: the
+    language server's ``lsp.reuse.Reuse`` (``start(plan)``, ``rows(store, query, run)``,
+    ``ill_typed(plan, mark)``), which knows what changed in the store since.
     """
     # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
     # iterating rdflib's memory store costs more per triple than the rest of a small validation.
@@ -87,7 +91,7 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         graph = ox.NamedNode(str(SHAPES_GRAPH))
         view.store.extend(_quads(shapes, graph))
     try:
-        return _run(view, plan, shapes, on_results, parallel)
+        return _run(view, plan, shapes, on_results, parallel, reuse)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
@@ -133,7 +137,8 @@ class _Serial:
         return f
 
 
-def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True) -> list[RawResult]:
+def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True,
+         reuse=None) -> list[RawResult]:
     """Run the queries on all cores (pyoxigraph evaluates without the GIL); read rows in plan order.
 
     The SHACL-SPARQL constraints start at once; the core constraints (sh:datatype reads the marks
@@ -151,12 +156,17 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         return (q.kind != "sparql", "Modelemne" not in q.text, i)
 
     order = sorted(range(len(plan.queries)), key=cost)
+    rows = _rows
+    if reuse is not None:
+        reuse.start(plan)
+        rows = partial(reuse.rows, run=_rows)
     workers = max(1, min(4, os.cpu_count() or 1))
     executor = ThreadPoolExecutor if parallel else _Serial
     with executor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
-        futures = {i: pool.submit(_rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
-        ill_typed = _mark_ill_typed(view, plan.datatypes, plan.datatype_predicates)
-        futures.update({i: pool.submit(_rows, store, plan.queries[i]) for i in order if i not in futures})
+        futures = {i: pool.submit(rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
+        mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates)
+        ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark)
+        futures.update({i: pool.submit(rows, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
             rows = futures[i].result()

@@ -35,11 +35,12 @@ import pyoxigraph as ox
 from .. import catalogue as catalogue_mod
 from .. import check as check_mod
 from .. import loader, resources
-from ..derive import derive
+from ..derive import READS, Facts, derive
 from ..errors import ArkitekturError, InputError
 from ..findings import CheckResult
 from ..namespaces import AFL, RDF
 from ..storegraph import StoreGraph
+from .reuse import Reuse
 
 _DG = ox.DefaultGraph()
 _TYPE = ox.NamedNode(str(RDF.type))
@@ -60,6 +61,9 @@ class _Parsed:
     error: ArkitekturError | None = None
     marks: frozenset = frozenset()  # what load_store marks for this file's subjects, predicates, classes
     named_subjects: bool = False  # an IRI among the subjects (an afl:Modelemne mark)
+    # The triples, once the file has been edited: the next edit's difference is taken against
+    # them instead of reading the index (files never edited keep none: memory).
+    quads: frozenset | None = None
 
 
 def parse(display: str, text: str) -> _Parsed:
@@ -105,9 +109,17 @@ class State:
     overlay: frozenset = frozenset()  # the last check's marks and derived facts
     # The store holds exactly: ontology ∪ the files' triples ∪ overlay (a triple leaves when none has it).
     parses: dict = field(default_factory=dict)  # display -> {text: _Parsed}, current and last good
+    reuse: Reuse = field(default_factory=Reuse)  # the rule queries' rows, and what changed since
+    touched: set = field(default_factory=set)  # predicates of model triples changed since derive ran
+    facts: Facts | None = None  # derive's facts and their quads, reused while no edit reaches them
+    fact_quads: frozenset = frozenset()
+    day: dt.date | None = None
 
     def reset(self) -> None:
+        reuse = self.reuse  # the footprints stay valid; the rows do not
         self.__init__()
+        reuse.forget()
+        self.reuse = reuse
 
     def parsed(self, display: str, text: str) -> _Parsed:
         known = self.parses.setdefault(display, {})
@@ -132,6 +144,14 @@ class State:
             self.store.load(path=str(path), format=ox.RdfFormat.TURTLE)
         self.ontology = frozenset(self.store)
         self.index = ox.Store()
+        self.reuse.forget()
+
+    def analyse(self, catalogue) -> None:
+        """Work out which triples each rule query can read (``reuse``), once: from then on an edit
+        runs only the queries it can affect. About a second for the shipped rules."""
+        from ..engine_oxigraph import plan_for
+
+        self.reuse.analyse(plan_for(catalogue.graph))
 
     def _stated(self, q: ox.Quad) -> bool:
         """Whether a loaded model file states the triple of ``q``."""
@@ -150,9 +170,14 @@ class State:
         changed += [d for d in wanted if d not in self.loaded]
         for display in changed:
             graph = _graph(display)
-            old = {ox.Quad(q.subject, q.predicate, q.object, _DG)
-                   for q in self.index.quads_for_pattern(None, None, None, graph)}
+            before = self.loaded.get(display)
+            old = before.quads if before is not None else None
+            if old is None:
+                old = {ox.Quad(q.subject, q.predicate, q.object, _DG)
+                       for q in self.index.quads_for_pattern(None, None, None, graph)}
             p = wanted.get(display)
+            self.reuse.touch_file(display, None if before is None else before.scanned,
+                                  None if p is None else p.scanned)
             if p is None:
                 new = frozenset()
                 del self.loaded[display]
@@ -161,15 +186,22 @@ class State:
                     p.scratch = parse(display, p.text).scratch
                 new = frozenset(p.scratch)
                 p.scratch = None  # the index holds them now
+                if before is not None:  # an edit: the next one will want these
+                    p.quads = new
+                    before.quads = None
                 self.loaded[display] = p
             gone, came = old - new, new - old
             for q in gone:
                 self.index.remove(ox.Quad(q.subject, q.predicate, q.object, graph))
             self.index.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in came)
             self.store.extend(came)
-            for q in gone:
-                if q not in self.ontology and q not in self.overlay and not self._stated(q):
-                    self.store.remove(q)
+            removed = [q for q in gone
+                       if q not in self.ontology and q not in self.overlay and not self._stated(q)]
+            for q in removed:
+                self.store.remove(q)
+            for batch in (came, removed):
+                self.reuse.note(batch)
+                self.touched.update(q.predicate.value for q in batch)
 
     def mark(self, files: list[tuple[str, _Parsed]], graph: StoreGraph, as_of: dt.date):
         """The marks ``load_store`` makes and the facts ``derive`` adds, in place of the previous
@@ -178,17 +210,24 @@ class State:
         if any(p.named_subjects for _, p in files):  # load_store marks the predicates and classes after the subjects, so its own
             # rdf:type and afl:Modelemne count among them (loader.MODEL_MARKS_UPDATE)
             marks |= {ox.Quad(_KONTEKST, _MODELEGENSKAB, _TYPE, _DG), ox.Quad(_KONTEKST, _MODELKLASSE, _MODELEMNE, _DG)}
-        # derive reads ark: terms only, never the afl: overlay of the previous check
-        facts = derive(graph, as_of)
-        scratch = StoreGraph(ox.Store())
-        scratch += facts.triples  # as the store keeps them, to take out exactly
-        overlay = marks | frozenset(scratch.store)
+        # derive reads ark: terms only, never the afl: overlay of the previous check; it is run
+        # again only when a triple it reads changed (derive.READS) or the day did
+        if self.facts is None or self.facts.as_of != as_of or not self.touched.isdisjoint(READS):
+            self.facts = derive(graph, as_of)
+            scratch = StoreGraph(ox.Store())
+            scratch += self.facts.triples  # as the store keeps them, to take out exactly
+            self.fact_quads = frozenset(scratch.store)
+        self.touched = set()
+        overlay = marks | self.fact_quads
         old, self.overlay = self.overlay, overlay
-        for q in old - overlay:
-            if q not in self.ontology and not self._stated(q):
-                self.store.remove(q)
-        self.store.extend(overlay - old)
-        return facts
+        removed = [q for q in old - overlay if q not in self.ontology and not self._stated(q)]
+        for q in removed:
+            self.store.remove(q)
+        came = overlay - old
+        self.store.extend(came)
+        self.reuse.note(came)
+        self.reuse.note(removed)
+        return self.facts
 
 
 def _graph(display: str) -> ox.NamedNode:
@@ -222,6 +261,9 @@ def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) 
             files.append((display, p))
             locator.add_scanned(display, path, p.scanned)
     state.keep_only({d: t | state_texts(state, d) for d, t in keep.items()})
+    if day != state.day:
+        state.day = day
+        state.reuse.forget()
     try:
         state.sync(files)
         graph = StoreGraph(state.store, locator.lexical_forms)
@@ -231,8 +273,10 @@ def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) 
         raise
     repo = loader.Repository(model=graph, locator=locator, model_files=[d for d, _ in files], notes=notes)
     ctx = check_mod.Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
+    state.reuse.prune(locator)
     with loader.overriding(texts):  # positions read the texts of findings' files again
-        findings = check_mod.evaluate(ctx, lang)
+        findings = check_mod.evaluate(ctx, lang, reuse=state.reuse)
+        state.reuse.finish()
         return check_mod.conclude(paths, ctx, day, findings)
 
 

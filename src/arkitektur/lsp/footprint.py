@@ -1,0 +1,143 @@
+"""Fodaftryk / which triples a SPARQL query can read: the predicates its triple patterns and paths name.
+
+The language server keeps each rule query's rows between edits (``incremental``) and runs a query
+again only when an edit changed a triple the query could match. A triple pattern or path step with
+a constant predicate matches only triples with that predicate; a variable predicate or a negated
+property set (``!(a|b)``) matches any – such a query is run after every edit. The query is parsed
+with rdflib's SPARQL parser (the algebra, and the parse trees it leaves inside FILTER EXISTS); what
+it cannot parse is treated as reading everything. Named graphs (``GRAPH``) are reported apart: the
+engine fills them itself for each run (``engine_oxigraph``: ill-typed literals, the shapes graph).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pyparsing import ParseResults
+from rdflib import URIRef, Variable
+from rdflib import paths
+from rdflib.plugins.sparql.parserutils import CompValue
+
+# SPARQL functions whose value is not a function of the data: a query using one is always run.
+_VOLATILE = ("NOW(", "RAND(", "UUID(", "STRUUID(", "BNODE(")
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """What a query can read: triples with one of ``predicates``; any triple if ``everything``;
+    the engine's named graphs if ``graphs``."""
+
+    predicates: frozenset = frozenset()
+    everything: bool = False
+    graphs: bool = False
+
+    def touched_by(self, changed_predicates: set, graphs_changed: bool) -> bool:
+        """Whether an edit that changed triples with ``changed_predicates`` can change the rows."""
+        if self.everything:
+            return True
+        if self.graphs and graphs_changed:
+            return True
+        return not self.predicates.isdisjoint(changed_predicates)
+
+
+EVERYTHING = Footprint(everything=True, graphs=True)  # not known: could read anything
+
+
+def of_query(text: str) -> Footprint:
+    """The footprint of one SPARQL query (``EVERYTHING`` when it cannot be told)."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    upper = text.upper()
+    if any(f in upper for f in _VOLATILE):
+        return EVERYTHING
+    try:
+        algebra = translateQuery(parseQuery(text)).algebra
+    except Exception:  # noqa: BLE001 - rdflib's parser raises many kinds; unknown means "reads all"
+        return EVERYTHING
+    walker = _Walker()
+    walker.walk(algebra)
+    if walker.unknown:
+        return EVERYTHING
+    if walker.everything:
+        return Footprint(everything=True, graphs=walker.graphs)
+    return Footprint(frozenset(walker.predicates), graphs=walker.graphs)
+
+
+def combined(*prints: Footprint) -> Footprint:
+    return Footprint(frozenset().union(*(p.predicates for p in prints)), everything=any(p.everything for p in prints),
+                     graphs=any(p.graphs for p in prints))
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.predicates: set[str] = set()
+        self.everything = False  # a pattern with any predicate
+        self.graphs = False
+        self.unknown = False  # something the walk does not understand
+
+    def walk(self, x, named: bool = False) -> None:
+        """``named``: inside GRAPH, where patterns match the engine's named graphs only."""
+        if self.unknown:
+            return
+        if isinstance(x, CompValue):
+            name = x.name
+            if name in ("Graph", "GraphGraphPattern"):
+                self.graphs = True
+                named = True
+            elif named:
+                pass
+            elif name == "BGP":
+                for triple in x.get("triples") or ():
+                    self.predicate(triple[1])
+            elif name == "TriplesBlock":  # a parse tree left inside FILTER (NOT) EXISTS
+                for run in x.get("triples") or ():
+                    run = list(run)
+                    if len(run) % 3:
+                        self.unknown = True
+                        return
+                    for i in range(1, len(run), 3):
+                        self.predicate(run[i])
+            elif name in ("ServiceGraphPattern", "SERVICE"):
+                self.unknown = True
+                return
+            for value in x.values():
+                self.walk(value, named)
+        elif isinstance(x, (list, tuple, ParseResults)):
+            for value in x:
+                self.walk(value, named)
+        elif isinstance(x, dict):
+            for value in x.values():
+                self.walk(value, named)
+
+    def predicate(self, p) -> None:
+        if isinstance(p, URIRef):
+            self.predicates.add(str(p))
+        elif isinstance(p, (paths.SequencePath, paths.AlternativePath)):
+            for arg in p.args:
+                self.predicate(arg)
+        elif isinstance(p, paths.InvPath):
+            self.predicate(p.arg)
+        elif isinstance(p, paths.MulPath):
+            self.predicate(p.path)
+        elif isinstance(p, CompValue) and "Negated" not in p.name:  # a path as the parser wrote it
+            leaves = list(_leaves(p))
+            if not leaves or any(not isinstance(t, URIRef) for t in leaves):
+                self.everything = True
+            self.predicates.update(str(t) for t in leaves if isinstance(t, URIRef))
+        else:  # a variable, a negated property set, anything not understood
+            self.everything = True
+
+
+def _leaves(x):
+    if isinstance(x, CompValue):
+        if "Negated" in x.name:
+            yield Variable("negated")  # not an IRI: reads everything
+            return
+        for value in x.values():
+            yield from _leaves(value)
+    elif isinstance(x, (list, tuple, ParseResults)):
+        for value in x:
+            yield from _leaves(value)
+    elif isinstance(x, (URIRef, Variable)):
+        yield x
