@@ -125,10 +125,15 @@ def test_only_the_changed_file_is_parsed_again(repo, monkeypatch):
     vs = (root / "viborg" / "systemanvendelser.ttl").resolve()
     bad = vs.read_text(encoding="utf-8").replace("ark:systemansvarlig", "ark:systemansvarig", 1)
     out = diag.check(root, {vs: bad}, {}, "da", cat, state)
+    # the new text, and on this first edit of the file its old text again (its triples as loaded)
+    assert [Path(p).name for p in parsed] == ["systemanvendelser.ttl"] * 2
+    parsed.clear()
+    worse = bad.replace("ark:systemansvarlig", "ark:systemansvarig", 1)
+    diag.check(root, {vs: worse}, {}, "da", cat, state)  # a second edit: only the new text
     assert [Path(p).name for p in parsed] == ["systemanvendelser.ttl"]
     assert [d.code for d in out.diagnostics[vs]].count("MOD-1") == 1
     parsed.clear()
-    diag.check(root, {vs: bad}, {}, "da", cat, state)  # the same text again: nothing parsed
+    diag.check(root, {vs: worse}, {}, "da", cat, state)  # the same text again: nothing parsed
     assert parsed == []
 
 

@@ -80,7 +80,7 @@ def check(root: Path, buffers: dict[Path, str], last_good: dict[Path, str], lang
     out = Outcome()
     texts = dict(buffers)
     try:
-        out.files = [p.resolve() for p in loader.discover([root])]
+        out.files = [incremental.resolved(p) for p in loader.discover([root])]
     except ArkitekturError as exc:
         out.failure = exc
         return out
@@ -109,19 +109,28 @@ def check(root: Path, buffers: dict[Path, str], last_good: dict[Path, str], lang
             last_good[path] = buffers[path]
     out.notes = list(result.notes)
     lines_of: dict[Path, list[str]] = {}
-    resolved: dict[str, Path] = {}
+    # a file whose text is as at the last check keeps its findings' diagnostics
+    shown = {} if state is None else state.shown
+    made: dict[Path, tuple[str, dict]] = {}
     for f in result.findings:
         if not f.file:
             continue
-        path = resolved.get(f.file)
-        if path is None:
-            path = resolved[f.file] = Path(f.file).resolve()
+        path = incremental.resolved(f.file)
         if path in out.errors:
             continue  # positions of the last good text would not fit the buffer
-        if path not in lines_of:
-            lines_of[path] = _text_of(path, texts).split("\n")
+        if path not in made:
+            text = _text_of(path, texts, state)
+            before = shown.get(path)
+            made[path] = (text, before[1] if before is not None and before[0] == text else {})
+            lines_of[path] = text.split("\n")
+        cache = made[path][1]
+        d = cache.get(f)
+        if d is None:
+            d = cache[f] = finding_diagnostic(f, lines_of[path], catalogue)
         out.findings.setdefault(path, []).append(f)
-        out.diagnostics.setdefault(path, []).append(finding_diagnostic(f, lines_of[path], catalogue))
+        out.diagnostics.setdefault(path, []).append(d)
+    if state is not None:
+        state.shown = made
     return out
 
 
@@ -133,13 +142,15 @@ def _error_path(exc: ArkitekturError, root: Path) -> Path | None:
     return None
 
 
-def _text_of(path: Path, texts: dict[Path, str]) -> str:
+def _text_of(path: Path, texts: dict[Path, str], state: incremental.State | None = None) -> str:
     text = texts.get(path)
     if text is not None:
         return text
     try:
+        if state is not None:
+            return state.disk_text(path, str(path))
         return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, ArkitekturError):  # gone or changed since the check read it
         return ""
 
 

@@ -6,8 +6,9 @@ parse and the subject scan of the text it last saw (``_Parsed``). A check then
 
 1. parses and scans only the files whose text changed (buffer or disk);
 2. takes the changed files' old triples out of the store and puts the new ones in – a triple stays
-   while another file or the ontology still states it (each file's triples are kept in a named
-   graph of their own in a second store, the index, which answers "does another file state it");
+   while another file or the ontology still states it (only a file whose subject scan names the
+   triple's subject can: that file's triples are read again to see; a triple with a blank node is
+   its own file's);
 3. replaces the marks (``afl:Modelemne``, ``afl:modelegenskab``/``afl:modelklasse``, as
    ``load_store`` makes them) and the derived facts (``derive``) of the previous check;
 4. evaluates every rule over the whole store and concludes as ``run_check`` does.
@@ -26,9 +27,9 @@ removing them is exact, and the parse errors are those of ``store.load`` in ``lo
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -61,9 +62,18 @@ class _Parsed:
     error: ArkitekturError | None = None
     marks: frozenset = frozenset()  # what load_store marks for this file's subjects, predicates, classes
     named_subjects: bool = False  # an IRI among the subjects (an afl:Modelemne mark)
-    # The triples, once the file has been edited: the next edit's difference is taken against
-    # them instead of reading the index (files never edited keep none: memory).
+    # The triples exactly as in the store, once the file has been edited (the next edit's
+    # difference is taken against them) or read again for ``State._stated``; else None (memory).
     quads: frozenset | None = None
+    # Its triples with a blank node, as in the store: a new parse names blank nodes anew.
+    blank: frozenset = frozenset()
+
+    def exact(self, display: str) -> frozenset:
+        """The file's triples as the store holds them (parsed again if not kept)."""
+        if self.quads is None:
+            scratch = parse(display, self.text).scratch  # the text parsed before: no error
+            self.quads = frozenset(q for q in scratch or () if not _has_blank(q)) | self.blank
+        return self.quads
 
 
 def parse(display: str, text: str) -> _Parsed:
@@ -83,12 +93,10 @@ def parse(display: str, text: str) -> _Parsed:
         scanned = loader.scan_file(display, text)
     except ArkitekturError as exc:  # RDF 1.2 syntax, refused by the scan
         return _Parsed(text, error=exc)
-    subjects, predicates, classes = set(), set(), set()
-    for q in scratch:
-        subjects.add(q.subject)
-        predicates.add(q.predicate)
-        if q.predicate == _TYPE:
-            classes.add(q.object)
+    # (distinct terms read in the store: a third of the time of a Python loop over every triple)
+    subjects = [row[0] for row in scratch.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o }")]
+    predicates = [row[0] for row in scratch.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")]
+    classes = [row[0] for row in scratch.query(f"SELECT DISTINCT ?c WHERE {{ ?s <{RDF.type}> ?c }}")]
     marks = {ox.Quad(s, _TYPE, _MODELEMNE, _DG) for s in subjects if isinstance(s, ox.NamedNode)}
     named = bool(marks)
     marks |= {ox.Quad(_KONTEKST, _MODELEGENSKAB, p, _DG) for p in predicates}
@@ -102,9 +110,6 @@ class State:
 
     store: ox.Store | None = None
     ontology: frozenset = frozenset()
-    # Each loaded model file's triples in a named graph of its own: which files state a triple.
-    # (Rust memory: as Python objects the triples of 10 × 300 took ~60 MB more.)
-    index: ox.Store | None = None
     loaded: dict = field(default_factory=dict)  # display -> _Parsed whose triples are in the store
     overlay: frozenset = frozenset()  # the last check's marks and derived facts
     # The store holds exactly: ontology ∪ the files' triples ∪ overlay (a triple leaves when none has it).
@@ -114,12 +119,31 @@ class State:
     facts: Facts | None = None  # derive's facts and their quads, reused while no edit reaches them
     fact_quads: frozenset = frozenset()
     day: dt.date | None = None
+    # display -> ((mtime_ns, size), text) of the files read from disk: read again when they change
+    disk: dict = field(default_factory=dict)
+    # path -> (text, {finding: lsp.Diagnostic}) of the last check (``diagnostics.check``)
+    shown: dict = field(default_factory=dict)
 
     def reset(self) -> None:
         reuse = self.reuse  # the footprints stay valid; the rows do not
         self.__init__()
         reuse.forget()
         self.reuse = reuse
+
+    def disk_text(self, path: Path, display: str) -> str:
+        """``loader.read_text``, read again only when the file's modification time or size changed
+        (as completion's index does; an editor's open buffers do not come this way)."""
+        try:
+            st = path.stat()
+        except OSError:
+            return loader.read_text(path, display)  # the error, as a check gives it
+        key = (st.st_mtime_ns, st.st_size)
+        hit = self.disk.get(display)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        text = loader.read_text(path, display)
+        self.disk[display] = (key, text)
+        return text
 
     def parsed(self, display: str, text: str) -> _Parsed:
         known = self.parses.setdefault(display, {})
@@ -143,38 +167,44 @@ class State:
         for path in resources.ontology_files():
             self.store.load(path=str(path), format=ox.RdfFormat.TURTLE)
         self.ontology = frozenset(self.store)
-        self.index = ox.Store()
         self.reuse.forget()
 
-    def analyse(self, catalogue) -> None:
+    def analyse(self, catalogue, stop=lambda: False) -> None:
         """Work out which triples each rule query can read (``reuse``), once: from then on an edit
-        runs only the queries it can affect. About a second for the shipped rules."""
+        runs only the queries it can affect. About two seconds for the shipped rules; ``stop()``
+        true leaves the rest for the next call."""
         from ..engine_oxigraph import plan_for
 
-        self.reuse.analyse(plan_for(catalogue.graph))
+        self.reuse.analyse(plan_for(catalogue.graph), stop)
 
     def _stated(self, q: ox.Quad) -> bool:
-        """Whether a loaded model file states the triple of ``q``."""
-        return next(self.index.quads_for_pattern(q.subject, q.predicate, q.object), None) is not None
+        """Whether a loaded model file states the triple of ``q``: only a file whose subject scan
+        names its subject can (each file's blank nodes are its own)."""
+        if not isinstance(q.subject, ox.NamedNode) or _has_blank(q):
+            return False
+        subject = q.subject.value
+        for display, p in self.loaded.items():
+            if p.scanned is not None and subject not in p.scanned[0]:
+                continue
+            if q in p.exact(display):
+                return True
+        return False
 
     def sync(self, files: list[tuple[str, _Parsed]]) -> None:
         """Make the store hold the ontology, exactly ``files``' triples and the previous overlay.
 
         Only the difference between a changed file's old and new triples is taken out and put in
         (an edit changes a few; a blank node gets a new name in each parse, so its triples count
-        as changed)."""
+        as changed). The first edit of a file reads its old text again for its old triples."""
         if self.store is None:
             self._start()
         wanted = {display: p for display, p in files}
         changed = [d for d in self.loaded if wanted.get(d) is not self.loaded[d]]
         changed += [d for d in wanted if d not in self.loaded]
+        gone_all: set = set()
         for display in changed:
-            graph = _graph(display)
             before = self.loaded.get(display)
-            old = before.quads if before is not None else None
-            if old is None:
-                old = {ox.Quad(q.subject, q.predicate, q.object, _DG)
-                       for q in self.index.quads_for_pattern(None, None, None, graph)}
+            old = before.exact(display) if before is not None else frozenset()
             p = wanted.get(display)
             self.reuse.touch_file(display, None if before is None else before.scanned,
                                   None if p is None else p.scanned)
@@ -185,23 +215,25 @@ class State:
                 if p.scratch is None:  # loaded before, taken out since: parse it again
                     p.scratch = parse(display, p.text).scratch
                 new = frozenset(p.scratch)
-                p.scratch = None  # the index holds them now
-                if before is not None:  # an edit: the next one will want these
+                p.scratch = None  # the store holds them now
+                if before is not None:  # an edit: the next one will want them
                     p.quads = new
-                    before.quads = None
+                else:
+                    p.quads, p.blank = None, frozenset(q for q in new if _has_blank(q))
                 self.loaded[display] = p
-            gone, came = old - new, new - old
-            for q in gone:
-                self.index.remove(ox.Quad(q.subject, q.predicate, q.object, graph))
-            self.index.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in came)
+            if before is not None:
+                before.quads = None
+            came = new - old
+            gone_all |= old - new
             self.store.extend(came)
-            removed = [q for q in gone
-                       if q not in self.ontology and q not in self.overlay and not self._stated(q)]
-            for q in removed:
-                self.store.remove(q)
-            for batch in (came, removed):
-                self.reuse.note(batch)
-                self.touched.update(q.predicate.value for q in batch)
+            self.reuse.note(came)
+            self.touched.update(q.predicate.value for q in came)
+        # after every file is in: a triple one file dropped may be stated by another now
+        removed = [q for q in gone_all if q not in self.ontology and q not in self.overlay and not self._stated(q)]
+        for q in removed:
+            self.store.remove(q)
+        self.reuse.note(removed)
+        self.touched.update(q.predicate.value for q in removed)
 
     def mark(self, files: list[tuple[str, _Parsed]], graph: StoreGraph, as_of: dt.date):
         """The marks ``load_store`` makes and the facts ``derive`` adds, in place of the previous
@@ -230,8 +262,15 @@ class State:
         return self.facts
 
 
-def _graph(display: str) -> ox.NamedNode:
-    return ox.NamedNode("urn:arkitektur:fil:" + quote(display))
+@lru_cache(maxsize=8192)
+def resolved(path: Path | str) -> Path:
+    """``Path(path).resolve()``, remembered: the same files are resolved at every keystroke (a
+    symbolic link changed while the server runs is seen after a restart)."""
+    return Path(path).resolve()
+
+
+def _has_blank(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
 
 def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) -> CheckResult:
@@ -248,9 +287,9 @@ def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) 
     with check_mod.proposing_prefixes(paths):
         for path in loader.discover(check_mod.model_paths(paths, cat)):
             display = str(path)
-            text = texts.get(path.resolve())
+            text = texts.get(resolved(path))
             if text is None:
-                text = loader.read_text(path, display)
+                text = state.disk_text(path, display)
             p = state.parsed(display, text)
             keep.setdefault(display, set()).add(text)
             if p.error is not None:

@@ -119,12 +119,15 @@ class Reuse:
         """Run everything next time (a new store, another as-of day)."""
         self.fresh = True
 
-    def analyse(self, plan) -> None:
-        """Work out every query's footprint (rdflib's SPARQL parser: about a second for the
-        shipped rules, so the server does it once, after its first check has been published)."""
+    def analyse(self, plan, stop=lambda: False) -> None:
+        """Work out every query's footprint (rdflib's SPARQL parser: about two seconds for the
+        shipped rules, so the server does it while idle, after a check has been published);
+        ``stop()`` true: leave the rest for later (an edit is waiting)."""
         if plan is not self.plan:
             self._new_plan(plan)
         for q in plan.queries:
+            if stop():
+                return
             if id(q) not in self.footprints:
                 prints = [of_query(q.text)]
                 if q.focus_query is not None:

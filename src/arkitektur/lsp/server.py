@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import threading
 import traceback
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -22,6 +23,9 @@ from . import diagnostics as diag
 # many seconds waits until that long has passed without one, so a burst of typing is checked at
 # its start and once at its end (docs/editor.md, "Hastighed").
 DEBOUNCE = 0.075
+# Logged once the rules are analysed (``incremental.State.analyse``): from then on an edit reruns
+# only the rules it can reach. benchmarks.lsp waits for it before it times edits.
+ANALYSED = "arkitektur lsp: reglerne er analyseret"
 log = logging.getLogger(__name__)
 
 
@@ -51,6 +55,9 @@ class ArkitekturServer(LanguageServer):
         self._notes: list[str] = []
         self.index = None  # completion.Index of the repository's nodes, rebuilt after each check
         self.index_cache = completion.IndexCache()
+        self._index_lock = threading.Lock()  # the cache is refreshed in a worker or, at the start, by completion
+        self._index_wanted: tuple | None = None
+        self._indexing: asyncio.Task | None = None
         self.state = incremental.State()  # the store and parses kept between checks
 
     # -- state -------------------------------------------------------------------------------
@@ -95,11 +102,17 @@ class ArkitekturServer(LanguageServer):
             outcome = await asyncio.to_thread(diag.check, self.root, buffers, self.last_good, self.lang,
                                               self.catalogue, self.state)
             self.publish(outcome, versions)
-            # after publishing: completion's node index never delays the diagnostics
-            self.index = await asyncio.to_thread(self.index_cache.refresh, outcome.files, buffers)
+            # completion's node index: refreshed beside the checks, never delaying one
+            self._index_wanted = (outcome.files, buffers)
+            if self._indexing is None or self._indexing.done():
+                self._indexing = asyncio.ensure_future(self._refresh_index())
             if self.state is not None and not self.state.reuse.analysed and self.catalogue is not None:
-                # once: which triples each rule reads, so that an edit reruns only the rules it reaches
-                await asyncio.to_thread(self.state.analyse, self.catalogue)
+                # which triples each rule reads, so that an edit reruns only the rules it reaches:
+                # while idle, a query at a time, giving way as soon as an edit waits
+                await asyncio.to_thread(self.state.analyse, self.catalogue, self._waiting)
+                if self.state.reuse.analysed:
+                    self.log(f"{ANALYSED} / rule analysis done: {len(self.state.reuse.footprints)} "
+                             "forespørgsler / queries", lsp.MessageType.Info)
         except Exception as exc:  # noqa: BLE001 – a bug must not take the editor's server down
             self.log(f"intern fejl i arkitektur / internal error: {exc!r}\n{traceback.format_exc()}",
                      lsp.MessageType.Error)
@@ -112,6 +125,25 @@ class ArkitekturServer(LanguageServer):
         if self._again:
             self._again = False
             self._running = asyncio.ensure_future(self._check())
+
+    async def _refresh_index(self) -> None:
+        while self._index_wanted is not None:
+            files, buffers = self._index_wanted
+            self._index_wanted = None
+            try:
+                self.index = await asyncio.to_thread(self.refresh_index, files, buffers)
+            except Exception as exc:  # noqa: BLE001 – a bug must not take the editor's server down
+                self.log(f"intern fejl i arkitektur / internal error: {exc!r}\n{traceback.format_exc()}",
+                         lsp.MessageType.Error)
+
+    def refresh_index(self, files, buffers):
+        with self._index_lock:
+            return self.index_cache.refresh(files, buffers)
+
+    def _waiting(self) -> bool:
+        """Whether a change waits for a check (read from the analysing thread: a late answer
+        only delays the analysis or the check by one query)."""
+        return self._again or self._pending is not None
 
     def publish(self, outcome: diag.Outcome, versions: dict[str, int] | None = None) -> None:
         self.outcome = outcome
@@ -220,7 +252,7 @@ def build() -> ArkitekturServer:
     def complete(ls: ArkitekturServer, params: lsp.CompletionParams):
         doc = ls.workspace.get_text_document(params.text_document.uri)
         if ls.index is None:
-            ls.index = ls.index_cache.refresh(ls.outcome.files, ls.buffers())
+            ls.index = ls.refresh_index(ls.outcome.files, ls.buffers())
         items = completion.complete(doc.source, params.position, ls.outcome.files, ls.buffers(), ls.index)
         return lsp.CompletionList(is_incomplete=False, items=items)
 
