@@ -54,6 +54,11 @@ def _edits(root: Path):
     yield "repaired", {vs: v, integ: i}
     yield "a catalogue node renamed that other files reference (MOD-2)", {kat: k.replace("sam:Acadre\n", "sam:AcadreX\n", 1), vs: v}
     yield "renamed again: the proposal follows the new name", {kat: k.replace("sam:Acadre\n", "sam:AcadreY\n", 1), vs: v}
+    yield "a reference misspelt (MOD-2: did you mean sam:AcadreY?)", {
+        kat: k.replace("sam:Acadre\n", "sam:AcadreY\n", 1), vs: v.replace("sam:Acadre ;", "sam:AcadreZZ ;")}
+    yield "another node labelled as the misspelling: the proposal follows the label", {
+        kat: k.replace("sam:Acadre\n", "sam:AcadreY\n", 1).replace('rdfs:label "Cicero"@da', 'rdfs:label "AcadreZZ"@da', 1),
+        vs: v.replace("sam:Acadre ;", "sam:AcadreZZ ;")}
     yield "the references renamed too", {kat: k.replace("sam:Acadre\n", "sam:AcadreX\n", 1),
                                          vs: v.replace("sam:Acadre ;", "sam:AcadreX ;")}
     yield "the catalogue emptied to a comment", {kat: "# tom\n", vs: v}
@@ -95,7 +100,7 @@ def test_incremental_equals_a_full_check_after_each_edit(repo):
         else:
             ran.append(state.reuse.ran)
         steps += 1
-    assert steps == 22
+    assert steps == 24
     # the sequence did reach the cases it names, and most edits reran only some of the rules
     assert state.store is not None and state.loaded
     queries = len(state.reuse.plan.queries)
@@ -183,3 +188,29 @@ def test_only_changed_diagnostics_are_published_again(repo):
     sent.clear()
     server.publish(diag.check(root, {vs: bad}, {}, "da", cat, state), {vs.as_uri(): 3})
     assert sent == []
+
+
+def test_a_change_after_a_pause_is_checked_at_once_a_burst_at_its_end():
+    """Leading-edge debounce: the first change after a pause starts a check at once; a change
+    closer than the debounce to the one before waits for that much quiet."""
+    import asyncio
+
+    from arkitektur.lsp.server import ArkitekturServer
+
+    async def scenario():
+        server = ArkitekturServer()
+        server._start = lambda: None  # only when the check is scheduled counts here
+        loop = asyncio.get_running_loop()
+        server.schedule()
+        first = server._pending.when() - loop.time()
+        server.schedule()  # straight after: part of a burst
+        second = server._pending.when() - loop.time()
+        await asyncio.sleep(server.debounce + 0.02)
+        server.schedule()  # after a pause again
+        third = server._pending.when() - loop.time()
+        return first, second, third
+
+    first, second, third = asyncio.run(scenario())
+    assert first <= 0.005
+    assert abs(second - 0.075) < 0.01
+    assert third <= 0.005

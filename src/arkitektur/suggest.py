@@ -44,6 +44,7 @@ class Suggester:
     """Nearest candidate IRIs for a wrong IRI, over the candidates' local names and labels."""
 
     def __init__(self, names: dict[str, set[str]]) -> None:
+        self.names = names  # iri -> local name and labels
         self._choices: list[str] = []
         self._nearest: dict[str, str | None] = {}
         self._owners: list[str] = []
@@ -53,6 +54,10 @@ class Suggester:
                 if folded:
                     self._choices.append(folded)
                     self._owners.append(iri)
+
+    def with_names(self, changed: dict[str, set[str]]) -> "Suggester":
+        """The same candidates with ``changed`` names (the language server, after a label edit)."""
+        return Suggester({**self.names, **changed})
 
     def nearest(self, wrong: str) -> str | None:
         if wrong not in self._nearest:  # the same typo is often made in many places
@@ -80,7 +85,7 @@ class Suggester:
         return winners[0] if len(winners) == 1 else None
 
 
-def _labels(graph, iris) -> dict[str, set[str]]:
+def names_of(graph, iris) -> dict[str, set[str]]:
     """``iri -> {local name, labels…}``; on a pyoxigraph store one indexed lookup per IRI."""
     names = {}
     if isinstance(graph, StoreGraph):
@@ -118,7 +123,7 @@ def term_suggester(graph, classes: bool) -> Suggester:
     """The ontology's classes (``classes``) or properties in the ark: namespace, for MOD-1."""
     kinds = (OWL.Class,) if classes else PROPERTY_TYPES
     iris = {s for k in kinds for s in graph.subjects(RDF.type, k) if str(s).startswith(str(ARK))}
-    return Suggester(_labels(graph, iris))
+    return Suggester(names_of(graph, iris))
 
 
 def node_suggester(graph, namespace: str, described: Iterable[str] = ()) -> Suggester:
@@ -130,7 +135,7 @@ def node_suggester(graph, namespace: str, described: Iterable[str] = ()) -> Sugg
     """
     iris = {iri for iri in described if iri.startswith(namespace)}
     iris.update(shipped_subjects(namespace))
-    return Suggester(_labels(graph, iris))
+    return Suggester(names_of(graph, iris))
 
 
 def written_as(iri: str, written: str | None, prefixes: dict) -> str:

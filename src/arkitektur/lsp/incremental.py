@@ -312,7 +312,7 @@ def run(state: State, root: Path, texts: dict[Path, str], lang: str, catalogue) 
         raise
     repo = loader.Repository(model=graph, locator=locator, model_files=[d for d, _ in files], notes=notes)
     ctx = check_mod.Context(graph=graph, facts=facts, repo=repo, catalogue=cat)
-    state.reuse.prune(locator)
+    state.reuse.prune(locator, graph)
     with loader.overriding(texts):  # positions read the texts of findings' files again
         findings = check_mod.evaluate(ctx, lang, reuse=state.reuse)
         state.reuse.finish()

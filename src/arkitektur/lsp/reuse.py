@@ -20,6 +20,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from .. import suggest
 from ..check import Kept
 from ..namespaces import ARK, RDF, RDFS
 from .footprint import Footprint, combined, of_query
@@ -44,7 +45,7 @@ class Reuse:
         self.ran = 0                                # queries run in the last check (for tests, benchmarks)
         self.kept = Kept()
         self._nodes: set = set()          # subjects and objects of changed triples
-        self._labels_changed = False
+        self._relabelled: set = set()    # subjects whose rdfs:label changed
         self._types_changed = False
         self._kommuner_changed = False    # a usage's kommune or type
         self._files: set = set()          # edited files
@@ -67,8 +68,8 @@ class Reuse:
                 self._nodes.add(URIRef(o.value))
             if isinstance(s, ox.NamedNode):
                 self._nodes.add(URIRef(s.value))
-            if p == _LABEL:
-                self._labels_changed = True
+            if p == _LABEL and isinstance(s, ox.NamedNode):
+                self._relabelled.add(s.value)
             elif p == _TYPE:
                 self._types_changed = True
                 if o.value == _USAGE:
@@ -91,8 +92,9 @@ class Reuse:
         if old != new:
             self._subjects_changed = True
 
-    def prune(self, locator) -> None:
-        """Before a check: drop from ``kept`` what the changes since the last one can have changed."""
+    def prune(self, locator, graph) -> None:
+        """Before a check: drop from ``kept`` what the changes since the last one can have changed
+        (``graph``: the store as it is now, for the new labels of "did you mean" candidates)."""
         kept = self.kept
         if self.fresh:
             self.kept = Kept()
@@ -102,8 +104,12 @@ class Reuse:
             kept.kommuner.pop(node, None)
         if self._kommuner_changed:
             kept.kommuner.clear()
-        if self._labels_changed or self._types_changed or self._subjects_changed:
+        if self._types_changed or self._subjects_changed:  # other candidates (classes, nodes)
             kept.suggesters.clear()
+        for key, suggester in list(kept.suggesters.items()):  # the same candidates, relabelled
+            relabelled = [iri for iri in self._relabelled if iri in suggester.names]
+            if relabelled:
+                kept.suggesters[key] = suggester.with_names(suggest.names_of(graph, relabelled))
         if self._described is None:
             kept.where.clear()
         elif self._files:
@@ -178,7 +184,8 @@ class Reuse:
         self.literals_changed = False
         self.fresh = False
         self._nodes, self._files, self._described = set(), set(), set()
-        self._labels_changed = self._types_changed = self._kommuner_changed = self._subjects_changed = False
+        self._relabelled = set()
+        self._types_changed = self._kommuner_changed = self._subjects_changed = False
 
 
 _READS_ALL = Footprint(everything=True, graphs=True)
