@@ -318,6 +318,7 @@ class Kept:
     kommuner: dict = field(default_factory=dict)
     where: dict = field(default_factory=dict)
     suggesters: dict = field(default_factory=dict)
+    findings: dict = field(default_factory=dict)  # (engine result, lang) -> its Finding (None: a helper shape's)
 
 
 class FindingMaker:
@@ -332,9 +333,10 @@ class FindingMaker:
         self._shapes: dict = {}
         self._suggesters: dict = {}
         self._where: dict = {}  # (focus, path, value) -> Where, filled by locate_results
+        self._made: dict | None = None  # (result, lang) -> Finding, when kept between checks
         if kept is not None and isinstance(graph, StoreGraph):
             self._labels, self._kommuner = kept.labels, kept.kommuner
-            self._where, self._suggesters = kept.where, kept.suggesters
+            self._where, self._suggesters, self._made = kept.where, kept.suggesters, kept.findings
 
     def prefetch(self, focus_nodes: set, other_nodes: set = frozenset()) -> None:
         """Read labels (and the focus nodes' kommuner) up front, straight from a pyoxigraph store."""
@@ -421,6 +423,15 @@ class FindingMaker:
         self._where.update(zip(keys, self.locator.positions(keys)))
 
     def from_result(self, r, lang: str) -> Finding | None:
+        if self._made is not None:
+            key = (r, lang)
+            if key in self._made:
+                return self._made[key]
+            self._made[key] = found = self._from_result(r, lang)
+            return found
+        return self._from_result(r, lang)
+
+    def _from_result(self, r, lang: str) -> Finding | None:
         rule, severity, msgs = self._shape_info(r.shape)
         if rule is None:
             return None  # a helper shape (e.g. inside sh:or) reported through its parent

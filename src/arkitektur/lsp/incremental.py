@@ -10,14 +10,14 @@ parse and the subject scan of the text it last saw (``_Parsed``). A check then
    triple's subject can: that file's triples are read again to see; a triple with a blank node is
    its own file's);
 3. replaces the marks (``afl:Modelemne``, ``afl:modelegenskab``/``afl:modelklasse``, as
-   ``load_store`` makes them) and the derived facts (``derive``) of the previous check;
-4. evaluates every rule over the whole store and concludes as ``run_check`` does.
+   ``load_store`` makes them) and, when a triple ``derive`` reads changed (``derive.READS``), the
+   derived facts of the previous check;
+4. evaluates the rules and concludes as ``run_check`` does – but a rule query whose footprint no
+   changed triple meets hands back its rows of the last check, and labels, kommuner, positions and
+   "did you mean" candidates an edit cannot have changed are kept (``reuse``).
 
 The findings are exactly those of a fresh check of the same texts (tests/test_lsp_incremental.py
-compares them after a scripted sequence of edits). Step 4 is not narrowed to what an edit can
-affect: the rules are SPARQL over the whole repository (own rules too), so what one triple can
-change is not known without analysing each query; measured, the whole evaluation is the larger
-part of what remains (docs/ydelse.md, "Sprogserveren").
+compares them after a scripted sequence of edits chosen to reach each kind of reuse).
 
 Each file is parsed into a small store of its own first and read back: the triples are then
 exactly as the store keeps them (valid XSD literals in canonical form), so looking them up and

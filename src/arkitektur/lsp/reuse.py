@@ -25,6 +25,7 @@ from ..check import Kept
 from ..namespaces import ARK, RDF, RDFS
 from .footprint import Footprint, combined, of_query
 
+_SUGGESTING = ("MOD-1", "MOD-2")  # findings with a "did you mean" (check.FindingMaker)
 _LABEL, _TYPE, _KOMMUNE, _USAGE = str(RDFS.label), str(RDF.type), str(ARK.kommune), str(ARK.Systemanvendelse)
 
 # Literals the engine never marks ill-typed (plain strings, language-tagged text): changing one
@@ -104,12 +105,14 @@ class Reuse:
             kept.kommuner.pop(node, None)
         if self._kommuner_changed:
             kept.kommuner.clear()
-        if self._types_changed or self._subjects_changed:  # other candidates (classes, nodes)
+        suggestions = bool(kept.suggesters) and (self._types_changed or self._subjects_changed)
+        if suggestions:  # other candidates (classes, nodes)
             kept.suggesters.clear()
         for key, suggester in list(kept.suggesters.items()):  # the same candidates, relabelled
             relabelled = [iri for iri in self._relabelled if iri in suggester.names]
             if relabelled:
                 kept.suggesters[key] = suggester.with_names(suggest.names_of(graph, relabelled))
+                suggestions = True
         if self._described is None:
             kept.where.clear()
         elif self._files:
@@ -120,6 +123,17 @@ class Reuse:
             for key in [k for k, w in kept.where.items()
                         if k[0] in described or w.file in self._files or k[0] not in subjects]:
                 del kept.where[key]
+        # A finding is made of all of these: kept while its position, its nodes' labels and
+        # kommune and (for "did you mean") the candidates are.
+        if self._kommuner_changed or self._described is None:
+            kept.findings.clear()
+        else:
+            nodes = self._nodes
+            for key in [k for k, f in kept.findings.items()
+                        if k[0].focus in nodes or k[0].value in nodes
+                        or (f is not None and ((f.focus, f.path, f.value) not in kept.where
+                                               or (suggestions and f.rule in _SUGGESTING)))]:
+                del kept.findings[key]
 
     def forget(self) -> None:
         """Run everything next time (a new store, another as-of day)."""
