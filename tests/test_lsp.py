@@ -238,6 +238,22 @@ async def test_completion_classes_properties_and_values(client: LanguageClient):
     assert "sk:Silkeborg" in [i.label for i in kommuner]
 
 
+async def test_completion_of_prefixes(client: LanguageClient):
+    """A declaration begun offers those the repository's other files use (not those the file has);
+    at the start of a statement the file's own prefix names."""
+    uri, text = await _open(client, client.models / "silkeborg" / "systemanvendelser.ttl")
+    begun = "@prefix v\n" + text
+    await _set(client, uri, begun)
+    offered = await _complete(client, uri, begun, "@prefix v", len("@prefix v"))
+    by_label = {i.label: i for i in offered}
+    assert by_label["vi:"].text_edit.new_text == "vi: <https://w3id.org/arkitektur/eksempel/viborg#> ."
+    assert by_label["vi:"].text_edit.range.start == lsp.Position(0, len("@prefix "))
+    assert "sk:" not in by_label and "ark:" not in by_label  # declared in this file already
+    names = await _complete(client, uri, text, "sk:ArcGIS", 0)
+    assert {"sk:", "sam:", "ark:"} <= {i.label for i in names}
+    await _set(client, uri, text)
+
+
 SK = "https://w3id.org/arkitektur/eksempel/silkeborg#"
 
 

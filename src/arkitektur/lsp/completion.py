@@ -27,6 +27,7 @@ class Index:
     labels: dict[str, str] = field(default_factory=dict)  # iri -> its label by formatting.pick
     members: dict[str, list[str]] = field(default_factory=dict)  # class -> iris typed with it
     kommune: dict[str, str] = field(default_factory=dict)  # iri -> its ark:kommune
+    prefixes: dict[tuple[str, str], int] = field(default_factory=dict)  # (prefix, namespace) -> files declaring it
     _label_pairs: dict[str, list] = field(default_factory=dict, repr=False)  # iri -> [(language, text)]
 
     def add(self, quads) -> None:
@@ -51,6 +52,8 @@ class Index:
             self.members.setdefault(cls, []).extend(iris)
         self.labels.update(other.labels)
         self.kommune.update(other.kommune)
+        for pair, n in other.prefixes.items():
+            self.prefixes[pair] = self.prefixes.get(pair, 0) + n
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def _file_index(path: Path, text: str | None) -> Index:
     try:
         data = text.encode("utf-8") if text is not None else path.read_bytes()
         index.add(ox.parse(data, format=ox.RdfFormat.TURTLE))
+        index.prefixes = {pair: 1 for pair in prefixes_in(data.decode("utf-8-sig")).items()}
     except (OSError, SyntaxError, ValueError):
         pass  # a file that does not parse offers no nodes until it does
     return index
@@ -203,6 +207,9 @@ def complete(text: str, pos: lsp.Position, files: list[Path], buffers: dict[Path
         return []
     offset = sum(len(x) + 1 for x in lines[: pos.line]) + min(pos.character, len(lines[pos.line]))
     prefixes = prefixes_in(text)
+    declaring = _DECLARING.match(lines[pos.line][: pos.character])
+    if declaring:
+        return _declarations(declaring, pos, prefixes, repo_index or Index())
     state, pred, cls = _context(text, offset)
     onto = ontology()
 
@@ -224,6 +231,10 @@ def complete(text: str, pos: lsp.Position, files: list[Path], buffers: dict[Path
                                   documentation=onto.definitions.get(iri))
 
     index = repo_index or Index()
+    if state == "subject":  # the file's own prefixes, to start a name with
+        return [lsp.CompletionItem(label=f"{p}:", kind=lsp.CompletionItemKind.Module, detail=ns,
+                                   sort_text=f"1{p}", insert_text=f"{p}:")
+                for p, ns in sorted(prefixes.items()) if p]
     if state == "object" and pred == str(RDF.type):
         return [item(c, lsp.CompletionItemKind.Class, "0", onto.index) for c in onto.classes]
     if state == "predicate":
@@ -250,3 +261,28 @@ def complete(text: str, pos: lsp.Position, files: list[Path], buffers: dict[Path
                         out.append(item(iri, lsp.CompletionItemKind.Value, "0", index))
         return out
     return []
+
+
+# "@prefix sk" / "PREFIX sk" typed so far: the word after the keyword is the prefix name begun.
+_DECLARING = re.compile(r"^(\s*)(@prefix|PREFIX)(\s+)([\w.\-]*)$", re.IGNORECASE)
+
+
+def _declarations(m: re.Match, pos: lsp.Position, declared: dict, index: Index) -> list[lsp.CompletionItem]:
+    """The ``@prefix`` declarations the repository's files use and this file does not have yet,
+    most used first: the whole rest of the line, as the other files write it."""
+    start = pos.character - len(m.group(4))
+    rng = lsp.Range(lsp.Position(pos.line, start), pos)
+    sparql = not m.group(2).startswith("@")
+    best: dict[str, tuple[int, str]] = {}
+    for (prefix, ns), n in index.prefixes.items():
+        if prefix in declared or (prefix in best and best[prefix][0] >= n):
+            continue
+        best[prefix] = (n, ns)
+    out = []
+    for prefix, (n, ns) in sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        rest = f"{prefix}: <{ns}>" + ("" if sparql else " .")
+        out.append(lsp.CompletionItem(
+            label=f"{prefix}:", kind=lsp.CompletionItemKind.Module, detail=ns,
+            documentation=f"erklæret i {n} af repositoriets filer / declared in {n} of the repository's files",
+            sort_text=f"{-n:08d}{prefix}", filter_text=prefix, text_edit=lsp.TextEdit(range=rng, new_text=rest)))
+    return out
