@@ -87,10 +87,14 @@ def validate(data, shapes: Graph, *, on_results=None) -> list[RawResult]:
         graph = ox.NamedNode(str(SHAPES_GRAPH))
         view.store.extend(_quads(shapes, graph))
     try:
+        for focus_set in plan.focus_sets:  # the focus nodes of shapes with several targets (FocusSet)
+            view.store.update(focus_set.update)
         return _run(view, plan, shapes, on_results, parallel)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
+        for focus_set in plan.focus_sets:
+            view.store.remove_graph(ox.NamedNode(focus_set.graph))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
 

@@ -58,6 +58,10 @@ INTEGER_SUBTYPES = {XSD[n] for n in (
 RANGE_DATATYPES = {URIRef(d) for d in RECOGNISED}
 # The named graph the shapes graph is copied into for queries that read $shapesGraph (SHACL §5.3.1).
 SHAPES_GRAPH = URIRef("urn:arkitektur:formgraf")
+# The named graphs holding the focus nodes of a shape with several targets (``FocusSet``): one per
+# shape, ``<FOCUS_NODE> <FOCUS_NODE> ?this``.
+FOCUS_GRAPHS = "urn:arkitektur:fokus#"
+FOCUS_NODE = "urn:arkitektur:fokus"
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Parameters that configure a shape but are no constraint of their own.
@@ -80,6 +84,16 @@ _MAX_COUNT_VARS = 4
 
 
 @dataclass(frozen=True)
+class FocusSet:
+    """The focus nodes of a shape with several targets, found once: ``update`` (SPARQL Update)
+    fills the named graph ``graph``, which the shape's core constraint queries read; the engine runs
+    it before them and removes the graph afterwards."""
+
+    graph: str
+    update: str
+
+
+@dataclass(frozen=True)
 class Query:
     """One SELECT; its rows are results of ``shape`` (``kind`` says how to read them)."""
 
@@ -97,6 +111,8 @@ class Query:
     literal_targets: tuple = ()
     # Further pre-bound variables: (name, term) – a component's parameters, $currentShape, $shapesGraph.
     bindings: tuple = ()
+    # The FocusSet whose named graph ``text`` reads its focus nodes from (filled before the query runs).
+    focus_set: FocusSet | None = None
 
 
 @dataclass
@@ -107,6 +123,7 @@ class Plan:
     datatype_predicates: set = field(default_factory=set)
     shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
+    focus_sets: list = field(default_factory=list)  # FocusSets, filled before the queries run
 
 
 def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
@@ -133,6 +150,7 @@ class _Compiler:
         self.plan = Plan()
         self.literal_targets: tuple = ()  # of the top-level shape being compiled
         self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
+        self.focus_set: FocusSet | None = None  # of the top-level shape being compiled
         self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -175,6 +193,15 @@ class _Compiler:
 
     def targets(self, shape: Node, var: str = "?this") -> str | None:
         """A pattern binding ``var`` to each focus node of ``shape``'s targets (None: no target)."""
+        parts = self.target_parts(shape, var)
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return " UNION ".join("{ " + p + " }" for p in parts)
+
+    def target_parts(self, shape: Node, var: str) -> list[str]:
+        """One pattern per target of ``shape``."""
         parts = []
         for c in sorted(self.g.objects(shape, SH.targetClass), key=str):
             parts.append(self.instances(var, c))
@@ -189,11 +216,7 @@ class _Compiler:
             parts.append(self.instances(var, shape))
         if (shape, SH.target, None) in self.g:
             raise unsupported(shape, "sh:target (SHACL-AF)")
-        if not parts:
-            return None
-        if len(parts) == 1:
-            return parts[0]
-        return " UNION ".join("{ " + p + " }" for p in parts)
+        return parts
 
     def instances(self, var: str, c: Node) -> str:
         """``var`` an instance of ``c`` or a subclass, as two patterns: written as one path
@@ -225,51 +248,74 @@ class _Compiler:
                 continue
             self.literal_targets = tuple(sorted((n for n in self.g.objects(shape, SH.targetNode)
                                                  if isinstance(n, Literal)), key=str))
-            self.emit(shape, lambda var, shape=shape: self.targets(shape, var))
+            inline = lambda var, shape=shape: self.targets(shape, var)  # noqa: E731
+            if len(self.target_parts(shape, "?this")) < 2:
+                self.focus_set = None
+                self.emit(shape, inline)
+                continue
+            # Several targets: their UNION is found once (FocusSet) and each core constraint reads
+            # the focus nodes from a named graph – planning the UNION again in every constraint's
+            # query cost more than the constraints (SHACL-for-SHACL's 43 targets: docs/ydelse.md).
+            # The SHACL-SPARQL queries keep the targets inline: a named graph would be visible to them.
+            graph = f"{FOCUS_GRAPHS}{len(self.plan.focus_sets)}"
+            self.focus_set = FocusSet(graph, f"INSERT {{ GRAPH <{graph}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> ?this }} }} "
+                                             f"WHERE {{ {self.targets(shape, '?this')} }}")
+            first = len(self.plan.queries)
+            self.emit(shape, lambda var, g=graph: f"GRAPH <{g}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> {var} }}", inline_of=inline)
+            if any(q.focus_set is not None for q in self.plan.queries[first:]):  # (not only SHACL-SPARQL)
+                self.plan.focus_sets.append(self.focus_set)
         return self.plan
 
-    def emit(self, shape: Node, focus_of, context: tuple = ()) -> None:
+    def emit(self, shape: Node, focus_of, context: tuple = (), inline_of=None) -> None:
         """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus.
 
         ``context``: the focus variables of the property shapes around this one. SHACL validates a
         nested property shape once per value node of each outer focus node, so one value reached
         from two outer focus nodes gives two results; projecting the outer variables keeps them apart.
+        ``inline_of``: as ``focus_of``, with the targets written out, for the SHACL-SPARQL queries
+        (default ``focus_of``; see ``FocusSet``).
         """
+        inline_of = inline_of or focus_of
         self.check_parameters(shape)
         self.context = context
         path_node = self.one(shape, SH.path)
         if path_node is not None:
-            self.emit_property(shape, path_node, focus_of("?this"))
+            self.emit_property(shape, path_node, focus_of("?this"), inline_of("?this"))
         else:
-            self.emit_node(shape, focus_of("?this"))
-        self.emit_components(shape, focus_of("?this"), path_node)
+            self.emit_node(shape, focus_of("?this"), inline_of("?this"))
+        self.emit_components(shape, inline_of("?this"), path_node)
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             if self.deactivated(prop):
                 continue
             if self.one(prop, SH.path) is None:
                 raise unsupported(prop, "sh:property uden sh:path / sh:property without sh:path")
             if path_node is None:
-                self.emit(prop, focus_of, context)
+                self.emit(prop, focus_of, context, inline_of)
             else:  # the property shapes of a property shape see its value nodes as focus nodes
                 outer = self.var("f")
 
-                def inner(var, outer=outer, path=self.path(path_node)):
-                    return f"{{ {focus_of(outer)} }} {outer} {path} {var} ."
+                def inner(var, outer=outer, path=self.path(path_node), of=focus_of):
+                    return f"{{ {of(outer)} }} {outer} {path} {var} ."
 
-                self.emit(prop, inner, context + (outer,))
+                def inner_inline(var, outer=outer, path=self.path(path_node), of=inline_of):
+                    return f"{{ {of(outer)} }} {outer} {path} {var} ."
+
+                self.emit(prop, inner, context + (outer,), inner_inline)
 
     def add(self, text: str, shape: Node, path: Node | None, kind: str, **extra) -> None:
         if self.context and kind not in ("sparql", "ask"):
             text = text.replace("SELECT DISTINCT ?this", "SELECT DISTINCT ?this " + " ".join(self.context), 1)
+        reads = self.focus_set is not None and f"<{self.focus_set.graph}>" in text
         self.plan.queries.append(Query(text=text, shape=shape, severity=self.severity(shape), path=path,
-                                       kind=kind, literal_targets=self.literal_targets, **extra))
+                                       kind=kind, literal_targets=self.literal_targets,
+                                       focus_set=self.focus_set if reads else None, **extra))
 
     # ---- node shapes -------------------------------------------------------------------------
-    def emit_node(self, shape: Node, focus: str) -> None:
+    def emit_node(self, shape: Node, focus: str, inline: str) -> None:
         self.value_predicate = None
         for p, o in sorted(self.g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
             if p == SH.sparql:
-                self.emit_sparql(shape, o, focus, None)
+                self.emit_sparql(shape, o, inline, None)
             elif p == SH.closed:
                 if o == Literal(True):
                     self.emit_closed(shape, focus)
@@ -308,7 +354,7 @@ class _Compiler:
         self.add(text, shape, None, "closed", component=SH.ClosedConstraintComponent)
 
     # ---- property shapes ---------------------------------------------------------------------
-    def emit_property(self, shape: Node, path_node: Node, focus: str) -> None:
+    def emit_property(self, shape: Node, path_node: Node, focus: str, inline: str) -> None:
         path = self.path(path_node)
         self.value_predicate = path_node if isinstance(path_node, URIRef) else None
         head = "SELECT DISTINCT ?this"
@@ -317,7 +363,7 @@ class _Compiler:
             if p not in _KNOWN_CONSTRAINTS:
                 continue
             if p == SH.sparql:
-                self.emit_sparql(shape, o, focus, path_node)
+                self.emit_sparql(shape, o, inline, path_node)
                 continue
             if p in (SH.lessThan, SH.lessThanOrEquals):
                 # SHACL §4.5.3/4: a result per pair where ?value < ?other (<=) is not true by
