@@ -81,6 +81,7 @@ _KNOWN_CONSTRAINTS = {
 # Datatypes with no ill-typed literals (every string is in xsd:string's lexical space).
 _NEVER_ILL_TYPED = {XSD.string, RDF.langString, RDFS.Literal, RDFS.Datatype}
 _MAX_COUNT_VARS = 4
+_TRUE = Literal(True)  # built once: an rdflib Literal costs microseconds, asked hundreds of times per shape
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class _Compiler:
         return self.g.items(node)
 
     def deactivated(self, shape: Node) -> bool:
-        return (shape, SH.deactivated, Literal(True)) in self.g
+        return (shape, SH.deactivated, _TRUE) in self.g
 
     def severity(self, shape: Node) -> Node:
         return self.one(shape, SH.severity) or SH.Violation
@@ -325,7 +326,7 @@ class _Compiler:
             if p == SH.sparql:
                 self.emit_sparql(shape, o, inline, None)
             elif p == SH.closed:
-                if o == Literal(True):
+                if o == _TRUE:
                     self.emit_closed(shape, focus)
             elif p == SH.equals:  # the focus node is the one value node (SHACL §4.5.1)
                 other = self.path(o)
@@ -393,7 +394,7 @@ class _Compiler:
                 self.add(text, shape, path_node, "value", component=component_of(p))
                 continue
             if p == SH.uniqueLang:  # one result per duplicated language (SHACL §4.4.2)
-                if o == Literal(True):
+                if o == _TRUE:
                     text = (f"{head} ?ark_lang WHERE {{ {focus} {f} {path} ?ark_a . {f} {path} ?ark_b . "
                             f"FILTER(!sameTerm(?ark_a, ?ark_b) && LANG(?ark_a) != \"\" && "
                             f"LCASE(LANG(?ark_a)) = LCASE(LANG(?ark_b))) BIND(LCASE(LANG(?ark_a)) AS ?ark_lang) }}")
@@ -429,7 +430,7 @@ class _Compiler:
         if p == SH.hasValue:
             return f"NOT EXISTS {{ {f} {path} {term(o)} }}"
         if p == SH.uniqueLang:
-            if o != Literal(True):
+            if o != _TRUE:
                 return "false"
             a, b = self.var(), self.var()
             return (f"EXISTS {{ {f} {path} {a} . {f} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
@@ -452,7 +453,7 @@ class _Compiler:
         """An expression: ``v`` conforms to the qualified value shape ``o`` (and to none of its
         siblings, with sh:qualifiedValueShapesDisjoint)."""
         cond = self.conforms(o, v)
-        if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
+        if (shape, SH.qualifiedValueShapesDisjoint, _TRUE) in self.g:
             for sibling in self.siblings(shape):
                 cond = f"({cond}) && !({self.conforms(sibling, v)})"
         return cond
@@ -610,7 +611,7 @@ class _Compiler:
                 if p == SH.sparql:
                     raise unsupported(shape, "sh:sparql i en indlejret form / in a nested shape")
                 if p == SH.closed:
-                    if o == Literal(True):  # no triple of v with a predicate the shape does not allow
+                    if o == _TRUE:  # no triple of v with a predicate the shape does not allow
                         q, w = self.var("p"), self.var()
                         conds.append(f"NOT EXISTS {{ {v} {q} {w} . FILTER(!({self.closed_allowed(shape, q)})) }}")
                     continue
