@@ -94,3 +94,20 @@ def test_the_focus_graph_is_gone_after_the_validation():
     view = StoreGraph(store, lambda requests: [() for _ in requests])
     engine_oxigraph.validate(view, _graph(SHAPES))
     assert list(store.named_graphs()) == []
+
+
+def test_default_graph_quads_leaves_out_the_engines_named_graphs():
+    """``storegraph.default_graph_quads`` (the fast stand-in for ``quads_for_pattern(…, DefaultGraph())``
+    that derive and the finding maker read through) answers as the slow call does while the engine's
+    marks are in named graphs."""
+    from arkitektur.storegraph import default_graph_quads
+
+    store = ox.Store()
+    a, p = ox.NamedNode(EX + "a"), ox.NamedNode(EX + "navn")
+    store.add(ox.Quad(a, p, ox.Literal("A")))
+    store.add(ox.Quad(a, p, ox.Literal("mærke"), ox.NamedNode(FOCUS_GRAPHS + "0")))
+    for pattern in [(a, p, None), (a, None, None), (None, None, None), (None, p, ox.Literal("mærke"))]:
+        assert list(default_graph_quads(store, *pattern)) == list(store.quads_for_pattern(*pattern, ox.DefaultGraph()))
+    assert [q.object.value for q in default_graph_quads(store, a, p, None)] == ["A"]
+    view = StoreGraph(store)
+    assert list(view.objects(URIRef(EX + "a"), URIRef(EX + "navn"))) == [Literal("A")]
