@@ -22,7 +22,7 @@ from .errors import ShapesError
 from .shacl_compile import (ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS, Plan,
                             compile_shapes)
 from .shacl_datatypes import RECOGNISED, well_formed
-from .storegraph import StoreGraph, from_ox, to_ox
+from .storegraph import StoreGraph, default_graph_quads, from_ox, to_ox
 
 NAME = "oxigraph"
 DATA = "store"  # check.run_check loads the repository straight into a store for this engine
@@ -31,6 +31,7 @@ STREAMS_RESULTS = True  # validate(on_results=…) hands over each query's resul
 _plans: "weakref.WeakKeyDictionary[Graph, tuple[int, Plan]]" = weakref.WeakKeyDictionary()
 _well_typed_cache: dict = {}
 _SMALL = 20_000  # triples: below, the queries run in this thread (``_Serial``)
+_WORKERS = max(1, min(4, os.cpu_count() or 1))  # (asked once: a system call, ~25 µs a validation)
 _canonical_cache: dict = {}
 _XSD = str(XSD)
 _INTEGER = _XSD + "integer"
@@ -158,11 +159,10 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         return (q.kind != "sparql", "Modelemne" not in q.text, i)
 
     order = sorted(range(len(plan.queries)), key=cost)
-    workers = max(1, min(4, os.cpu_count() or 1))
     executor = ThreadPoolExecutor if parallel else _Serial
-    with executor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
+    with executor(max_workers=_WORKERS, thread_name_prefix="arkitektur-sparql") as pool:
         futures = {i: pool.submit(_rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
-        ill_typed = _mark_ill_typed(view, plan.datatypes, plan.datatype_predicates)
+        ill_typed = _mark_ill_typed(view, plan.datatypes, plan.datatype_predicates, small=not parallel)
         futures.update({i: pool.submit(_rows, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
@@ -246,14 +246,15 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
 
 # -- ill-typed literals (sh:datatype, comparisons), judged by XSD 1.1 (``shacl_datatypes``) ------
 
-def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
+def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set, small: bool = False) -> set:
     """Put the ill-typed literals that reach a check into the graph ILL_TYPED; return those the
     store keeps as written.
 
     Only the objects of the predicates that lead to an sh:datatype check are read (all objects if
     some check's value nodes come another way); each distinct literal is judged once. Literals of a
     type derived from xsd:integer are the exception (``_retyped``): the store keeps them as
-    xsd:integer, so they are judged as the file wrote them.
+    xsd:integer, so they are judged as the file wrote them. ``small``: the store is small (read
+    its triples, not a query per predicate).
     """
     store = view.store
     if not datatypes:
@@ -267,8 +268,11 @@ def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
     subtypes = bool(wanted & _INTEGER_SUBTYPES)
     literals, integers = set(), []
     for p, q in queries:
-        for row in store.query(q):
-            o = row[0]
+        if small:  # a small graph: its triples read as they are (a query's parsing costs more)
+            found = {t.object for t in default_graph_quads(store, None, None if p is None else ox.NamedNode(str(p)), None)}
+        else:
+            found = (row[0] for row in store.query(q))
+        for o in found:
             if isinstance(o, ox.Literal):
                 if o.datatype.value in wanted:
                     literals.add(o)
