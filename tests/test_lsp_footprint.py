@@ -73,3 +73,13 @@ def test_the_shipped_rules_mostly_have_a_footprint():
     plan = plan_for(catalogue.shipped().graph)
     everything = {str(q.shape).rsplit("#", 1)[-1] for q in plan.queries if of_query(q.text).everything}
     assert everything == {"MOD-1", "MOD-2", "MOD-4-kodeliste"}
+
+
+def test_an_update_reads_its_where_not_its_template():
+    from arkitektur.lsp.footprint import of_update
+
+    fp = of_update(P + "INSERT { GRAPH <urn:g> { <urn:f> <urn:f> ?this } } WHERE { { ?this ex:a ?o } UNION { ?this a ex:C } }")
+    assert not fp.everything
+    assert fp.predicates == {"http://example.org/a", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    assert of_update(P + "INSERT { ?s ex:b ?o } WHERE { ?s ?p ?o }").everything
+    assert of_update("not an update") == EVERYTHING

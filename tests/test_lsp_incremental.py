@@ -217,3 +217,48 @@ def test_a_change_after_a_pause_is_checked_at_once_a_burst_at_its_end():
     assert first <= 0.005
     assert abs(second - 0.075) < 0.01
     assert third <= 0.005
+
+
+_TWO_TARGETS = """
+@prefix ark: <https://w3id.org/arkitektur/ontologi#> .
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix sv: <https://w3id.org/arkitektur/eksempel/samarbejde/regler#> .
+
+sv:SV-9
+    a sh:NodeShape ;
+    sh:name "Prøveregel med to mål"@da , "Test rule with two targets"@en ;
+    sh:message "{$this} har en afsender."@da , "{$this} has a sender."@en ;
+    sh:severity sh:Info ;
+    sh:targetClass ark:Dataflow , ark:Integration ;
+    sh:property [ sh:path ark:fra ; sh:maxCount 0 ] ;
+    ark:kilde <https://w3id.org/arkitektur/docs/egne-regler> ;
+    ark:loesning "Ingen."@da , "None."@en ;
+    ark:princip "Prøve"@da , "Test"@en ;
+    ark:problem "En prøve af fokusmængder."@da , "A test of focus sets."@en ;
+    ark:regel "SV-9" .
+"""
+
+
+def test_an_own_rule_with_two_targets_follows_a_changed_type(repo):
+    """A core shape with several targets finds its focus nodes with an update (a focus set) before
+    its queries run: a changed rdf:type reaches it through the update, not the query text."""
+    root = diag.repository_root(repo)
+    (root / "regler" / "proeve.ttl").write_text(_TWO_TARGETS, encoding="utf-8")
+    cat = catalogue_mod.for_paths([root])
+    from arkitektur.engine_oxigraph import plan_for
+
+    assert plan_for(cat.graph).focus_sets  # the rule does get a focus set
+    integ = (root / "silkeborg" / "integrationer.ttl").resolve()
+    text = integ.read_text(encoding="utf-8")
+    retyped = text.replace("a ark:Integration ;", "a ark:Integrationn ;", 1)
+    assert retyped != text
+    state = incremental.State()
+    diag.check(root, {integ: text}, {}, "da", cat, state)
+    state.analyse(cat)
+    counts = []
+    for buffer in (retyped, text, retyped):
+        inc = diag.check(root, {integ: buffer}, {}, "da", cat, state)
+        full = diag.check(root, {integ: buffer}, {}, "da", cat, None)
+        assert _seen(inc) == _seen(full)
+        counts.append(sum(d.code == "SV-9" for found in inc.diagnostics.values() for d in found))
+    assert counts[0] == counts[1] - 1 == counts[2]

@@ -22,7 +22,7 @@ from .derive import Facts, derive
 from .errors import ArkitekturError, InputError, ShapesError, UsageError
 from .findings import CheckResult, Finding, Fix, Severity
 from .locator import Locator
-from .storegraph import StoreGraph
+from .storegraph import StoreGraph, default_graph_quads
 from .formatting import pick
 from .namespaces import ARK, RDF, RDFS, SH, curie
 
@@ -492,7 +492,6 @@ def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:
     kommune_p = ox.NamedNode(str(ARK.kommune))
     type_p = ox.NamedNode(str(RDF.type))
     usage_c = ox.NamedNode(str(ARK.Systemanvendelse))
-    dg = ox.DefaultGraph()
     usage_kommuner: dict = {}
 
     def kommuner_of_usage(node) -> set:
@@ -500,8 +499,8 @@ def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:
         if hit is None:
             hit = set()
             if isinstance(node, (ox.NamedNode, ox.BlankNode)) and next(
-                    store.quads_for_pattern(node, type_p, usage_c, dg), None) is not None:
-                hit = {q.object.value for q in store.quads_for_pattern(node, kommune_p, None, dg)}
+                    default_graph_quads(store, node, type_p, usage_c), None) is not None:
+                hit = {q.object.value for q in default_graph_quads(store, node, kommune_p, None)}
             usage_kommuner[node] = hit
         return hit
 
@@ -512,17 +511,17 @@ def _prefetch(store, focus_nodes: set, other_nodes: set) -> tuple[dict, dict]:
             continue
         n = ox.NamedNode(str(node))
         pairs = [(q.object.language if isinstance(q.object, ox.Literal) else None, q.object.value)
-                 for q in store.quads_for_pattern(n, label_p, None, dg)]
+                 for q in default_graph_quads(store, n, label_p, None)]
         pairs.sort(key=lambda p: (p[0] or "", p[1]))
         labels[node] = pairs
         if node not in focus_nodes:
             continue
-        own = {q.object.value for q in store.quads_for_pattern(n, kommune_p, None, dg)}
+        own = {q.object.value for q in default_graph_quads(store, n, kommune_p, None)}
         related: set = set()
         if not own:
-            for q in store.quads_for_pattern(n, None, None, dg):
+            for q in default_graph_quads(store, n, None, None):
                 related |= kommuner_of_usage(q.object)
-            for q in store.quads_for_pattern(None, None, n, dg):
+            for q in default_graph_quads(store, None, None, n):
                 related |= kommuner_of_usage(q.subject)
         kommuner[node] = (own, related)
     return labels, kommuner

@@ -23,7 +23,7 @@ from .errors import ShapesError
 from .shacl_compile import (ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS, Plan,
                             compile_shapes)
 from .shacl_datatypes import RECOGNISED, well_formed
-from .storegraph import StoreGraph, from_ox, to_ox
+from .storegraph import StoreGraph, default_graph_quads, from_ox, to_ox
 
 NAME = "oxigraph"
 DATA = "store"  # check.run_check loads the repository straight into a store for this engine
@@ -32,6 +32,7 @@ STREAMS_RESULTS = True  # validate(on_results=…) hands over each query's resul
 _plans: "weakref.WeakKeyDictionary[Graph, tuple[int, Plan]]" = weakref.WeakKeyDictionary()
 _well_typed_cache: dict = {}
 _SMALL = 20_000  # triples: below, the queries run in this thread (``_Serial``)
+_WORKERS = max(1, min(4, os.cpu_count() or 1))  # (asked once: a system call, ~25 µs a validation)
 _canonical_cache: dict = {}
 _XSD = str(XSD)
 _INTEGER = _XSD + "integer"
@@ -81,7 +82,7 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     else:
         parallel = len(triples) > _SMALL
         store = ox.Store()
-        store.extend(_quads(triples, ox.DefaultGraph()))
+        store.extend(_quads(triples))
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
         # (only where some check reads the marks: the refusal is about telling values apart there)
         view.ill_written = _ill_written(triples) if plan.datatypes else set()
@@ -91,17 +92,22 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
         graph = ox.NamedNode(str(SHAPES_GRAPH))
         view.store.extend(_quads(shapes, graph))
     try:
+        for focus_set in plan.focus_sets:  # the focus nodes of shapes with several targets (FocusSet)
+            view.store.update(focus_set.update)
         return _run(view, plan, shapes, on_results, parallel, reuse)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
         view.store.remove_graph(ox.NamedNode(str(WRITTEN_INTEGERS)))
+        for focus_set in plan.focus_sets:
+            view.store.remove_graph(ox.NamedNode(focus_set.graph))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
 
 
-def _quads(triples, graph) -> list:
-    """``triples`` (rdflib terms) as pyoxigraph quads in ``graph``; each distinct term converted once
-    (a graph repeats its predicates and classes: a third of the conversions over the W3C suite)."""
+def _quads(triples, graph=None) -> list:
+    """``triples`` (rdflib terms) as pyoxigraph quads in ``graph`` (None: the default graph); each
+    distinct term converted once (a graph repeats its predicates and classes: a third of the
+    conversions over the W3C suite)."""
     memo: dict = {}
 
     def term(t):
@@ -110,6 +116,8 @@ def _quads(triples, graph) -> list:
             hit = memo[t] = to_ox(t)
         return hit
 
+    if graph is None:  # Quad(s, p, o) – an explicit DefaultGraph() made each quad 6× as slow to build
+        return [ox.Quad(term(s), term(p), term(o)) for s, p, o in triples]
     return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples]
 
 
@@ -160,11 +168,10 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
     if reuse is not None:
         reuse.start(plan)
         rows = partial(reuse.rows, run=_rows)
-    workers = max(1, min(4, os.cpu_count() or 1))
     executor = ThreadPoolExecutor if parallel else _Serial
-    with executor(max_workers=workers, thread_name_prefix="arkitektur-sparql") as pool:
+    with executor(max_workers=_WORKERS, thread_name_prefix="arkitektur-sparql") as pool:
         futures = {i: pool.submit(rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
-        mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates)
+        mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates, small=not parallel)
         ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark)
         futures.update({i: pool.submit(rows, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
@@ -249,14 +256,15 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
 
 # -- ill-typed literals (sh:datatype, comparisons), judged by XSD 1.1 (``shacl_datatypes``) ------
 
-def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
+def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set, small: bool = False) -> set:
     """Put the ill-typed literals that reach a check into the graph ILL_TYPED; return those the
     store keeps as written.
 
     Only the objects of the predicates that lead to an sh:datatype check are read (all objects if
     some check's value nodes come another way); each distinct literal is judged once. Literals of a
     type derived from xsd:integer are the exception (``_retyped``): the store keeps them as
-    xsd:integer, so they are judged as the file wrote them.
+    xsd:integer, so they are judged as the file wrote them. ``small``: the store is small (read
+    its triples, not a query per predicate).
     """
     store = view.store
     if not datatypes:
@@ -270,8 +278,11 @@ def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set) -> set:
     subtypes = bool(wanted & _INTEGER_SUBTYPES)
     literals, integers = set(), []
     for p, q in queries:
-        for row in store.query(q):
-            o = row[0]
+        if small:  # a small graph: its triples read as they are (a query's parsing costs more)
+            found = {t.object for t in default_graph_quads(store, None, None if p is None else ox.NamedNode(str(p)), None)}
+        else:
+            found = (row[0] for row in store.query(q))
+        for o in found:
             if isinstance(o, ox.Literal):
                 if o.datatype.value in wanted:
                     literals.add(o)

@@ -58,6 +58,10 @@ INTEGER_SUBTYPES = {XSD[n] for n in (
 RANGE_DATATYPES = {URIRef(d) for d in RECOGNISED}
 # The named graph the shapes graph is copied into for queries that read $shapesGraph (SHACL §5.3.1).
 SHAPES_GRAPH = URIRef("urn:arkitektur:formgraf")
+# The named graphs holding the focus nodes of a shape with several targets (``FocusSet``): one per
+# shape, ``<FOCUS_NODE> <FOCUS_NODE> ?this``.
+FOCUS_GRAPHS = "urn:arkitektur:fokus#"
+FOCUS_NODE = "urn:arkitektur:fokus"
 
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Parameters that configure a shape but are no constraint of their own.
@@ -77,6 +81,17 @@ _KNOWN_CONSTRAINTS = {
 # Datatypes with no ill-typed literals (every string is in xsd:string's lexical space).
 _NEVER_ILL_TYPED = {XSD.string, RDF.langString, RDFS.Literal, RDFS.Datatype}
 _MAX_COUNT_VARS = 4
+_TRUE = Literal(True)  # built once: an rdflib Literal costs microseconds, asked hundreds of times per shape
+
+
+@dataclass(frozen=True)
+class FocusSet:
+    """The focus nodes of a shape with several targets, found once: ``update`` (SPARQL Update)
+    fills the named graph ``graph``, which the shape's core constraint queries read; the engine runs
+    it before them and removes the graph afterwards."""
+
+    graph: str
+    update: str
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,8 @@ class Query:
     literal_targets: tuple = ()
     # Further pre-bound variables: (name, term) – a component's parameters, $currentShape, $shapesGraph.
     bindings: tuple = ()
+    # The FocusSet whose named graph ``text`` reads its focus nodes from (filled before the query runs).
+    focus_set: FocusSet | None = None
 
 
 @dataclass
@@ -107,6 +124,7 @@ class Plan:
     datatype_predicates: set = field(default_factory=set)
     shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
+    focus_sets: list = field(default_factory=list)  # FocusSets, filled before the queries run
 
 
 def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
@@ -133,6 +151,8 @@ class _Compiler:
         self.plan = Plan()
         self.literal_targets: tuple = ()  # of the top-level shape being compiled
         self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
+        self.focus_set: FocusSet | None = None  # of the top-level shape being compiled
+        self._target_parts: dict = {}  # (shape, variable) -> target patterns
         self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -150,7 +170,7 @@ class _Compiler:
         return self.g.items(node)
 
     def deactivated(self, shape: Node) -> bool:
-        return (shape, SH.deactivated, Literal(True)) in self.g
+        return (shape, SH.deactivated, _TRUE) in self.g
 
     def severity(self, shape: Node) -> Node:
         return self.one(shape, SH.severity) or SH.Violation
@@ -175,6 +195,22 @@ class _Compiler:
 
     def targets(self, shape: Node, var: str = "?this") -> str | None:
         """A pattern binding ``var`` to each focus node of ``shape``'s targets (None: no target)."""
+        parts = self.target_parts(shape, var)
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        return " UNION ".join("{ " + p + " }" for p in parts)
+
+    def target_parts(self, shape: Node, var: str) -> list[str]:
+        """One pattern per target of ``shape`` (remembered: every query of the shape asks again)."""
+        key = (shape, var)
+        hit = self._target_parts.get(key)
+        if hit is None:
+            hit = self._target_parts[key] = self._find_target_parts(shape, var)
+        return hit
+
+    def _find_target_parts(self, shape: Node, var: str) -> list[str]:
         parts = []
         for c in sorted(self.g.objects(shape, SH.targetClass), key=str):
             parts.append(self.instances(var, c))
@@ -189,11 +225,7 @@ class _Compiler:
             parts.append(self.instances(var, shape))
         if (shape, SH.target, None) in self.g:
             raise unsupported(shape, "sh:target (SHACL-AF)")
-        if not parts:
-            return None
-        if len(parts) == 1:
-            return parts[0]
-        return " UNION ".join("{ " + p + " }" for p in parts)
+        return parts
 
     def instances(self, var: str, c: Node) -> str:
         """``var`` an instance of ``c`` or a subclass, as two patterns: written as one path
@@ -225,53 +257,76 @@ class _Compiler:
                 continue
             self.literal_targets = tuple(sorted((n for n in self.g.objects(shape, SH.targetNode)
                                                  if isinstance(n, Literal)), key=str))
-            self.emit(shape, lambda var, shape=shape: self.targets(shape, var))
+            inline = lambda var, shape=shape: self.targets(shape, var)  # noqa: E731
+            if len(self.target_parts(shape, "?this")) < 2:
+                self.focus_set = None
+                self.emit(shape, inline)
+                continue
+            # Several targets: their UNION is found once (FocusSet) and each core constraint reads
+            # the focus nodes from a named graph – planning the UNION again in every constraint's
+            # query cost more than the constraints (SHACL-for-SHACL's 43 targets: docs/ydelse.md).
+            # The SHACL-SPARQL queries keep the targets inline: a named graph would be visible to them.
+            graph = f"{FOCUS_GRAPHS}{len(self.plan.focus_sets)}"
+            self.focus_set = FocusSet(graph, f"INSERT {{ GRAPH <{graph}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> ?this }} }} "
+                                             f"WHERE {{ {self.targets(shape, '?this')} }}")
+            first = len(self.plan.queries)
+            self.emit(shape, lambda var, g=graph: f"GRAPH <{g}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> {var} }}", inline_of=inline)
+            if any(q.focus_set is not None for q in self.plan.queries[first:]):  # (not only SHACL-SPARQL)
+                self.plan.focus_sets.append(self.focus_set)
         return self.plan
 
-    def emit(self, shape: Node, focus_of, context: tuple = ()) -> None:
+    def emit(self, shape: Node, focus_of, context: tuple = (), inline_of=None) -> None:
         """Queries for ``shape``'s constraints and its property shapes; ``focus_of(var)`` binds the focus.
 
         ``context``: the focus variables of the property shapes around this one. SHACL validates a
         nested property shape once per value node of each outer focus node, so one value reached
         from two outer focus nodes gives two results; projecting the outer variables keeps them apart.
+        ``inline_of``: as ``focus_of``, with the targets written out, for the SHACL-SPARQL queries
+        (default ``focus_of``; see ``FocusSet``).
         """
+        inline_of = inline_of or focus_of
         self.check_parameters(shape)
         self.context = context
         path_node = self.one(shape, SH.path)
         if path_node is not None:
-            self.emit_property(shape, path_node, focus_of("?this"))
+            self.emit_property(shape, path_node, focus_of("?this"), inline_of("?this"))
         else:
-            self.emit_node(shape, focus_of("?this"))
-        self.emit_components(shape, focus_of("?this"), path_node)
+            self.emit_node(shape, focus_of("?this"), inline_of("?this"))
+        self.emit_components(shape, inline_of("?this"), path_node)
         for prop in sorted(self.g.objects(shape, SH.property), key=str):
             if self.deactivated(prop):
                 continue
             if self.one(prop, SH.path) is None:
                 raise unsupported(prop, "sh:property uden sh:path / sh:property without sh:path")
             if path_node is None:
-                self.emit(prop, focus_of, context)
+                self.emit(prop, focus_of, context, inline_of)
             else:  # the property shapes of a property shape see its value nodes as focus nodes
                 outer = self.var("f")
 
-                def inner(var, outer=outer, path=self.path(path_node)):
-                    return f"{{ {focus_of(outer)} }} {outer} {path} {var} ."
+                def inner(var, outer=outer, path=self.path(path_node), of=focus_of):
+                    return f"{{ {of(outer)} }} {outer} {path} {var} ."
 
-                self.emit(prop, inner, context + (outer,))
+                def inner_inline(var, outer=outer, path=self.path(path_node), of=inline_of):
+                    return f"{{ {of(outer)} }} {outer} {path} {var} ."
+
+                self.emit(prop, inner, context + (outer,), inner_inline)
 
     def add(self, text: str, shape: Node, path: Node | None, kind: str, **extra) -> None:
         if self.context and kind not in ("sparql", "ask"):
             text = text.replace("SELECT DISTINCT ?this", "SELECT DISTINCT ?this " + " ".join(self.context), 1)
+        reads = self.focus_set is not None and f"<{self.focus_set.graph}>" in text
         self.plan.queries.append(Query(text=text, shape=shape, severity=self.severity(shape), path=path,
-                                       kind=kind, literal_targets=self.literal_targets, **extra))
+                                       kind=kind, literal_targets=self.literal_targets,
+                                       focus_set=self.focus_set if reads else None, **extra))
 
     # ---- node shapes -------------------------------------------------------------------------
-    def emit_node(self, shape: Node, focus: str) -> None:
+    def emit_node(self, shape: Node, focus: str, inline: str) -> None:
         self.value_predicate = None
         for p, o in sorted(self.g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
             if p == SH.sparql:
-                self.emit_sparql(shape, o, focus, None)
+                self.emit_sparql(shape, o, inline, None)
             elif p == SH.closed:
-                if o == Literal(True):
+                if o == _TRUE:
                     self.emit_closed(shape, focus)
             elif p == SH.equals:  # the focus node is the one value node (SHACL §4.5.1)
                 other = self.path(o)
@@ -308,7 +363,7 @@ class _Compiler:
         self.add(text, shape, None, "closed", component=SH.ClosedConstraintComponent)
 
     # ---- property shapes ---------------------------------------------------------------------
-    def emit_property(self, shape: Node, path_node: Node, focus: str) -> None:
+    def emit_property(self, shape: Node, path_node: Node, focus: str, inline: str) -> None:
         path = self.path(path_node)
         self.value_predicate = path_node if isinstance(path_node, URIRef) else None
         head = "SELECT DISTINCT ?this"
@@ -317,7 +372,7 @@ class _Compiler:
             if p not in _KNOWN_CONSTRAINTS:
                 continue
             if p == SH.sparql:
-                self.emit_sparql(shape, o, focus, path_node)
+                self.emit_sparql(shape, o, inline, path_node)
                 continue
             if p in (SH.lessThan, SH.lessThanOrEquals):
                 # SHACL §4.5.3/4: a result per pair where ?value < ?other (<=) is not true by
@@ -339,7 +394,7 @@ class _Compiler:
                 self.add(text, shape, path_node, "value", component=component_of(p))
                 continue
             if p == SH.uniqueLang:  # one result per duplicated language (SHACL §4.4.2)
-                if o == Literal(True):
+                if o == _TRUE:
                     text = (f"{head} ?ark_lang WHERE {{ {focus} {f} {path} ?ark_a . {f} {path} ?ark_b . "
                             f"FILTER(!sameTerm(?ark_a, ?ark_b) && LANG(?ark_a) != \"\" && "
                             f"LCASE(LANG(?ark_a)) = LCASE(LANG(?ark_b))) BIND(LCASE(LANG(?ark_a)) AS ?ark_lang) }}")
@@ -347,11 +402,14 @@ class _Compiler:
                 continue
             if p == SH.qualifiedValueShape:  # one result per count (W3C: two components)
                 for which in (SH.qualifiedMinCount, SH.qualifiedMaxCount):
-                    if self.one(shape, which) is not None:
-                        violation = self.qualified_violation(shape, o, f, path, which)
-                        if violation != "false":
-                            self.add(f"{head} WHERE {{ {focus} FILTER({violation}) }}", shape, path_node, "none",
-                                     component=component_of(which))
+                    n = None if self.one(shape, which) is None else self.qualified_limit(shape, which)
+                    if n is None:
+                        continue
+                    if n + (which == SH.qualifiedMaxCount) <= 2:  # one or two variables: joined
+                        text = f"{head} WHERE {{ {focus} FILTER({self.qualified_violation(shape, o, f, path, which)}) }}"
+                    else:
+                        text = self.qualified_count(head, focus, shape, o, path, which)
+                    self.add(text, shape, path_node, "none", component=component_of(which))
                 continue
             violation = self.count_violation(shape, p, o, f, path)
             if violation is not None:
@@ -372,7 +430,7 @@ class _Compiler:
         if p == SH.hasValue:
             return f"NOT EXISTS {{ {f} {path} {term(o)} }}"
         if p == SH.uniqueLang:
-            if o != Literal(True):
+            if o != _TRUE:
                 return "false"
             a, b = self.var(), self.var()
             return (f"EXISTS {{ {f} {path} {a} . {f} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
@@ -386,18 +444,43 @@ class _Compiler:
 
     def qualified_violation(self, shape: Node, o: Node, f: str, path: str, which: Node) -> str:
         """sh:qualifiedMinCount or sh:qualifiedMaxCount (``which``) of a sh:qualifiedValueShape ``o``."""
-
-        def conforms(v: str) -> str:
-            cond = self.conforms(o, v)
-            if (shape, SH.qualifiedValueShapesDisjoint, Literal(True)) in self.g:
-                for sibling in self.siblings(shape):
-                    cond = f"({cond}) && !({self.conforms(sibling, v)})"
-            return cond
-
         n = int(self.one(shape, which))
         if which == SH.qualifiedMinCount:
-            return self.too_few(shape, f, path, n, conforms)
-        return self.too_many(shape, f, path, n, conforms)
+            return self.too_few(shape, f, path, n, lambda v: self.qualified_conforms(shape, o, v))
+        return self.too_many(shape, f, path, n, lambda v: self.qualified_conforms(shape, o, v))
+
+    def qualified_conforms(self, shape: Node, o: Node, v: str) -> str:
+        """An expression: ``v`` conforms to the qualified value shape ``o`` (and to none of its
+        siblings, with sh:qualifiedValueShapesDisjoint)."""
+        cond = self.conforms(o, v)
+        if (shape, SH.qualifiedValueShapesDisjoint, _TRUE) in self.g:
+            for sibling in self.siblings(shape):
+                cond = f"({cond}) && !({self.conforms(sibling, v)})"
+        return cond
+
+    def qualified_limit(self, shape: Node, which: Node) -> int | None:
+        """The count of ``which``; None where it can never be violated (a minimum of 0). The same
+        limits as the nested form (``too_few``/``too_many``), so the same shapes are refused."""
+        n = int(self.one(shape, which))
+        if which == SH.qualifiedMinCount:
+            if n <= 0:
+                return None
+            if n > _MAX_COUNT_VARS:
+                raise unsupported(shape, f"en minimumsgrænse over {_MAX_COUNT_VARS} / a minimum above {_MAX_COUNT_VARS}")
+        elif n + 1 > _MAX_COUNT_VARS + 1:
+            raise unsupported(shape, f"en maksimumsgrænse over {_MAX_COUNT_VARS} / a maximum above {_MAX_COUNT_VARS}")
+        return n
+
+    def qualified_count(self, head: str, focus: str, shape: Node, o: Node, path: str, which: Node) -> str:
+        """The query of a property shape's qualified count of three or more: the conforming value
+        nodes counted per focus node. (Elsewhere a count is n distinct variables, ``qualified_violation``,
+        whose join grows as values^n – 25 ms for W3C's five fingers; the shipped rules count to 1.)"""
+        n = self.qualified_limit(shape, which)
+        q, count = self.var("q"), self.var("antal")
+        inner = (f"{{ SELECT ?this (COUNT(DISTINCT {q}) AS {count}) WHERE {{ {focus} ?this {path} {q} . "
+                 f"FILTER({self.qualified_conforms(shape, o, q)}) }} GROUP BY ?this }}")
+        op = "<" if which == SH.qualifiedMinCount else ">"
+        return f"{head} WHERE {{ {focus} OPTIONAL {inner} FILTER(COALESCE({count}, 0) {op} {n}) }}"
 
     def siblings(self, shape: Node) -> list:
         out = []
@@ -528,7 +611,7 @@ class _Compiler:
                 if p == SH.sparql:
                     raise unsupported(shape, "sh:sparql i en indlejret form / in a nested shape")
                 if p == SH.closed:
-                    if o == Literal(True):  # no triple of v with a predicate the shape does not allow
+                    if o == _TRUE:  # no triple of v with a predicate the shape does not allow
                         q, w = self.var("p"), self.var()
                         conds.append(f"NOT EXISTS {{ {v} {q} {w} . FILTER(!({self.closed_allowed(shape, q)})) }}")
                     continue

@@ -64,6 +64,30 @@ def of_query(text: str) -> Footprint:
     return Footprint(frozenset(walker.predicates), graphs=walker.graphs)
 
 
+def of_update(text: str) -> Footprint:
+    """The footprint of a SPARQL Update's WHERE parts (what it reads; what it inserts is the
+    engine's own named graph): the engine's focus sets (``shacl_compile.FocusSet``)."""
+    from rdflib.plugins.sparql.algebra import translateUpdate
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    if any(f in text.upper() for f in _VOLATILE):
+        return EVERYTHING
+    try:
+        operations = translateUpdate(parseUpdate(text)).algebra
+    except Exception:  # noqa: BLE001 - as in of_query
+        return EVERYTHING
+    walker = _Walker()
+    for op in operations:
+        if not isinstance(op, CompValue) or op.name not in ("Modify", "InsertData"):
+            return EVERYTHING
+        walker.walk(op.get("where"))
+    if walker.unknown:
+        return EVERYTHING
+    if walker.everything:
+        return Footprint(everything=True, graphs=walker.graphs)
+    return Footprint(frozenset(walker.predicates), graphs=walker.graphs)
+
+
 def combined(*prints: Footprint) -> Footprint:
     return Footprint(frozenset().union(*(p.predicates for p in prints)), everything=any(p.everything for p in prints),
                      graphs=any(p.graphs for p in prints))

@@ -23,7 +23,7 @@ from rdflib import URIRef
 from .. import suggest
 from ..check import Kept
 from ..namespaces import ARK, RDF, RDFS
-from .footprint import Footprint, combined, of_query
+from .footprint import Footprint, combined, of_query, of_update
 
 _SUGGESTING = ("MOD-1", "MOD-2")  # findings with a "did you mean" (check.FindingMaker)
 _LABEL, _TYPE, _KOMMUNE, _USAGE = str(RDFS.label), str(RDF.type), str(ARK.kommune), str(ARK.Systemanvendelse)
@@ -152,6 +152,8 @@ class Reuse:
                 prints = [of_query(q.text)]
                 if q.focus_query is not None:
                     prints.append(of_query(q.focus_query))
+                if q.focus_set is not None:  # its focus nodes: found by an update before the queries
+                    prints.append(of_update(q.focus_set.update))
                 self.footprints[id(q)] = combined(*prints)
 
     @property
