@@ -239,6 +239,7 @@ sv:SV-9
 """
 
 
+@pytest.mark.slow  # 7 checks of the example repository: ~4 s
 def test_an_own_rule_with_two_targets_follows_a_changed_type(repo):
     """A core shape with several targets finds its focus nodes with an update (a focus set) before
     its queries run: a changed rdf:type reaches it through the update, not the query text."""
