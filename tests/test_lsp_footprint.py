@@ -57,6 +57,10 @@ def test_named_graphs_are_apart_from_the_data():
 @pytest.mark.parametrize("text", [
     "SELECT ?this WHERE { SERVICE <http://example.org/sparql> { ?this ex:a ?x } }",
     "SELECT ?this WHERE { ?this ex:a ?x FILTER(?x < NOW()) }",
+    "SELECT ?this WHERE { ?this ex:a ?x FILTER(?x < now # a comment\n ()) }",
+    "SELECT ?this WHERE { ?this ex:a ?x FILTER(STRLEN(STRUUID ()) > 0) }",
+    "SELECT ?this FROM <urn:arkitektur:ugyldige-literaler> WHERE { ?this ex:a ?x }",
+    "SELECT ?this FROM NAMED <urn:g> WHERE { GRAPH ?g { ?this ex:a ?x } }",
     "SELECT ?this WHERE { ?this ex:a ?x BIND(RAND() AS ?r) }",
     "SELECT ?this WHERE { this is not SPARQL }",
 ])

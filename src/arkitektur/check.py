@@ -300,6 +300,8 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) 
         f = maker.from_result(r, lang)
         if f is not None:
             findings.add(f)
+    if reuse is not None:
+        maker.settle(reuse.kept)
     return dispensations.apply(sorted(findings, key=Finding.sort_key), ctx.graph, ctx.facts,
                                ctx.catalogue, maker.make, lang)
 
@@ -334,6 +336,8 @@ class FindingMaker:
         self._suggesters: dict = {}
         self._where: dict = {}  # (focus, path, value) -> Where, filled by locate_results
         self._made: dict | None = None  # (result, lang) -> Finding, when kept between checks
+        self._made_now: dict = {}  # … those of this check
+        self._located: set = set()  # the positions this check asked for
         if kept is not None and isinstance(graph, StoreGraph):
             self._labels, self._kommuner = kept.labels, kept.kommuner
             self._where, self._suggesters, self._made = kept.where, kept.suggesters, kept.findings
@@ -418,18 +422,24 @@ class FindingMaker:
 
     def locate_results(self, raw) -> None:
         """The positions of the findings of ``raw``, one file at a time (``Locator.positions``)."""
-        keys = [k for k in dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None)
-                if k not in self._where]
+        wanted = dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None)
+        self._located.update(wanted)
+        keys = [k for k in wanted if k not in self._where]
         self._where.update(zip(keys, self.locator.positions(keys)))
 
     def from_result(self, r, lang: str) -> Finding | None:
         if self._made is not None:
             key = (r, lang)
-            if key in self._made:
-                return self._made[key]
-            self._made[key] = found = self._from_result(r, lang)
+            found = self._made[key] if key in self._made else self._from_result(r, lang)
+            self._made_now[key] = found
             return found
         return self._from_result(r, lang)
+
+    def settle(self, kept: Kept) -> None:
+        """Keep only the findings and positions this check had (a long editing session does not
+        pile up those of findings long gone)."""
+        kept.findings = self._made_now
+        kept.where = {k: w for k, w in self._where.items() if k in self._located}
 
     def _from_result(self, r, lang: str) -> Finding | None:
         rule, severity, msgs = self._shape_info(r.shape)

@@ -70,7 +70,7 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     (their literal values may still be swapped for the source's spelling before the return).
     ``reuse``, if given, may hand back a previous run's rows instead of running a query: the
     language server's ``lsp.reuse.Reuse`` (``start(plan)``, ``rows(store, query, run)``,
-    ``ill_typed(plan, mark)``), which knows what changed in the store since.
+    ``ill_typed(plan, mark, marks)``), which knows what changed in the store since.
     """
     # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
     # iterating rdflib's memory store costs more per triple than the rest of a small validation.
@@ -172,7 +172,7 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
     with executor(max_workers=_WORKERS, thread_name_prefix="arkitektur-sparql") as pool:
         futures = {i: pool.submit(rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
         mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates, small=not parallel)
-        ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark)
+        ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark, partial(_marks, store))
         futures.update({i: pool.submit(rows, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
@@ -255,6 +255,12 @@ def _results(q, rows: list, messages: tuple, restore) -> list[RawResult]:
 
 
 # -- ill-typed literals (sh:datatype, comparisons), judged by XSD 1.1 (``shacl_datatypes``) ------
+
+def _marks(store: ox.Store) -> frozenset:
+    """What ``_mark_ill_typed`` put in the store (the language server compares it between checks)."""
+    return frozenset(q for g in (ILL_TYPED, WRITTEN_INTEGERS)
+                     for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(g))))
+
 
 def _mark_ill_typed(view: StoreGraph, datatypes: set, predicates: set, small: bool = False) -> set:
     """Put the ill-typed literals that reach a check into the graph ILL_TYPED; return those the

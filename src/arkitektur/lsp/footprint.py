@@ -18,8 +18,9 @@ from rdflib import URIRef, Variable
 from rdflib import paths
 from rdflib.plugins.sparql.parserutils import CompValue
 
-# SPARQL functions whose value is not a function of the data: a query using one is always run.
-_VOLATILE = ("NOW(", "RAND(", "UUID(", "STRUUID(", "BNODE(")
+# SPARQL functions whose value is not a function of the data: a query using one is always run
+# (found in the parse, so that "NOW ()" and a comment before the parenthesis count too).
+_VOLATILE = {"Builtin_NOW", "Builtin_RAND", "Builtin_UUID", "Builtin_STRUUID", "Builtin_BNODE"}
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,6 @@ def of_query(text: str) -> Footprint:
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
-    upper = text.upper()
-    if any(f in upper for f in _VOLATILE):
-        return EVERYTHING
     try:
         algebra = translateQuery(parseQuery(text)).algebra
     except Exception:  # noqa: BLE001 - rdflib's parser raises many kinds; unknown means "reads all"
@@ -70,8 +68,6 @@ def of_update(text: str) -> Footprint:
     from rdflib.plugins.sparql.algebra import translateUpdate
     from rdflib.plugins.sparql.parser import parseUpdate
 
-    if any(f in text.upper() for f in _VOLATILE):
-        return EVERYTHING
     try:
         operations = translateUpdate(parseUpdate(text)).algebra
     except Exception:  # noqa: BLE001 - as in of_query
@@ -122,7 +118,8 @@ class _Walker:
                         return
                     for i in range(1, len(run), 3):
                         self.predicate(run[i])
-            elif name in ("ServiceGraphPattern", "SERVICE"):
+            elif name in ("ServiceGraphPattern", "SERVICE") or name in _VOLATILE or name == "DatasetClause":
+                # elsewhere, at another time, or from graphs of its own (FROM/FROM NAMED)
                 self.unknown = True
                 return
             for value in x.values():

@@ -27,6 +27,7 @@ removing them is exact, and the parse errors are those of ``store.load`` in ``lo
 from __future__ import annotations
 
 import datetime as dt
+import time
 from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,6 +50,9 @@ _MODELEMNE = ox.NamedNode(str(AFL.Modelemne))
 _KONTEKST = ox.NamedNode(str(AFL.kontekst))
 _MODELEGENSKAB = ox.NamedNode(str(AFL.modelegenskab))
 _MODELKLASSE = ox.NamedNode(str(AFL.modelklasse))
+
+
+_RACY = 2.0  # seconds: a file changed more recently is read again at every check (State.disk_text)
 
 
 @dataclass
@@ -131,18 +135,25 @@ class State:
         self.reuse = reuse
 
     def disk_text(self, path: Path, display: str) -> str:
-        """``loader.read_text``, read again only when the file's modification time or size changed
-        (as completion's index does; an editor's open buffers do not come this way)."""
+        """``loader.read_text``, read again only when the file's modification or status-change
+        time, size or inode changed (an editor's open buffers do not come this way). As git does
+        with its index: a file changed less than ``_RACY`` seconds ago is always read, since a
+        second write within the file system's timestamp granularity would look unchanged; the
+        status-change time, which ``touch -d`` and ``rsync -t`` cannot set back, catches a
+        rewrite that restores the old modification time."""
         try:
             st = path.stat()
         except OSError:
             return loader.read_text(path, display)  # the error, as a check gives it
-        key = (st.st_mtime_ns, st.st_size)
+        key = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
         hit = self.disk.get(display)
         if hit is not None and hit[0] == key:
             return hit[1]
         text = loader.read_text(path, display)
-        self.disk[display] = (key, text)
+        if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _RACY * 1e9:
+            self.disk[display] = (key, text)
+        else:
+            self.disk.pop(display, None)
         return text
 
     def parsed(self, display: str, text: str) -> _Parsed:

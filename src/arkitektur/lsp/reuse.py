@@ -42,6 +42,7 @@ class Reuse:
         self.literals_changed = False               # … among them a typed literal
         self.fresh = True                           # the next check runs every query
         self._ill_typed: set | None = None
+        self._marks: frozenset = frozenset()
         self._run_now: set[int] = set()
         self.ran = 0                                # queries run in the last check (for tests, benchmarks)
         self.kept = Kept()
@@ -113,7 +114,9 @@ class Reuse:
             if relabelled:
                 kept.suggesters[key] = suggester.with_names(suggest.names_of(graph, relabelled))
                 suggestions = True
-        if self._described is None:
+        if self._described is None or self._subjects_changed:
+            # the file that first describes a subject bounds the statement blocks of every file
+            # describing it (loader.SubjectLocator): a subject added or taken away can move them
             kept.where.clear()
         elif self._files:
             described = {str(n) for n in self._described}
@@ -125,12 +128,13 @@ class Reuse:
                 del kept.where[key]
         # A finding is made of all of these: kept while its position, its nodes' labels and
         # kommune and (for "did you mean") the candidates are.
-        if self._kommuner_changed or self._described is None:
+        if self._kommuner_changed or self._described is None or self._subjects_changed:
             kept.findings.clear()
         else:
-            nodes = self._nodes
+            # (as text: a literal value that spells an IRI is shown with that node's label)
+            nodes = {str(n) for n in self._nodes}
             for key in [k for k, f in kept.findings.items()
-                        if k[0].focus in nodes or k[0].value in nodes
+                        if str(k[0].focus) in nodes or str(k[0].value) in nodes
                         or (f is not None and ((f.focus, f.path, f.value) not in kept.where
                                                or (suggestions and f.rule in _SUGGESTING)))]:
                 del kept.findings[key]
@@ -164,7 +168,7 @@ class Reuse:
     def _new_plan(self, plan) -> None:
         self.plan = plan
         self.footprints, self.cached = {}, {}
-        self._ill_typed = None
+        self._ill_typed, self._marks = None, frozenset()
         self.fresh = True
 
     def start(self, plan) -> None:
@@ -186,12 +190,21 @@ class Reuse:
         self.cached[id(q)] = rows
         return rows
 
-    def ill_typed(self, plan, mark) -> set:
-        """The engine's marks of ill-typed literals: made again when a typed literal changed or a
-        query that reads them runs; else the last check's set (the store has the same literals)."""
+    def ill_typed(self, plan, mark, marks) -> set:
+        """The engine's marks of ill-typed literals (``mark()`` makes them, ``marks()`` reads them
+        back). They depend on the store's literals and on how the files write integers (a file's
+        "450000"^^xsd:byte is stored as xsd:integer, judged as written): made again after any edit;
+        when they differ from the last check's, every query that reads them runs (it has not
+        started yet: the engine marks before it starts those queries)."""
         reads = any(self.footprints.get(id(q), _READS_ALL).graphs for q in plan.queries if id(q) in self._run_now)
-        if self._ill_typed is None or self.fresh or self.literals_changed or reads:
+        if self._ill_typed is None or self.fresh or self.literals_changed or reads or self._files:
             self._ill_typed = mark()
+            now = marks()
+            if now != self._marks:
+                self._marks = now
+                self._run_now |= {id(q) for q in plan.queries
+                                  if self.footprints.get(id(q), _READS_ALL).graphs and q.kind != "sparql"}
+                self.ran = len(self._run_now)
         return self._ill_typed
 
     def finish(self) -> None:
