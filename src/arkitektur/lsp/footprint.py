@@ -5,8 +5,10 @@ again only when an edit changed a triple the query could match. A triple pattern
 a constant predicate matches only triples with that predicate; a variable predicate or a negated
 property set (``!(a|b)``) matches any – such a query is run after every edit. The query is parsed
 with rdflib's SPARQL parser (the algebra, and the parse trees it leaves inside FILTER EXISTS); what
-it cannot parse is treated as reading everything. Named graphs (``GRAPH``) are reported apart: the
-engine fills them itself for each run (``engine_oxigraph``: ill-typed literals, the shapes graph).
+it cannot parse – and a query that calls NOW, RAND, UUID, STRUUID or BNODE, names graphs of its own
+(FROM) or asks another service – is treated as reading everything. Named graphs (``GRAPH``) are
+reported apart: the engine fills them itself for each run (``engine_oxigraph``: ill-typed literals,
+the shapes graph, focus sets).
 """
 
 from __future__ import annotations

@@ -11,8 +11,10 @@ since the triples they can match are the same. Queries not analysed yet, and eve
 It also keeps what turning rows into findings looks up (``check.Kept``): labels and kommuner of
 nodes, positions of findings, "did you mean" candidates; ``prune`` drops what an edit can have
 changed – a node's label and kommune when a triple about it changed (all kommuner when a usage's
-kommune or type did), positions of nodes described in an edited file, the candidates when labels,
-classes or the described nodes changed.
+kommune or type did), positions of nodes described in an edited file (all of them when an edit adds
+or takes away a subject: block bounds follow the file that first describes one), the candidates
+when classes or the described nodes changed (a relabelled candidate is updated), a finding when
+any of these did. tests/test_lsp_incremental.py holds it to a fresh check.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ _PLAIN = {"http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/
 
 
 class Reuse:
+    """What one check leaves for the next: rows, footprints, marks and ``kept``; what changed since."""
+
     def __init__(self) -> None:
         self.plan = None
         self.footprints: dict[int, Footprint] = {}  # id(query) -> footprint, for self.plan's queries
