@@ -27,7 +27,7 @@ class RawResult:
 def message_templates(shapes: Graph, shape: Node, constraint: Node | None = None) -> tuple[Literal, ...]:
     """The unfilled ``sh:message`` texts of a result: the shape's, then its SPARQL constraint's.
 
-    Both engines hand these templates on, and ``check.FindingMaker`` fills ``{$this}``/``{?value}``
+    Both engines hand these templates on, and ``finding_maker.FindingMaker`` fills ``{$this}``/``{?value}``
     with labels, so the message does not depend on the engine (pySHACL fills the slots itself with
     raw IRIs and drops the language tag; SHACL §3.6.2 leaves the rendering to the processor).
     """

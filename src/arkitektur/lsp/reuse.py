@@ -8,7 +8,7 @@ since the triples they can match are the same. Queries not analysed yet, and eve
 ``forget`` (a new store, another day), run. The engine calls ``start``, ``rows`` and ``ill_typed``
 (``engine_oxigraph.validate(reuse=…)``).
 
-It also keeps what turning rows into findings looks up (``check.Kept``): labels and kommuner of
+It also keeps what turning rows into findings looks up (``finding_maker.Kept``): labels and kommuner of
 nodes, positions of findings, "did you mean" candidates; ``prune`` drops what an edit can have
 changed – a node's label and kommune when a triple about it changed (all kommuner when a usage's
 kommune or type did), positions of nodes described in an edited file (all of them when an edit adds
@@ -23,11 +23,10 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 from .. import suggest
-from ..check import Kept
+from ..finding_maker import SUGGESTING, Kept
 from ..namespaces import ARK, RDF, RDFS
 from .footprint import Footprint, combined, of_query, of_update
 
-_SUGGESTING = ("MOD-1", "MOD-2")  # findings with a "did you mean" (check.FindingMaker)
 _LABEL, _TYPE, _KOMMUNE, _USAGE = str(RDFS.label), str(RDF.type), str(ARK.kommune), str(ARK.Systemanvendelse)
 
 # Literals the engine never marks ill-typed (plain strings, language-tagged text): changing one
@@ -140,7 +139,7 @@ class Reuse:
             for key in [k for k, f in kept.findings.items()
                         if str(k[0].focus) in nodes or str(k[0].value) in nodes
                         or (f is not None and ((f.focus, f.path, f.value) not in kept.where
-                                               or (suggestions and f.rule in _SUGGESTING)))]:
+                                               or (suggestions and f.rule in SUGGESTING)))]:
                 del kept.findings[key]
 
     def forget(self) -> None:
