@@ -123,7 +123,7 @@ class State:
     facts: Facts | None = None  # derive's facts and their quads, reused while no edit reaches them
     fact_quads: frozenset = frozenset()
     day: dt.date | None = None
-    # display -> ((mtime_ns, size), text) of the files read from disk: read again when they change
+    # display -> ((mtime, ctime, size, inode), text) of the files read from disk (disk_text)
     disk: dict = field(default_factory=dict)
     # path -> (text, {finding: lsp.Diagnostic}) of the last check (``diagnostics.check``)
     shown: dict = field(default_factory=dict)
