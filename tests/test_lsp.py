@@ -249,6 +249,8 @@ async def test_completion_of_prefixes(client: LanguageClient):
     assert by_label["vi:"].text_edit.new_text == "vi: <https://w3id.org/arkitektur/eksempel/viborg#> ."
     assert by_label["vi:"].text_edit.range.start == lsp.Position(0, len("@prefix "))
     assert "sk:" not in by_label and "ark:" not in by_label  # declared in this file already
+    used = [int(i.documentation.split()[2]) for i in offered]  # "erklæret i N af …", in sort_text order
+    assert used == sorted(used, reverse=True) and used[0] > used[-1]  # the most used first
     names = await _complete(client, uri, text, "sk:ArcGIS", 0)
     assert {"sk:", "sam:", "ark:"} <= {i.label for i in names}
     await _set(client, uri, text)

@@ -284,5 +284,5 @@ def _declarations(m: re.Match, pos: lsp.Position, declared: dict, index: Index) 
         out.append(lsp.CompletionItem(
             label=f"{prefix}:", kind=lsp.CompletionItemKind.Module, detail=ns,
             documentation=f"erklæret i {n} af repositoriets filer / declared in {n} of the repository's files",
-            sort_text=f"{-n:08d}{prefix}", filter_text=prefix, text_edit=lsp.TextEdit(range=rng, new_text=rest)))
+            sort_text=f"{10**8 - n:09d}{prefix}", filter_text=prefix, text_edit=lsp.TextEdit(range=rng, new_text=rest)))
     return out
