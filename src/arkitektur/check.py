@@ -276,13 +276,13 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) 
     the language server's rows of the previous check (``lsp.reuse``; the default engine only)."""
     module = import_module(ENGINE_MODULES[engine])
     maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue, kept=None if reuse is None else reuse.kept)
+    options: dict = {}
+    if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
+        options["on_results"] = maker.prefetch_results
+    if reuse is not None:
+        options["reuse"] = reuse
     try:
-        if reuse is not None:
-            raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results, reuse=reuse)
-        elif getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
-            raw = module.validate(ctx.graph, ctx.catalogue.graph, on_results=maker.prefetch_results)
-        else:
-            raw = module.validate(ctx.graph, ctx.catalogue.graph)
+        raw = module.validate(ctx.graph, ctx.catalogue.graph, **options)
     except ShapesError as exc:  # an own rule the engine cannot run exactly: refused at its file:line
         placed = catalogue_mod.placed(exc, ctx.catalogue, getattr(module, "plan_for", None))
         if placed is exc:

@@ -164,16 +164,16 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         return (q.kind != "sparql", "Modelemne" not in q.text, i)
 
     order = sorted(range(len(plan.queries)), key=cost)
-    rows = _rows
+    run = _rows  # one query's rows (or, for the language server, perhaps the last check's)
     if reuse is not None:
         reuse.start(plan)
-        rows = partial(reuse.rows, run=_rows)
+        run = partial(reuse.rows, run=_rows)
     executor = ThreadPoolExecutor if parallel else _Serial
     with executor(max_workers=_WORKERS, thread_name_prefix="arkitektur-sparql") as pool:
-        futures = {i: pool.submit(rows, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
+        futures = {i: pool.submit(run, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
         mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates, small=not parallel)
         ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark, partial(_marks, store))
-        futures.update({i: pool.submit(rows, store, plan.queries[i]) for i in order if i not in futures})
+        futures.update({i: pool.submit(run, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
         for i, q in enumerate(plan.queries):
             rows = futures[i].result()

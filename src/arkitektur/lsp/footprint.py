@@ -57,11 +57,7 @@ def of_query(text: str) -> Footprint:
         return EVERYTHING
     walker = _Walker()
     walker.walk(algebra)
-    if walker.unknown:
-        return EVERYTHING
-    if walker.everything:
-        return Footprint(everything=True, graphs=walker.graphs)
-    return Footprint(frozenset(walker.predicates), graphs=walker.graphs)
+    return walker.footprint()
 
 
 def of_update(text: str) -> Footprint:
@@ -79,11 +75,7 @@ def of_update(text: str) -> Footprint:
         if not isinstance(op, CompValue) or op.name not in ("Modify", "InsertData"):
             return EVERYTHING
         walker.walk(op.get("where"))
-    if walker.unknown:
-        return EVERYTHING
-    if walker.everything:
-        return Footprint(everything=True, graphs=walker.graphs)
-    return Footprint(frozenset(walker.predicates), graphs=walker.graphs)
+    return walker.footprint()
 
 
 def combined(*prints: Footprint) -> Footprint:
@@ -97,6 +89,12 @@ class _Walker:
         self.everything = False  # a pattern with any predicate
         self.graphs = False
         self.unknown = False  # something the walk does not understand
+
+    def footprint(self) -> Footprint:
+        if self.unknown:
+            return EVERYTHING
+        return Footprint(frozenset() if self.everything else frozenset(self.predicates),
+                         everything=self.everything, graphs=self.graphs)
 
     def walk(self, x, named: bool = False) -> None:
         """``named``: inside GRAPH, where patterns match the engine's named graphs only."""
