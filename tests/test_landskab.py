@@ -154,7 +154,6 @@ def test_each_integration_once_in_the_table_and_on_an_edge(ctx):
 
 
 def test_integrations_via_infrastructure_route_through_that_hub(ctx):
-    g = ctx.graph
     view = build(ctx, SK)
     rows = table_rows(view)
     by_id = {n.id: n for n in view.nodes}
