@@ -145,42 +145,16 @@ def register(server) -> None:
 def occurrences(text: str, iri: str) -> list[tuple[lsp.Range, str]]:
     """Every place ``text`` writes ``iri`` (prefixed or as ``<…>``), with the text written there;
     not the ``@prefix`` declarations themselves."""
-    from ..turtle.iri import expand_pname, resolve_iri, unescape_iri
-    from ..turtle.lexer import LexError, tokenize
+    from ..turtle.lexer import LexError
+    from ..turtle.scan import iri_tokens
 
     found: list[tuple[lsp.Range, str]] = []
-    prefixes: dict[str, str] = {}
-    base = None
-    directive: list = []
     try:
-        for tok in tokenize(text):
-            if tok.kind == "COMMENT":
-                continue
-            low = tok.text.lower()
-            if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
-                directive = [low]
-                continue
-            if directive:
-                directive.append(tok)
-                if directive[0] in ("@prefix", "prefix") and len(directive) == 3:
-                    prefixes[directive[1].text[:-1]] = resolve_iri(base, unescape_iri(directive[2].text[1:-1]))
-                    directive = [] if directive[0] == "prefix" else directive
-                elif directive[0] in ("@base", "base") and len(directive) == 2:
-                    base = resolve_iri(base, unescape_iri(directive[1].text[1:-1]))
-                    directive = [] if directive[0] == "base" else directive
-                if directive and tok.text == ".":
-                    directive = []
-                continue
-            if tok.kind == "IRI":
-                here = resolve_iri(base, unescape_iri(tok.text[1:-1]))
-            elif tok.kind == "PNAME":
-                here = expand_pname(tok.text, prefixes)
-            else:
-                continue
+        for tok, here in iri_tokens(text):
             if here == iri:
                 start = lsp.Position(tok.line - 1, tok.column - 1)
                 found.append((lsp.Range(start, lsp.Position(tok.line - 1, tok.column - 1 + len(tok.text))), tok.text))
-    except (LexError, KeyError, ValueError):
+    except LexError:
         pass  # a file that does not lex offers what it had so far
     return found
 

@@ -40,6 +40,7 @@ _RUN = re.compile(
 
 _COMMENT_OR_SPACE = re.compile(r"(?:[ \t\r\n]+|#[^\r\n]*)*")
 _NEXT = SIGNIFICANT  # one compiled copy: its character classes take long to compile
+_DIRECTIVES = ("@prefix", "prefix", "@base", "base")
 
 
 def _significant(text: str, pos: int):
@@ -86,7 +87,7 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
                 break
             kind, word, tok_start, tok_end = tok
             low = word.lower()
-            if kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
+            if kind in ("DIRECTIVE", "KEYWORD") and low in _DIRECTIVES:
                 t1 = _significant(text, tok_end)
                 t2 = _significant(text, t1[3]) if t1 is not None else None
                 if low.endswith("prefix") and t2 is not None:
@@ -175,29 +176,41 @@ def scan_subjects(name: str, text: str, subjects: dict, base: str | None = None)
     return prefixes, base
 
 
+def iri_tokens(text: str, base: str | None = None):
+    """Every ``IRI`` and ``PNAME`` token outside the directives, in file order, with the IRI it
+    names (None for an undeclared prefix); ``LexError`` where the lexer cannot read on, after
+    the tokens before it."""
+    prefixes: dict[str, str] = {}
+    directive: list = []  # while a directive is read: its keyword (lower case), then its tokens
+    for tok in tokenize(text):
+        if tok.kind == "COMMENT":
+            continue
+        if directive:
+            if tok.text == ".":
+                directive = []
+                continue
+            directive.append(tok)
+            if directive[0].endswith("prefix") and len(directive) == 3:
+                prefixes[directive[1].text[:-1]] = resolve_iri(base, unescape_iri(directive[2].text[1:-1]))
+            elif directive[0].endswith("base") and len(directive) == 2:
+                base = resolve_iri(base, unescape_iri(directive[1].text[1:-1]))
+            else:
+                continue
+            if not directive[0].startswith("@"):  # SPARQL-style PREFIX and BASE end without a dot
+                directive = []
+            continue
+        if tok.kind in ("DIRECTIVE", "KEYWORD") and tok.text.lower() in _DIRECTIVES:
+            directive = [tok.text.lower()]
+        elif tok.kind in ("IRI", "PNAME"):
+            yield tok, token_iri(tok.kind, tok.text, prefixes, base)
+
+
 def mentions(name: str, text: str, found: dict, base: str | None = None) -> None:
     """Record ``iri -> (name, line)`` where each IRI is first written, as any term; raises
     ``LexError`` where the lexer cannot read on (what was found so far stays recorded)."""
-    prefixes: dict[str, str] = {}
-    toks = [t for t in tokenize(text) if t.kind != "COMMENT"]
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        low = tok.text.lower()
-        if tok.kind in ("DIRECTIVE", "KEYWORD") and low in ("@prefix", "prefix", "@base", "base"):
-            if low.endswith("prefix") and i + 2 < len(toks):
-                prefixes[toks[i + 1].text[:-1]] = resolve_iri(base, unescape_iri(toks[i + 2].text[1:-1]))
-                i += 3
-            elif i + 1 < len(toks):
-                base = resolve_iri(base, unescape_iri(toks[i + 1].text[1:-1]))
-                i += 2
-            if low.startswith("@") and i < len(toks) and toks[i].text == ".":
-                i += 1
-            continue
-        iri = token_iri(tok.kind, tok.text, prefixes, base)
+    for tok, iri in iri_tokens(text, base):
         if iri is not None:
             found.setdefault(iri, (name, tok.line))
-        i += 1
 
 
 def rdf12_error(display: str, text: str, at: int | None) -> InputError:
