@@ -12,7 +12,7 @@ from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
-from ..namespaces import PREFIXES, prefixes_in
+from ..namespaces import PREFIXES, declared_prefixes
 from ..presenters import query as presenter
 from .app import endpoint_option, main
 from .options import lang_option, terminal_width
@@ -75,12 +75,8 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
     context = prepare(targets, day)
     result = query_mod.run(context.graph, named, list(params))
     prefixes: dict[str, str] = {}  # the models' own prefixes (the first declaration wins), then the standard ones
-    for f in context.repo.model_files:
-        try:
-            for prefix, ns in prefixes_in(Path(f).read_text(encoding="utf-8")).items():
-                prefixes.setdefault(prefix, ns)
-        except OSError:
-            pass
+    for prefix, ns in declared_prefixes(context.repo.model_files):
+        prefixes.setdefault(prefix, ns)
     text = presenter.render(result, fmt, {**prefixes, **PREFIXES}, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout,
                  inputs=targets + ([Path(named.path)] if named.path else []))

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import formatting
-from ..namespaces import ARK, prefixes_in
+from ..namespaces import ARK, declared_prefixes
 from . import mapping as M
 from .report import Report
 from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, term_text
@@ -373,13 +372,8 @@ def _pd_id(key: str) -> str:
 def model_prefixes(files: list[str]) -> Prefixes:
     """The built-in prefixes plus those declared in the model files (first declaration wins)."""
     prefixes = Prefixes()
-    for f in files:
-        try:
-            text = Path(f).read_text(encoding="utf-8-sig")
-        except OSError:
-            continue
-        for prefix, ns in prefixes_in(text).items():
-            prefixes.add(prefix, ns)
+    for prefix, ns in declared_prefixes(files):
+        prefixes.add(prefix, ns)
     return prefixes
 
 
