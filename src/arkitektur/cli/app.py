@@ -72,6 +72,15 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
                "Report it with the traceback (arkitektur --debug …).)", err=True)
 
 
+def echo_error(exc: ArkitekturError, lang: str) -> None:
+    """One error on stderr: Danish with the English alongside, or only English with ``--lang en``."""
+    if lang == "en":
+        click.echo(f"error: {exc.message('en')}", err=True)
+    else:
+        click.echo(f"fejl: {exc.message('da')}", err=True)
+        click.echo(f"       ({exc.en})", err=True)
+
+
 class Group(click.Group):
     """Loads each command's module on first use; maps ArkitekturError to one Danish line on stderr
     and exit code 2, click's usage errors to the same form (cli/usage.py, exit 2), and any other
@@ -98,13 +107,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ArkitekturError as exc:
-            lang = (ctx.meta.get(LANG_KEY) or "da")
             for each in [*getattr(exc, "errors", [])[:20], exc]:  # several files: each, then the sum
-                if lang == "en":
-                    click.echo(f"error: {each.message('en')}", err=True)
-                else:
-                    click.echo(f"fejl: {each.message('da')}", err=True)
-                    click.echo(f"       ({each.en})", err=True)
+                echo_error(each, ctx.meta.get(LANG_KEY) or "da")
             sys.exit(2)
         except click.UsageError as exc:  # a subcommand's parse or a bad value: click found it
             raise bilingual(exc, ctx.meta.get(ARGV_KEY), ctx.meta.get(LANG_KEY)) from None

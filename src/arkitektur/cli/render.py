@@ -9,12 +9,10 @@ import click
 
 from .. import render as render_mod
 from .. import views
-from ..check import prepare, resolve_as_of
-from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
 from .app import endpoint_option, main
-from .options import lang_option
+from .options import as_of_option, lang_option, prepared
 
 
 @main.command("render")
@@ -31,8 +29,7 @@ from .options import lang_option
               help="svg, png, pdf eller dot (standard: efter -o's endelse, ellers svg).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Skriv til fil (standard: stdout for svg/dot; png/pdf til VISNING.png/.pdf, som aldrig overskrives uden -o).")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato diagrammet gælder pr.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
 @click.option("--slide", is_flag=True,
@@ -62,8 +59,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
                              f"{output} already exists; give -o {output} to overwrite it (or another name).",
                              code="ARK-E138", file=str(output))
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    context = prepare(targets, day)
+    context = prepared(targets, as_of)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
     built = views.build(view, context, sel, lang=lang)
     views.check_density(built)
@@ -88,8 +84,7 @@ def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, l
                          f"--slide writes SVG slides; {shown} is not svg. Use -o NAME.svg.",
                          code="ARK-E166", file=str(output) if output is not None else None)
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    context = prepare(targets, day)
+    context = prepared(targets, as_of)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
     made = slides_mod.make_slides(view, context, sel, lang=lang, timeout=timeout)
     if output is None:
