@@ -54,7 +54,6 @@ class Rule:
     problem: dict = field(default_factory=dict)
     solution: dict = field(default_factory=dict)
     source: str | None = None
-    post_processing: bool = False
     file: str | None = None
     line: int | None = None
     own: bool = False  # one of the repository's own rules (docs/egne-regler.md), not shipped
@@ -92,16 +91,11 @@ class Catalogue:
 
     def rule_of_shape(self, shape: Node) -> Rule | None:
         """The rule a (possibly nested property) shape belongs to."""
-        seen = set()
-        while shape is not None and shape not in seen:
-            seen.add(shape)
-            rid = self.graph.value(shape, ARK.regel)
-            if rid is not None:
-                return self.rules.get(str(rid))
-            shape = self.graph.value(None, SH.property, shape) or self.graph.value(None, SH.node, shape)
-        return None
+        found = self.shape_with_rule(shape)
+        return None if found is None else self.rules.get(str(self.graph.value(found, ARK.regel)))
 
     def shape_with_rule(self, shape: Node) -> Node | None:
+        """The shape that names the rule (ark:regel): ``shape`` itself or the shape it is nested in."""
         seen = set()
         while shape is not None and shape not in seen:
             seen.add(shape)
@@ -181,8 +175,6 @@ def build(g: Graph, loc: Locator) -> Catalogue:
         src = g.value(shape, ARK.kilde)
         if src is not None and rule.source is None:
             rule.source = str(src)
-        if (shape, SH.deactivated, Literal(True)) in g:
-            rule.post_processing = True
         if rule.file is None:
             rule.file, rule.line = loc.locate(str(shape))
     return Catalogue(graph=g, rules=rules, locator=loc)

@@ -20,7 +20,7 @@ from .. import formatting
 from ..namespaces import ARK, declared_prefixes
 from . import mapping as M
 from .report import Report
-from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, term_text
+from .terms import KEY, Prefixes, encode, ontology_ranges, term_text
 from .xmlwrite import Node, document
 
 FORMAT_MARK = "arkitektur-archimate 1"
@@ -72,13 +72,12 @@ class Concept:
 class Exporter:
     """Builds the exchange file for one model graph."""
 
-    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, ranges: Ranges, name: str,
+    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, name: str,
                  diagrams=None) -> None:
         self.g = model
         self.diagrams = diagrams  # a callable(exporter) -> <views> node or None (archimate_views)
         self.shipped = shipped
         self.prefixes = prefixes
-        self.ranges = ranges
         self.name = name
         self.report = Report()
         self.concepts: dict = {}  # node -> Concept (elements and relation nodes)
@@ -98,8 +97,10 @@ class Exporter:
                     return str(note)
         return None
 
-    def _relation_class(self, node):
-        types = set(self.g.objects(node, RDF.type))
+    def _relation_class(self, node, graph: Graph | None = None):
+        """The node's relationship-like class (``M.RELATION_NODES``) when that is the class that
+        decides its element type, else None."""
+        types = set((graph if graph is not None else self.g).objects(node, RDF.type))
         for cls, _ in M.CLASS_ELEMENT:
             if cls in types:
                 return cls if cls in M.RELATION_NODES else None
@@ -125,7 +126,7 @@ class Exporter:
         for s, p, o in g:
             if p != RDF.type and isinstance(o, URIRef) and o not in subject_set:
                 etype = self.element_type(o, self.shipped)
-                if etype is not None and self._relation_class_in(o, self.shipped) is None:
+                if etype is not None and self._relation_class(o, self.shipped) is None:
                     refs.add(o)
         for node in sorted(refs, key=str):
             c = Concept(node, sha_id(str(node)), self.element_type(node, self.shipped), "", reference=True)
@@ -181,13 +182,6 @@ class Exporter:
         self._folders()
         return self._xml()
 
-    def _relation_class_in(self, node, graph: Graph):
-        types = set(graph.objects(node, RDF.type))
-        for cls, _ in M.CLASS_ELEMENT:
-            if cls in types:
-                return cls if cls in M.RELATION_NODES else None
-        return None
-
     def _triple(self, s, p, o) -> None:
         c = self.concepts[s]
         if p == RDF.type and isinstance(o, (URIRef, BNode)):
@@ -214,7 +208,7 @@ class Exporter:
                 r.folder = ("Relations", self._kommune_folder(s))
                 self.relationships.append(r)
                 return
-        key, value = encode(p, o, self.prefixes, self.ranges, RESERVED)
+        key, value = encode(p, o, self.prefixes, RESERVED)
         c.props.append((key, value))
 
     # ----- folders -----
@@ -334,7 +328,7 @@ class Exporter:
         else:
             pred = self.prefixes.expand(m.group("pred"))
             if pred is not None:
-                r = self.ranges.of(URIRef(pred))
+                r = ontology_ranges().get(URIRef(pred))
                 dt = str(r) if r is not None else None
         if dt == str(XSD.date):
             return "date"
@@ -369,30 +363,19 @@ def _pd_id(key: str) -> str:
     return "pd-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def model_prefixes(files: list[str]) -> Prefixes:
-    """The built-in prefixes plus those declared in the model files (first declaration wins)."""
-    prefixes = Prefixes()
-    for prefix, ns in declared_prefixes(files):
-        prefixes.add(prefix, ns)
-    return prefixes
-
-
-def export_graph(model: Graph, *, name: str = "arkitektur", prefixes: Prefixes | None = None,
-                 diagrams=None) -> tuple[bytes, Report]:
-    """The exchange file (UTF-8 bytes) for a model graph, and a report; ``diagrams`` makes ``<views>``."""
+def export_repository(repo, *, name: str = "arkitektur", ctx=None, lang: str = "da") -> tuple[bytes, Report]:
+    """The exchange file (UTF-8 bytes) for a loaded ``Repository``, and a report; with a prepared
+    ``ctx`` (``check.prepare``) also the diagrams (``archimate_views``): per member a landscape and
+    an integration view, and ``maal``."""
     from ..loader import ontology_graph
 
-    ex = Exporter(model, ontology_graph(), prefixes or Prefixes(), ontology_ranges(), name, diagrams)
-    data = ex.build()
-    return data, ex.report
-
-
-def export_repository(repo, *, name: str = "arkitektur", ctx=None, lang: str = "da") -> tuple[bytes, Report]:
-    """The exchange file for a loaded ``Repository``; with a prepared ``ctx`` (``check.prepare``) also
-    the diagrams (``archimate_views``): per member a landscape and an integration view, and ``maal``."""
+    prefixes = Prefixes()  # the built-in ones, then those the model files declare (the first wins)
+    for prefix, ns in declared_prefixes(repo.model_files):
+        prefixes.add(prefix, ns)
     diagrams = None
     if ctx is not None:
         from .archimate_views import DiagramBuilder
 
         diagrams = lambda ex: DiagramBuilder(ex, ctx, lang).build()  # noqa: E731
-    return export_graph(repo.model, name=name, prefixes=model_prefixes(repo.model_files), diagrams=diagrams)
+    ex = Exporter(repo.model, ontology_graph(), prefixes, name, diagrams)
+    return ex.build(), ex.report

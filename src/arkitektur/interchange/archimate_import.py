@@ -22,7 +22,7 @@ from .archimate_export import (FORMAT_MARK, K_CLASS, K_FORMAT, K_IRI, K_NAME_FRO
                                K_REFERENCE)
 from .report import Report
 from .safety import parse_xml, read_capped
-from .terms import Prefixes, decode, node_from_text, ontology_ranges
+from .terms import Prefixes, decode, node_from_text
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XSI_TYPE = f"{{{M.XSI}}}type"
@@ -133,7 +133,6 @@ class Importer:
         self.g = Graph()
         self.report = Report()
         self.prefixes = Prefixes()
-        self.ranges = ontology_ranges()
         self.nodes: dict[str, object] = {}      # identifier -> RDF node
         self.classes: dict[str, object] = {}    # identifier -> ark class (foreign mode)
         self.types: dict[str, str] = {}         # identifier -> element type (xsi:type)
@@ -234,7 +233,7 @@ class Importer:
         return Literal(text, lang=lang)
 
     def _property(self, node, key: str, values: list, c: Concept) -> None:
-        decoded = decode(key, _pick(values), self.prefixes, self.ranges)
+        decoded = decode(key, _pick(values), self.prefixes)
         if decoded is None:
             self.report.lose(f"egenskab '{key}' har ingen plads i modellen / property '{key}' has no place",
                              f"{_name(c)}")

@@ -32,9 +32,6 @@ class Report:
     def note(self, text: str) -> None:
         self.notes.append(text)
 
-    def empty(self) -> bool:
-        return not self.lost and not self.warnings
-
     def lines(self) -> list[str]:
         out: list[str] = []
         for title, counter in (("Ikke overført / not carried over", self.lost),
