@@ -16,7 +16,7 @@ import click
 
 from .. import version
 from ..errors import ArkitekturError, UsageError
-from .options import LANG_KEY
+from .options import LANG_KEY, view_file
 from .usage import bilingual
 
 #: ``ctx.meta`` key: the command line as given, for the language of a usage error found mid-parse.
@@ -207,14 +207,8 @@ def _run_published(command, args, kwargs, url, prefix, paths_param, files):
         elif name in files and isinstance(value, str) and Path(value).is_file():
             kwargs[name] = str(Path(value).absolute())
     if kwargs.get("output") is None and kwargs.get("fmt") in ("png", "pdf") and "view" in kwargs:
-        # render's file named after the view belongs where the caller is, not in the folder removed
-        # below; the same refusal to replace a file nobody named (ARK-E138) as render's own
-        kwargs["output"] = Path(f"{kwargs['view']}.{kwargs['fmt']}").absolute()
-        if kwargs["output"].exists() or kwargs["output"].is_symlink():
-            name = kwargs["output"].name
-            raise UsageError(f"{name} findes allerede; angiv -o {name} for at overskrive den (eller et andet navn).",
-                             f"{name} already exists; give -o {name} to overwrite it (or another name).",
-                             code="ARK-E138", file=name)
+        # render's file named after the view belongs where the caller is, not in the folder removed below
+        kwargs["output"] = view_file(kwargs["view"], kwargs["fmt"]).absolute()
     if "as_of" in kwargs and kwargs["as_of"] is None:
         kwargs["as_of"] = pub.as_of.isoformat()  # the date the publication was made for
     folder = Path(tempfile.mkdtemp(prefix="arkitektur-endpoint-"))

@@ -45,6 +45,19 @@ def prepared(targets: list[Path], as_of: str | None):
     return prepare(targets, resolve_as_of(targets, option_date(as_of)))
 
 
+def view_file(view: str, fmt: str) -> Path:
+    """Where ``render`` writes png/pdf without ``-o``: VISNING.png/.pdf here – never over a file
+    that nobody named on the command line (ARK-E138)."""
+    from ..errors import UsageError
+
+    output = Path(f"{view}.{fmt}")
+    if output.exists() or output.is_symlink():
+        raise UsageError(f"{output} findes allerede; angiv -o {output} for at overskrive den (eller et andet navn).",
+                         f"{output} already exists; give -o {output} to overwrite it (or another name).",
+                         code="ARK-E138", file=str(output))
+    return output
+
+
 def echo_report(report, to_stderr: bool) -> None:
     """An import's or export's loss report (``interchange.report.Report``); on stderr when the
     result itself goes to stdout."""

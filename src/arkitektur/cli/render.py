@@ -12,7 +12,7 @@ from .. import views
 from ..errors import UsageError
 from ..files import write_output
 from .app import endpoint_option, main
-from .options import as_of_option, lang_option, prepared
+from .options import as_of_option, lang_option, prepared, view_file
 
 
 @main.command("render")
@@ -53,11 +53,7 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
     if output is None and fmt in ("png", "pdf"):  # not binary to a terminal: a file named after the view
-        output = Path(f"{view}.{fmt}")
-        if output.exists() or output.is_symlink():  # a file nobody named on the command line is never replaced
-            raise UsageError(f"{output} findes allerede; angiv -o {output} for at overskrive den (eller et andet navn).",
-                             f"{output} already exists; give -o {output} to overwrite it (or another name).",
-                             code="ARK-E138", file=str(output))
+        output = view_file(view, fmt)
     targets = list(paths) or [Path("models")]
     context = prepared(targets, as_of)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)

@@ -266,9 +266,7 @@ class DiagramBuilder:
         if it.kind != "Element":
             n.add("label", {"xml:lang": self.lang}, text="\n".join(it.text))
         if it.fill and it.kind != "Element":
-            style = n.add("style")
-            r, g, b = (int(it.fill.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-            style.add("fillColor", {"r": str(r), "g": str(g), "b": str(b)})
+            n.add("style").add("fillColor", _rgb(it.fill))
         for child in sorted(it.children, key=lambda c: (c.box.y, c.box.x, c.ident)):
             self._node_xml(n, child)
 
@@ -329,10 +327,12 @@ class DiagramBuilder:
                                         "xsi:type": "Line", "source": a.ident, "target": b.ident})
             text = " ".join(x for x in e.lines if x) or e.kind
             line.add("label", {"xml:lang": self.lang}, text=text)
-            colour = style["border"].lstrip("#")
-            st = line.add("style", {"lineWidth": "2"})
-            r, g, b_ = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
-            st.add("lineColor", {"r": str(r), "g": str(g), "b": str(b_)})
+            line.add("style", {"lineWidth": "2"}).add("lineColor", _rgb(style["border"]))
+
+
+def _rgb(colour: str) -> dict:
+    """"#d9ead3" as the exchange format's colour attributes r, g, b."""
+    return {c: str(int(colour.lstrip("#")[i:i + 2], 16)) for c, i in (("r", 0), ("g", 2), ("b", 4))}
 
 
 def _same_lane_pairs(sources: list, targets: list, lane_of: dict) -> list:

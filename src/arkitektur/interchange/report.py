@@ -20,14 +20,15 @@ class Report:
     examples: dict = field(default_factory=dict)
 
     def lose(self, what: str, example: str | None = None) -> None:
-        self.lost[what] += 1
-        if example and what not in self.examples:
-            self.examples[what] = example
+        self._count(self.lost, what, example)
 
     def warn(self, what: str, example: str | None = None) -> None:
-        self.warnings[what] += 1
-        if example and what not in self.examples:
-            self.examples[what] = example
+        self._count(self.warnings, what, example)
+
+    def _count(self, counter: Counter, what: str, example: str | None) -> None:
+        counter[what] += 1
+        if example:
+            self.examples.setdefault(what, example)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
