@@ -24,6 +24,9 @@ from .locator import Locator
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 REGEL = "https://w3id.org/arkitektur/regler#"
 SHIPPED_FAMILIES = ["MOD", "STY", "GEV", "SMA", "HEL", "FDA", "KON", "DISP"]
+# A rule's texts: the attribute of ``Rule``, the property of its shape, and that as written.
+_TEXTS = (("title", SH.name, "sh:name"), ("message", SH.message, "sh:message"), ("principle", ARK.princip, "ark:princip"),
+          ("problem", ARK.problem, "ark:problem"), ("solution", ARK.loesning, "ark:loesning"))
 _RULE_ID = re.compile(r"^[A-Z]{2,5}-\d+(?:\.\d+)?$")
 
 
@@ -167,8 +170,7 @@ def build(g: Graph, loc: Locator) -> Catalogue:
         sev = g.value(shape, SH.severity)
         rule.severities.add(_SEVERITY.get(sev, Severity.VIOLATION))
         for lang in ("da", "en"):
-            for attr, prop in (("title", SH.name), ("message", SH.message), ("principle", ARK.princip),
-                               ("problem", ARK.problem), ("solution", ARK.loesning)):
+            for attr, prop, _ in _TEXTS:
                 value = _text(g, shape, prop, lang)
                 if value and lang not in getattr(rule, attr):
                     getattr(rule, attr)[lang] = value
@@ -192,8 +194,6 @@ def for_paths(paths: list[Path]) -> Catalogue:
 
 EXAMPLES = "eksempler"  # <regler>/eksempler/<ID>/bad.ttl, good.ttl: examples, not shapes
 _OWN_CACHE: dict = {}
-_METADATA = (("title", "sh:name"), ("message", "sh:message"), ("principle", "ark:princip"),
-             ("problem", "ark:problem"), ("solution", "ark:loesning"))
 _SHAPE_MARKS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
@@ -350,7 +350,7 @@ def _check_unnamed(own: Graph, merged: Graph, loc: Locator) -> None:
 
 
 def _check_metadata(rule: Rule, own: Graph) -> None:
-    missing = [f"{name}@{lang}" for attr, name in _METADATA for lang in ("da", "en")
+    missing = [f"{name}@{lang}" for attr, _, name in _TEXTS for lang in ("da", "en")
                if lang not in getattr(rule, attr)]
     if not any(own.value(shape, SH.severity) is not None for shape in rule.shapes):
         missing.append("sh:severity")

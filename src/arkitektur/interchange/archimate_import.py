@@ -279,13 +279,18 @@ class Importer:
         self.nodes[c.ident] = node
         self.classes[c.ident] = cls
         self.g.add((node, RDF.type, cls))
-        for lang, text in c.names:
-            self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, c)))
+        self._texts(node, c)
         if not any(lang == "da" or (lang is None and self.lang == "da") for lang, _ in c.names):
             self.report.warn("ingen dansk rdfs:label (MOD-3) / no Danish label", _name(c))
+
+    def _texts(self, node, c: Concept) -> None:
+        """A foreign concept's names and documentation as labels and comments (untagged ones in
+        ``--lang``); its properties have no place and are reported."""
+        for lang, text in c.names:
+            self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, c)))
         for lang, text in c.docs:
             self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, c)))
-        for key, values in c.props:
+        for key, _ in c.props:
             self.report.lose(f"egenskab '{key}' / property '{key}'", _name(c))
 
     def _foreign_relationship(self, r: Concept) -> None:
@@ -314,18 +319,12 @@ class Importer:
         self.g.add((node, RDF.type, ARK.Integration))
         self.g.add((node, ARK.fra, src))
         self.g.add((node, ARK.til, tgt))
-        if r.names:
-            for lang, text in r.names:
-                self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, r)))
-        else:
+        if not r.names:
             names = [self._names.get(e, []) for e in ends]
             text = " → ".join(_pick(n) or e for n, e in zip(names, ends))
             lang = next((lg for lg, _ in names[0] if lg), None) or self.lang  # the ends' language
             self.g.add((node, RDFS.label, self._literal(text, lang, r)))
-        for lang, text in r.docs:
-            self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, r)))
-        for key, _ in r.props:
-            self.report.lose(f"egenskab '{key}' / property '{key}'", _name(r))
+        self._texts(node, r)
         self.integrations[r.xsi_type] = self.integrations.get(r.xsi_type, 0) + 1
         return True
 
