@@ -21,7 +21,7 @@ from ..namespaces import ARK, declared_prefixes
 from . import mapping as M
 from .report import Report
 from .terms import KEY, Prefixes, encode, ontology_ranges, term_text
-from .xmlwrite import Node, document
+from .xmlwrite import Element, document, element
 
 FORMAT_MARK = "arkitektur-archimate 1"
 K_IRI, K_CLASS, K_PROP = "ark:iri", "ark:klasse", "ark:egenskab"
@@ -251,7 +251,7 @@ class Exporter:
                 c.folder = (M.FOLDER.get(c.kind, "Other"), self._kommune_folder(node))
 
     # ----- XML -----
-    def _add_props(self, parent: Node, props: list) -> None:
+    def _add_props(self, parent: Element, props: list) -> None:
         if not props:
             return
         box = parent.add("properties")
@@ -260,11 +260,11 @@ class Exporter:
             p = box.add("property", {"propertyDefinitionRef": _pd_id(key)})
             p.add("value", text=value)
 
-    def _add_names(self, parent: Node, tag: str, values: list) -> None:
+    def _add_names(self, parent: Element, tag: str, values: list) -> None:
         for lit in sorted(values, key=lambda v: (v.language != "da", v.language or "", str(v))):
             parent.add(tag, {"xml:lang": lit.language} if lit.language else {}, text=str(lit))
 
-    def _concept_xml(self, parent: Node, c: Concept, tag: str) -> None:
+    def _concept_xml(self, parent: Element, c: Concept, tag: str) -> None:
         attrs = {"identifier": c.ident}
         if tag == "relationship":
             attrs.update({"source": c.source, "target": c.target})
@@ -277,10 +277,8 @@ class Exporter:
         self._add_props(e, c.props)
 
     def _xml(self) -> bytes:
-        root = Node("model", {
-            "xmlns": M.NS, "xmlns:xsi": M.XSI, "xsi:schemaLocation": M.SCHEMA_LOCATION,
-            "identifier": sha_id("model " + self.name),
-        })
+        root = element("model", {"xsi:schemaLocation": M.SCHEMA_LOCATION, "identifier": sha_id("model " + self.name)},
+                       root=True)
         root.add("name", {"xml:lang": "da"}, text=self.name)
         root.add("documentation", {"xml:lang": "da"},
                  text="Eksporteret af arkitektur. Egenskaberne ark:iri og ark:klasse gør vejen tilbage "
@@ -291,29 +289,28 @@ class Exporter:
         rels.sort(key=lambda c: (c.xsi_type, c.source, c.target, c.ident))
         model_props = [(K_FORMAT, FORMAT_MARK)]
         # Prefix table last: it must hold every prefix used anywhere, including below.
-        el_box = Node("elements")
+        el_box = element("elements")
         for c in elements:
             self._concept_xml(el_box, c, "element")
-        rel_box = Node("relationships")
+        rel_box = element("relationships")
         for c in rels:
             self._concept_xml(rel_box, c, "relationship")
         for prefix, ns in self.prefixes.used_table().items():
             model_props.append((K_PREFIX, f"{prefix}: <{ns}>"))
         self._add_props(root, model_props)
-        if el_box.children:
-            root.children.append(el_box)
-        if rel_box.children:
-            root.children.append(rel_box)
+        for box in (el_box, rel_box):
+            if len(box):
+                root.append(box)
         orgs = self._organizations(elements + rels)
-        if orgs.children:
-            root.children.append(orgs)
+        if len(orgs):
+            root.append(orgs)
         views = self.diagrams(self) if self.diagrams is not None else None
         defs = root.add("propertyDefinitions")
         for key in sorted(self.keys):
             d = defs.add("propertyDefinition", {"identifier": _pd_id(key), "type": self._pd_type(key)})
             d.add("name", text=key)
         if views is not None:
-            root.children.append(views)
+            root.append(views)
         self.report.note(f"{len(elements)} elementer, {len(rels)} relationer / {len(elements)} elements, "
                          f"{len(rels)} relationships")
         return document(root)
@@ -338,12 +335,12 @@ class Exporter:
             return "number"
         return "string"
 
-    def _organizations(self, concepts: list[Concept]) -> Node:
+    def _organizations(self, concepts: list[Concept]) -> Element:
         tree: dict = {}
         for c in concepts:
             top, sub = c.folder
             tree.setdefault(top, {}).setdefault(sub, []).append(c)
-        orgs = Node("organizations")
+        orgs = element("organizations")
         for top in M.FOLDER_ORDER:
             if top not in tree:
                 continue

@@ -29,7 +29,7 @@ from .. import formatting
 from ..errors import ArkitekturError
 from ..namespaces import ARK
 from .archimate_export import sha_id
-from .xmlwrite import Node as XNode
+from .xmlwrite import Element, element
 
 MARGIN = 20          # px around a diagram
 TITLE = 26           # px for a group's title above its contents
@@ -153,10 +153,10 @@ class DiagramBuilder:
         out.append((REGISTRY["maal"].title, "maal", Selection()))
         return out
 
-    def build(self) -> XNode | None:
+    def build(self) -> Element | None:
         from .. import views
 
-        diagrams = XNode("diagrams")
+        diagrams = element("diagrams")
         for title, name, sel in self.specs():
             try:
                 view = views.build(name, self.ctx, sel, lang=self.lang)
@@ -171,11 +171,11 @@ class DiagramBuilder:
                                     "laid out (Graphviz)", type(e).__name__)
                 continue
             self._diagram(diagrams, title, view, layout)
-        if not diagrams.children:
+        if not len(diagrams):
             return None
-        self.ex.report.note(f"{len(diagrams.children)} diagrammer (views) / {len(diagrams.children)} views")
-        box = XNode("views")
-        box.children.append(diagrams)
+        self.ex.report.note(f"{len(diagrams)} diagrammer (views) / {len(diagrams)} views")
+        box = element("views")
+        box.append(diagrams)
         return box
 
     def _via(self, r, shown: dict) -> str | None:
@@ -202,7 +202,7 @@ class DiagramBuilder:
                     return u
         return None
 
-    def _diagram(self, parent: XNode, title: str, view, layout: dict) -> None:
+    def _diagram(self, parent: Element, title: str, view, layout: dict) -> None:
         from ..render import CLUSTER_STYLE, NODE_STYLE
 
         ex = self.ex
@@ -256,7 +256,7 @@ class DiagramBuilder:
             self._node_xml(v, it)
         self._connections(v, vid, items, view, by_view_node)
 
-    def _node_xml(self, parent: XNode, it: Item) -> None:
+    def _node_xml(self, parent: Element, it: Item) -> None:
         attrs = {"identifier": it.ident}
         if it.kind == "Element":
             attrs["elementRef"] = it.ref
@@ -270,7 +270,7 @@ class DiagramBuilder:
         for child in sorted(it.children, key=lambda c: (c.box.y, c.box.x, c.ident)):
             self._node_xml(n, child)
 
-    def _connections(self, v: XNode, vid: str, items: list, view, by_view_node: dict) -> None:
+    def _connections(self, v: Element, vid: str, items: list, view, by_view_node: dict) -> None:
         from ..views import DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE
 
         shown: dict = {}
