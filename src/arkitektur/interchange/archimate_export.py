@@ -238,7 +238,7 @@ class Exporter:
         return _local(node)
 
     def _kommune_folder(self, node) -> str:
-        k = self._kommune_of(node) if not isinstance(node, tuple) else None
+        k = self._kommune_of(node)
         return self._label(k) if k is not None else SHARED_FOLDER
 
     def _folders(self) -> None:

@@ -20,7 +20,7 @@ from ..namespaces import ARK
 from . import mapping as M
 from .archimate_export import (FORMAT_MARK, K_CLASS, K_FORMAT, K_IRI, K_NAME_FROM_IRI, K_PREFIX, K_PROP,
                                K_REFERENCE)
-from .report import Report
+from .report import ImportResult, Report
 from .safety import parse_xml, read_capped
 from .terms import Prefixes, decode, node_from_text
 
@@ -39,18 +39,9 @@ class Concept:
     props: list = field(default_factory=list)   # (key, [(lang, text)])
     source: str | None = None
     target: str | None = None
-    is_relationship: bool = False
 
     def prop(self, key: str) -> list[str]:
         return [_pick(values) for k, values in self.props if k == key]
-
-
-@dataclass
-class ImportResult:
-    graph: Graph
-    prefixes: Prefixes
-    report: Report
-    own: bool  # the file was written by arkitektur
 
 
 def _pick(values: list) -> str:
@@ -105,18 +96,17 @@ def parse(data: bytes, display: str) -> tuple[list[Concept], list[Concept], dict
             out.append((key, _lang_texts(p, "value")))
         return out
 
-    def concept(el, is_rel: bool) -> Concept:
+    def concept(el) -> Concept:
         return Concept(ident=el.get("identifier") or "", xsi_type=el.get(XSI_TYPE) or "",
                        names=_lang_texts(el, "name"), docs=_lang_texts(el, "documentation"),
-                       props=props(el), source=el.get("source"), target=el.get("target"),
-                       is_relationship=is_rel)
+                       props=props(el), source=el.get("source"), target=el.get("target"))
 
     def children(name: str) -> list:
         box = root.find(q(name))
         return list(box) if box is not None else []
 
-    elements = [concept(e, False) for e in children("elements")]
-    rels = [concept(r, True) for r in children("relationships")]
+    elements = [concept(e) for e in children("elements")]
+    rels = [concept(r) for r in children("relationships")]
     facts = {"props": props(root), "views": 0, "organizations": 0, "metadata": root.find(q("metadata")) is not None}
     views = root.find(q("views"))
     if views is not None:

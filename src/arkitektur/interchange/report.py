@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .terms import Prefixes
 
 
 @dataclass
@@ -50,3 +56,13 @@ class Report:
     def text(self) -> str:
         lines = self.lines()
         return "\n".join(lines) + ("\n" if lines else "")
+
+
+@dataclass
+class ImportResult:
+    """What an importer gives ``arkitektur import``: the graph, the prefixes to write it with, the report."""
+
+    graph: Graph
+    prefixes: Prefixes
+    report: Report
+    own: bool = False  # ArchiMate: the file was written by arkitektur (its IRIs and classes come back exactly)

@@ -16,7 +16,7 @@ from ... import formatting
 from ...errors import InputError, UsageError
 from ...namespaces import ARK
 from ..kitos import kle_task
-from ..report import Report
+from ..report import ImportResult, Report
 from ..sheets_io import Table, read_csv, read_xlsx
 from ..terms import Prefixes
 from .layout import (
@@ -31,13 +31,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-@dataclass
-class SheetResult:
-    graph: Graph
-    prefixes: Prefixes
-    report: Report
 
 
 @dataclass
@@ -403,7 +396,7 @@ def _repo_graph(paths: list[Path] | None) -> Graph | None:
 
 
 def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str = "https://w3id.org/arkitektur/import/",
-                repo: list[Path] | None = None) -> SheetResult:
+                repo: list[Path] | None = None) -> ImportResult:
     """Read an xlsx or csv file in our template or KITOS' layout into a graph."""
     if not path.exists():
         raise InputError("filen findes ikke.", "the file does not exist.", code="ARK-E01", file=str(path))
@@ -412,5 +405,5 @@ def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str 
     imp.run(tables)
     rows = sum(len(t.rows) for t in tables)
     imp.report.note(f"{len(tables)} ark, {rows} rækker læst; {len(imp.g)} tripler / sheets, rows read; triples")
-    return SheetResult(imp.g, imp.prefixes, imp.report)
+    return ImportResult(imp.g, imp.prefixes, imp.report)
 
