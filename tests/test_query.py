@@ -177,7 +177,7 @@ def test_refused_before_running(tmp_path, text, code, monkeypatch):
         query_mod.compile_query(query_mod.find(str(f)))
     assert exc.value.code == code
     # The CLI refuses with exit 2 before it loads anything.
-    monkeypatch.setattr("arkitektur.cli.query.prepare", lambda *a, **k: pytest.fail("loaded the repository"))
+    monkeypatch.setattr("arkitektur.cli.query.prepared", lambda *a, **k: pytest.fail("loaded the repository"))
     res = CliRunner().invoke(main, ["query", str(f), str(tmp_path)])
     assert res.exit_code == 2 and code in res.stderr
 

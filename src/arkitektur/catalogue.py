@@ -24,6 +24,9 @@ from .locator import Locator
 _SEVERITY = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
 REGEL = "https://w3id.org/arkitektur/regler#"
 SHIPPED_FAMILIES = ["MOD", "STY", "GEV", "SMA", "HEL", "FDA", "KON", "DISP"]
+# A rule's texts: the attribute of ``Rule``, the property of its shape, and that as written.
+_TEXTS = (("title", SH.name, "sh:name"), ("message", SH.message, "sh:message"), ("principle", ARK.princip, "ark:princip"),
+          ("problem", ARK.problem, "ark:problem"), ("solution", ARK.loesning, "ark:loesning"))
 _RULE_ID = re.compile(r"^[A-Z]{2,5}-\d+(?:\.\d+)?$")
 
 
@@ -54,7 +57,6 @@ class Rule:
     problem: dict = field(default_factory=dict)
     solution: dict = field(default_factory=dict)
     source: str | None = None
-    post_processing: bool = False
     file: str | None = None
     line: int | None = None
     own: bool = False  # one of the repository's own rules (docs/egne-regler.md), not shipped
@@ -92,16 +94,11 @@ class Catalogue:
 
     def rule_of_shape(self, shape: Node) -> Rule | None:
         """The rule a (possibly nested property) shape belongs to."""
-        seen = set()
-        while shape is not None and shape not in seen:
-            seen.add(shape)
-            rid = self.graph.value(shape, ARK.regel)
-            if rid is not None:
-                return self.rules.get(str(rid))
-            shape = self.graph.value(None, SH.property, shape) or self.graph.value(None, SH.node, shape)
-        return None
+        found = self.shape_with_rule(shape)
+        return None if found is None else self.rules.get(str(self.graph.value(found, ARK.regel)))
 
     def shape_with_rule(self, shape: Node) -> Node | None:
+        """The shape that names the rule (ark:regel): ``shape`` itself or the shape it is nested in."""
         seen = set()
         while shape is not None and shape not in seen:
             seen.add(shape)
@@ -173,16 +170,13 @@ def build(g: Graph, loc: Locator) -> Catalogue:
         sev = g.value(shape, SH.severity)
         rule.severities.add(_SEVERITY.get(sev, Severity.VIOLATION))
         for lang in ("da", "en"):
-            for attr, prop in (("title", SH.name), ("message", SH.message), ("principle", ARK.princip),
-                               ("problem", ARK.problem), ("solution", ARK.loesning)):
+            for attr, prop, _ in _TEXTS:
                 value = _text(g, shape, prop, lang)
                 if value and lang not in getattr(rule, attr):
                     getattr(rule, attr)[lang] = value
         src = g.value(shape, ARK.kilde)
         if src is not None and rule.source is None:
             rule.source = str(src)
-        if (shape, SH.deactivated, Literal(True)) in g:
-            rule.post_processing = True
         if rule.file is None:
             rule.file, rule.line = loc.locate(str(shape))
     return Catalogue(graph=g, rules=rules, locator=loc)
@@ -200,8 +194,6 @@ def for_paths(paths: list[Path]) -> Catalogue:
 
 EXAMPLES = "eksempler"  # <regler>/eksempler/<ID>/bad.ttl, good.ttl: examples, not shapes
 _OWN_CACHE: dict = {}
-_METADATA = (("title", "sh:name"), ("message", "sh:message"), ("principle", "ark:princip"),
-             ("problem", "ark:problem"), ("solution", "ark:loesning"))
 _SHAPE_MARKS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 
 
@@ -358,7 +350,7 @@ def _check_unnamed(own: Graph, merged: Graph, loc: Locator) -> None:
 
 
 def _check_metadata(rule: Rule, own: Graph) -> None:
-    missing = [f"{name}@{lang}" for attr, name in _METADATA for lang in ("da", "en")
+    missing = [f"{name}@{lang}" for attr, _, name in _TEXTS for lang in ("da", "en")
                if lang not in getattr(rule, attr)]
     if not any(own.value(shape, SH.severity) is not None for shape in rule.shapes):
         missing.append("sh:severity")

@@ -20,10 +20,6 @@ class Config:
     # The folders of the repository's own rules (docs/egne-regler.md), resolved and checked.
     regler: tuple[Path, ...] = ()
 
-    @property
-    def root(self) -> Path | None:
-        return self.path.parent if self.path else None
-
 
 def find_config(paths: list[Path]) -> Path | None:
     """The nearest ``arkitektur.toml`` at or above the first path given."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Namespace
 from rdflib.namespace import DCAT, DCTERMS, ORG, OWL, RDF, RDFS, SH, SKOS, XSD
@@ -42,4 +44,16 @@ def prefixes_in(text: str) -> dict[str, str]:
     return out
 
 
-__all__ = ["ARK", "AFL", "OWL", "RDF", "RDFS", "SH", "SKOS", "XSD", "PREFIXES", "curie", "prefixes_in"]
+def declared_prefixes(files: Iterable) -> list[tuple[str, str]]:
+    """``(prefix, namespace)`` as the files declare them (``prefixes_in``), file by file in order;
+    a file that cannot be read is passed over. Callers choose which declaration wins."""
+    out: list[tuple[str, str]] = []
+    for f in files:
+        try:
+            out.extend(prefixes_in(Path(f).read_text(encoding="utf-8-sig")).items())
+        except (OSError, UnicodeDecodeError):
+            continue
+    return out
+
+
+__all__ = ["ARK", "AFL", "OWL", "RDF", "RDFS", "SH", "SKOS", "XSD", "PREFIXES", "curie", "declared_prefixes", "prefixes_in"]

@@ -26,6 +26,15 @@ def _example_block(label: str, example, lang: str = "da") -> list[str]:
             "```", ""]
 
 
+def _bad_block(rule: Rule, label: str, expected: str, lang: str = "da") -> list[str]:
+    """The bad example and the findings it is expected to give."""
+    bad = rule.bad_example()
+    out = _example_block(label, bad, lang)
+    if bad is not None and bad.expected:
+        out += [f"{expected}:", "", *(f"- {sev}: `{focus}`" for sev, focus in bad.expected), ""]
+    return out
+
+
 def _fold_prose(text: str, width: int | None) -> str:
     """The page's prose wrapped to a terminal's ``width``; code blocks and table rows stay as they
     are (Turtle and Markdown tables must not be broken), quotes and list items keep their marker."""
@@ -62,12 +71,7 @@ def page(rule: Rule, lang: str = "da", width: int | None = None) -> str:
             "## Løsning / solution", "", _t(rule.solution, "da"), "", f"*{_t(rule.solution, 'en')}*", "",
             "## Besked / message", "", f"> {_t(rule.message, 'da')}", "", f"> *{_t(rule.message, 'en')}*", "",
             "## Eksempler / examples", ""]
-    bad = rule.bad_example()
-    out += _example_block("Forkert / bad", bad)
-    if bad is not None and bad.expected:
-        out += ["Forventede fund / expected findings:", ""]
-        out += [f"- {sev}: `{focus}`" for sev, focus in bad.expected]
-        out.append("")
+    out += _bad_block(rule, "Forkert / bad", "Forventede fund / expected findings")
     out += _example_block("Rigtigt / good", rule.good_example())
     if rule.own:
         out.append(f"_Genereret fra `{rule.file}` med `arkitektur rules --docs` — ret i formen, ikke her._")
@@ -87,12 +91,7 @@ def _page_en(rule: Rule) -> str:
         out.append(f"| Own rule | `{rule.origin}` |")
     out += ["", "## Problem", "", _t(rule.problem, "en"), "", "## Solution", "", _t(rule.solution, "en"), "",
             "## Message", "", f"> {_t(rule.message, 'en')}", "", "## Examples", ""]
-    bad = rule.bad_example()
-    out += _example_block("Bad", bad, "en")
-    if bad is not None and bad.expected:
-        out += ["Expected findings:", ""]
-        out += [f"- {sev}: `{focus}`" for sev, focus in bad.expected]
-        out.append("")
+    out += _bad_block(rule, "Bad", "Expected findings", "en")
     out += _example_block("Good", rule.good_example(), "en")
     source = f"`{rule.file}` with `arkitektur rules --docs`" if rule.own else "shapes/ with `arkitektur rules --docs docs/regler`"
     out.append(f"_Generated from {source} — edit the shape, not this page._")

@@ -22,7 +22,7 @@ from .errors import InputError, UsageError
 from .files import write_atomic
 from .fmt import format_text
 from .formatting import label
-from .namespaces import ARK, PREFIXES, RDF, SKOS, curie, prefixes_in
+from .namespaces import ARK, PREFIXES, RDF, SKOS, curie, declared_prefixes
 
 DEFAULT_BASE = "https://w3id.org/arkitektur/eksempel/"
 _STANDARD = {p: PREFIXES[p] for p in ("ark", "rdfs", "xsd")}  # the prefixes every new file may declare
@@ -68,20 +68,6 @@ def _namespace(iri: str) -> str:
 
 def _lit(text: str, lang: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + f'"@{lang}'
-
-
-def _repository_prefixes(files: list[str]) -> dict[str, str]:
-    """Namespace → the prefix the repository's files declare for it first."""
-    out: dict[str, str] = {}
-    for f in files:
-        try:
-            text = Path(f).read_text(encoding="utf-8")
-        except OSError:
-            continue
-        for pfx, ns in prefixes_in(text).items():
-            if pfx:
-                out.setdefault(ns, pfx)
-    return out
 
 
 def _error(da: str, en: str, code: str, file: str | None = None) -> UsageError:
@@ -154,7 +140,10 @@ def plan_kommune(
         raise _error("filen findes allerede.", "the file already exists.", "ARK-E61", str(membership_file))
 
     day = fra or dt.date.today()
-    known = _repository_prefixes(repo.model_files)
+    known: dict[str, str] = {}  # namespace -> the prefix the repository's files declare for it first
+    for pfx, namespace in declared_prefixes(repo.model_files):
+        if pfx:
+            known.setdefault(namespace, pfx)
     prefixes = dict(_STANDARD)
     sam_prefix = known.get(sam_ns, "sam")
     if sam_prefix in _STANDARD or sam_prefix == the_slug:

@@ -169,13 +169,10 @@ def _anonymous(g: Graph) -> set[str]:
         if isinstance(s, URIRef):
             walk(s)
     out = set()
-    for s in sorted((b for b in set(g.subjects()) if isinstance(b, BNode) and b not in reached), key=str):
-        if s not in reached and (None, None, s) not in g:
-            reached.add(s)
-            walk(s)
-            out.add(_key(g, s))
-    for s in set(g.subjects()):  # unreachable cycles: every node has a parent, none is named
-        if isinstance(s, BNode) and s not in reached:
+    # The roots (nothing points to them) first, then what is left: cycles no named subject reaches.
+    for s in sorted((b for b in set(g.subjects()) if isinstance(b, BNode) and b not in reached),
+                    key=lambda b: ((None, None, b) in g, str(b))):
+        if s not in reached:
             reached.add(s)
             walk(s)
             out.add(_key(g, s))

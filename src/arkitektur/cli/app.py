@@ -16,7 +16,7 @@ import click
 
 from .. import version
 from ..errors import ArkitekturError, UsageError
-from .options import LANG_KEY
+from .options import LANG_KEY, view_file
 from .usage import bilingual
 
 #: ``ctx.meta`` key: the command line as given, for the language of a usage error found mid-parse.
@@ -72,6 +72,15 @@ def _internal_error(exc: BaseException, debug: bool) -> None:
                "Report it with the traceback (arkitektur --debug …).)", err=True)
 
 
+def echo_error(exc: ArkitekturError, lang: str) -> None:
+    """One error on stderr: Danish with the English alongside, or only English with ``--lang en``."""
+    if lang == "en":
+        click.echo(f"error: {exc.message('en')}", err=True)
+    else:
+        click.echo(f"fejl: {exc.message('da')}", err=True)
+        click.echo(f"       ({exc.en})", err=True)
+
+
 class Group(click.Group):
     """Loads each command's module on first use; maps ArkitekturError to one Danish line on stderr
     and exit code 2, click's usage errors to the same form (cli/usage.py, exit 2), and any other
@@ -98,13 +107,8 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except ArkitekturError as exc:
-            lang = (ctx.meta.get(LANG_KEY) or "da")
             for each in [*getattr(exc, "errors", [])[:20], exc]:  # several files: each, then the sum
-                if lang == "en":
-                    click.echo(f"error: {each.message('en')}", err=True)
-                else:
-                    click.echo(f"fejl: {each.message('da')}", err=True)
-                    click.echo(f"       ({each.en})", err=True)
+                echo_error(each, ctx.meta.get(LANG_KEY) or "da")
             sys.exit(2)
         except click.UsageError as exc:  # a subcommand's parse or a bad value: click found it
             raise bilingual(exc, ctx.meta.get(ARGV_KEY), ctx.meta.get(LANG_KEY)) from None
@@ -203,14 +207,8 @@ def _run_published(command, args, kwargs, url, prefix, paths_param, files):
         elif name in files and isinstance(value, str) and Path(value).is_file():
             kwargs[name] = str(Path(value).absolute())
     if kwargs.get("output") is None and kwargs.get("fmt") in ("png", "pdf") and "view" in kwargs:
-        # render's file named after the view belongs where the caller is, not in the folder removed
-        # below; the same refusal to replace a file nobody named (ARK-E138) as render's own
-        kwargs["output"] = Path(f"{kwargs['view']}.{kwargs['fmt']}").absolute()
-        if kwargs["output"].exists() or kwargs["output"].is_symlink():
-            name = kwargs["output"].name
-            raise UsageError(f"{name} findes allerede; angiv -o {name} for at overskrive den (eller et andet navn).",
-                             f"{name} already exists; give -o {name} to overwrite it (or another name).",
-                             code="ARK-E138", file=name)
+        # render's file named after the view belongs where the caller is, not in the folder removed below
+        kwargs["output"] = view_file(kwargs["view"], kwargs["fmt"]).absolute()
     if "as_of" in kwargs and kwargs["as_of"] is None:
         kwargs["as_of"] = pub.as_of.isoformat()  # the date the publication was made for
     folder = Path(tempfile.mkdtemp(prefix="arkitektur-endpoint-"))

@@ -14,7 +14,7 @@ from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
 from .app import endpoint_option, main
-from .options import lang_option, terminal_width
+from .options import as_of_option, lang_option, terminal_width
 
 
 @main.command("check")
@@ -22,8 +22,7 @@ from .options import lang_option, terminal_width
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Outputformat / output format.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato der tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato der tjekkes pr.")
 @lang_option()
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Laveste alvor der giver exit-kode 1.")

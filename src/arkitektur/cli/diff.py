@@ -12,15 +12,14 @@ from ..presenters import diff as presenter
 from ..config import option_date
 from ..files import write_output
 from .app import main
-from .options import lang_option
+from .options import as_of_option, lang_option
 
 
 @main.command("diff")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--base", required=True, metavar="REV", help="Git-revisionen der sammenlignes med (fx origin/main).")
 @click.option("--head", metavar="REV", help="Den nye side (standard: arbejdskopien, også uindcheckede ændringer).")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato begge sider tjekkes pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato begge sider tjekkes pr.")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat; markdown passer som kommentar på en pull request.")
 @lang_option()

@@ -9,18 +9,16 @@ import click
 
 from .. import divergence, trajectory
 from ..presenters import divergence as presenter
-from ..check import prepare, resolve_as_of
 from ..config import option_date
 from ..files import write_output
 from .app import endpoint_option, main
-from .options import lang_option, terminal_width
+from .options import as_of_option, lang_option, prepared, terminal_width
 
 
 @main.command("divergence")
 @endpoint_option(refuse=("historik",))
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato matricen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato matricen gælder pr.")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
               show_default=True, help="Outputformat / output format.")
 @lang_option()
@@ -41,7 +39,6 @@ def divergence_command(ctx, paths, as_of, fmt, lang, historik, output):
         points = trajectory.history(targets, historik, as_of=option_date(as_of), lang=lang)
         write_output(presenter.render_history(historik, points, fmt, lang, terminal_width(output)), output, stdout=sys.stdout, inputs=targets)
         return
-    day = resolve_as_of(targets, option_date(as_of))
-    matrix = divergence.build_matrix(prepare(targets, day), lang)
+    matrix = divergence.build_matrix(prepared(targets, as_of), lang)
     text = presenter.render(matrix, fmt, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout, inputs=targets)

@@ -11,7 +11,7 @@ from ..check import model_paths
 from ..errors import InputError, UsageError
 from ..files import write_output
 from .app import main
-from .options import lang_option
+from .options import as_of_option, echo_report, lang_option, prepared
 
 _SHEET_LANG = ("Sprog for overskrifter, kodeværdier (\"I drift\" / \"In operation\") og fundenes beskeder; "
                "import læser begge / language of headers, code values and messages; import reads both.")
@@ -23,12 +23,6 @@ def _paths(paths) -> list[Path]:
 
 def _emit(data: bytes, output: Path | None, paths) -> None:
     write_output(data, output, stdout=sys.stdout.buffer, inputs=_paths(paths))
-
-
-def _report(report, to_stderr: bool) -> None:
-    text = report.text()
-    if text:
-        click.echo(text, nl=False, err=to_stderr)
 
 
 def _kommune(g, text: str | None) -> str | None:
@@ -55,18 +49,14 @@ def export_group() -> None:
 @click.option("--diagrammer/--ingen-diagrammer", default=True, show_default=True,
               help="Skriv diagrammer (views): landskab og integrationer pr. kommune og målarkitekturen / "
                    "write views, laid out with Graphviz.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato for diagrammerne (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato for diagrammerne")
 def export_archimate(paths, output, navn, valider, diagrammer, as_of):
     """ArchiMate Model Exchange File (3.1) – kan åbnes i Archi (File › Import › Open Exchange XML Model)."""
     from ..interchange.archimate_export import export_repository
 
     targets = _paths(paths)
     if diagrammer:
-        from ..check import prepare, resolve_as_of
-        from ..config import option_date
-
-        ctx = prepare(targets, resolve_as_of(targets, option_date(as_of)))
+        ctx = prepared(targets, as_of)
         data, report = export_repository(ctx.repo, name=navn, ctx=ctx)
     else:
         from .. import loader
@@ -83,7 +73,7 @@ def export_archimate(paths, output, navn, valider, diagrammer, as_of):
                 f"the exported file does not validate against the ArchiMate XSD (a bug; nothing written): "
                 f"{problems[0]}", code="ARK-E77")
     _emit(data, output, paths)
-    _report(report, output is None)
+    echo_report(report, output is None)
 
 
 @export_group.command("xlsx")
@@ -91,26 +81,23 @@ def export_archimate(paths, output, navn, valider, diagrammer, as_of):
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="FIL.xlsx")
 @click.option("--kommune", "kommune",
               help="Kun denne kommune (navn, kommunekode, IRI eller CURIE) / only this municipality.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato for harmoniseringsmatricen og fundene (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato for harmoniseringsmatricen og fundene")
 @lang_option(_SHEET_LANG)
 def export_xlsx(paths, output, kommune, as_of, lang):
     """Regneark til ledelsen: systemer, kontrakter og integrationer (samme skabelon som import xlsx),
     harmoniseringsmatricen og tjekkets fund – med navne, danske dato- og beløbsformater og filtre."""
-    from ..check import prepare, resolve_as_of, run_check
-    from ..config import option_date
+    from ..check import run_check
     from ..divergence import build_matrix
     from ..interchange import sheets
 
     targets = _paths(paths)
-    day = resolve_as_of(targets, option_date(as_of))
-    ctx = prepare(targets, day)
+    ctx = prepared(targets, as_of)
     only = _kommune(ctx.graph, kommune)
     extra = [sheets.matrix_sheet(build_matrix(ctx), only, lang),
-             sheets.findings_sheet(run_check(targets, as_of=day).findings, ctx.graph, only, lang)]
+             sheets.findings_sheet(run_check(targets, as_of=ctx.facts.as_of).findings, ctx.graph, only, lang)]
     data, report = sheets.export_xlsx(ctx.repo, kommune=only, lang=lang, extra=extra)
     _emit(data, output, paths)
-    _report(report, False)
+    echo_report(report, False)
 
 
 @export_group.command("csv")
@@ -132,7 +119,7 @@ def export_csv(paths, output, kommune, skilletegn, lang):
     repo = loader.load(model_paths(_paths(paths)))
     files, report = sheets.export_csv(repo, kommune=_kommune(repo.graph(), kommune), delimiter=skilletegn, lang=lang)
     write_all({output / name: data for name, data in files.items()}, make_dirs=True)
-    _report(report, False)
+    echo_report(report, False)
 
 
 @export_group.command("sysap")
@@ -150,4 +137,4 @@ def export_sysap(paths, output, fmt, supplier_as):
     repo = loader.load(model_paths(_paths(paths)))
     data, report = sysap.export(repo, fmt=fmt, supplier_as=supplier_as)
     _emit(data, output, paths)
-    _report(report, output is None)
+    echo_report(report, output is None)

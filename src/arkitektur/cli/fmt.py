@@ -8,7 +8,7 @@ import click
 
 from ..fmt import format_files
 from ..words import FMT, words
-from .app import main
+from .app import echo_error, main
 from .options import lang_option
 
 
@@ -35,9 +35,7 @@ def fmt_command(ctx, paths, check, lang):
     results, errors = format_files(targets, check=check)
     if errors:
         for exc in errors:
-            click.echo(f"fejl: {exc.message('da')}" if lang == "da" else f"error: {exc.message('en')}", err=True)
-            if lang == "da":
-                click.echo(f"       ({exc.en})", err=True)
+            echo_error(exc, lang)
         click.echo(w["broken"].format(n=len(errors)), err=True)
         ctx.exit(2)
     changed = [r for r in results if r.changed]

@@ -11,6 +11,7 @@ import click
 
 from ..errors import UsageError
 from .app import main
+from .options import echo_report
 
 
 def _write_turtle(text: str, output: Path | None, overwrite: bool) -> None:
@@ -43,18 +44,26 @@ def _check_base(base: str | None) -> None:
             code="ARK-E87") from None
 
 
-def _report(report, to_stderr: bool) -> None:
-    text = report.text()
-    if text:
-        click.echo(text, nl=False, err=to_stderr)
-
-
 def _target(output: Path | None, stem: str) -> Path | None:
     if output is None:
         return None
     if output.suffix.lower() == ".ttl":
         return output
     return output / f"{stem}.ttl"
+
+
+def _write_import(result, file: Path, command: str, output: Path | None, overwrite: bool,
+                  say_written: bool = False) -> None:
+    """An importer's graph as Turtle to ``-o`` (a folder: FILE.ttl in it) or stdout, and its report
+    (on stderr when the Turtle goes to stdout)."""
+    from ..interchange.turtle_out import serialize
+
+    text = serialize(result.graph, result.prefixes, header=f"Importeret fra {file.name} med 'arkitektur {command}'.")
+    target = _target(output, file.stem)
+    _write_turtle(text, target, overwrite)
+    if say_written and target is not None:
+        result.report.note(f"Skrevet / written: {target}")
+    echo_report(result.report, target is None)
 
 
 @main.group("import")
@@ -76,16 +85,9 @@ def import_archimate(file, output, base, lang, sprog, overskriv):
     """Læs en ArchiMate Model Exchange File (3.x) og skriv Turtle; udskriver en tabsrapport."""
     _check_base(base)
     from ..interchange.archimate_import import import_file
-    from ..interchange.turtle_out import serialize
 
-    result = import_file(file, base=base, lang=lang or sprog)
-    text = serialize(result.graph, result.prefixes,
-                     header=f"Importeret fra {file.name} med 'arkitektur import archimate'.")
-    target = _target(output, file.stem)
-    _write_turtle(text, target, overskriv)
-    if target is not None:
-        result.report.note(f"Skrevet / written: {target}")
-    _report(result.report, target is None)
+    _write_import(import_file(file, base=base, lang=lang or sprog), file, "import archimate", output, overskriv,
+                  say_written=True)
 
 
 def _parse_pairs(values, option: str) -> dict[str, str]:
@@ -162,15 +164,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
               help="Repositoriet: navne i cellerne slås op her (rdfs:label) før der dannes nye noder.")
 def import_xlsx(file, output, kommune, base, overskriv, repo_paths):
     """Regneark i vores skabelon (ét ark pr. klasse) eller KITOS' Excel-eksport (kolonner efter overskrift)."""
-    _check_base(base)
-    from ..interchange import sheets
-    from ..interchange.turtle_out import serialize
-
-    result = sheets.import_file(file, kind="xlsx", kommune=kommune, base=base, repo=[Path(p) for p in repo_paths])
-    text = serialize(result.graph, result.prefixes, header=f"Importeret fra {file.name} med 'arkitektur import xlsx'.")
-    target = _target(output, file.stem)
-    _write_turtle(text, target, overskriv)
-    _report(result.report, target is None)
+    _import_sheet("xlsx", file, output, kommune, base, overskriv, repo_paths)
 
 
 @import_group.command("csv")
@@ -183,12 +177,12 @@ def import_xlsx(file, output, kommune, base, overskriv, repo_paths):
               help="Repositoriet: navne i cellerne slås op her (rdfs:label) før der dannes nye noder.")
 def import_csv(file, output, kommune, base, overskriv, repo_paths):
     """CSV i vores skabelon eller KITOS' layout (skilletegn , ; eller tabulator; UTF-8 eller Windows-1252)."""
+    _import_sheet("csv", file, output, kommune, base, overskriv, repo_paths)
+
+
+def _import_sheet(kind: str, file: Path, output, kommune, base, overwrite, repo_paths) -> None:
     _check_base(base)
     from ..interchange import sheets
-    from ..interchange.turtle_out import serialize
 
-    result = sheets.import_file(file, kind="csv", kommune=kommune, base=base, repo=[Path(p) for p in repo_paths])
-    text = serialize(result.graph, result.prefixes, header=f"Importeret fra {file.name} med 'arkitektur import csv'.")
-    target = _target(output, file.stem)
-    _write_turtle(text, target, overskriv)
-    _report(result.report, target is None)
+    result = sheets.import_file(file, kind=kind, kommune=kommune, base=base, repo=[Path(p) for p in repo_paths])
+    _write_import(result, file, f"import {kind}", output, overwrite)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from pathlib import Path
 
 import click
 
@@ -27,6 +28,42 @@ def lang_option(help: str = "Sprog for teksten / language of the text.", default
     """``--lang da|en``: the same name, values and default on every command that writes text for people."""
     return click.option("--lang", type=click.Choice(LANGS), default=default, show_default=default is not None,
                         callback=_remember, is_eager=True, help=help)
+
+
+def as_of_option(what: str):
+    """``--as-of ÅÅÅÅ-MM-DD``: ``what`` says what the date is for; the default is the same everywhere."""
+    return click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
+                        help=f"{what} (standard: as_of i arkitektur.toml, ellers i dag).")
+
+
+def prepared(targets: list[Path], as_of: str | None):
+    """The models under ``targets`` loaded and derived (``check.prepare``) as of ``--as-of``, else
+    as_of in arkitektur.toml, else today."""
+    from ..check import prepare, resolve_as_of
+    from ..config import option_date
+
+    return prepare(targets, resolve_as_of(targets, option_date(as_of)))
+
+
+def view_file(view: str, fmt: str) -> Path:
+    """Where ``render`` writes png/pdf without ``-o``: VISNING.png/.pdf here – never over a file
+    that nobody named on the command line (ARK-E138)."""
+    from ..errors import UsageError
+
+    output = Path(f"{view}.{fmt}")
+    if output.exists() or output.is_symlink():
+        raise UsageError(f"{output} findes allerede; angiv -o {output} for at overskrive den (eller et andet navn).",
+                         f"{output} already exists; give -o {output} to overwrite it (or another name).",
+                         code="ARK-E138", file=str(output))
+    return output
+
+
+def echo_report(report, to_stderr: bool) -> None:
+    """An import's or export's loss report (``interchange.report.Report``); on stderr when the
+    result itself goes to stdout."""
+    text = report.text()
+    if text:
+        click.echo(text, nl=False, err=to_stderr)
 
 
 def _stdout_is_tty() -> bool:

@@ -8,6 +8,7 @@ import click
 
 from ..config import option_date
 from .app import main
+from .options import as_of_option
 
 
 @main.command("publish")
@@ -21,8 +22,7 @@ from .app import main
                    "ellers INSERT DATA) / the Graph Store Protocol URL.")
 @click.option("--graf-prefiks", "prefix", metavar="IRI",
               help="Præfiks for graferne (standard: samarbejdets IRI + /graf/) / prefix of the graph names.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato publiceringen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato publiceringen gælder pr.")
 @click.pass_context
 def publish_command(ctx, paths, endpoint, update_endpoint, store_endpoint, prefix, as_of):
     """Publicér repositoriet på en SPARQL-server / publish the repository to a SPARQL server.

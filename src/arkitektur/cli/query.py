@@ -8,14 +8,12 @@ from pathlib import Path
 import click
 
 from .. import query as query_mod
-from ..check import prepare, resolve_as_of
-from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
-from ..namespaces import PREFIXES, prefixes_in
+from ..namespaces import PREFIXES, declared_prefixes
 from ..presenters import query as presenter
 from .app import endpoint_option, main
-from .options import lang_option, terminal_width
+from .options import as_of_option, lang_option, prepared, terminal_width
 
 @main.command("query")
 @endpoint_option(paths=("paths", "extra_paths"), files=("query",), direct="paa_serveren")
@@ -23,8 +21,7 @@ from .options import lang_option, terminal_width
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--path", "extra_paths", multiple=True, type=click.Path(path_type=Path),
               help="Modelmappe eller -fil (gentages; standard: models/) / model folder or file.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato for de afledte fakta (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato for de afledte fakta")
 @click.option("--param", "params", multiple=True, metavar="NAVN=VÆRDI",
               help="Parameter til forespørgslen (gentages), fx --param aar=2019.")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="table", show_default=True)
@@ -71,16 +68,11 @@ def query_command(ctx, query, paths, extra_paths, as_of, params, fmt, list_, out
         ctx.exit(0)
     query_mod.bind_parameters(named, list(params))
     targets = list(paths) + list(extra_paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    context = prepare(targets, day)
+    context = prepared(targets, as_of)
     result = query_mod.run(context.graph, named, list(params))
     prefixes: dict[str, str] = {}  # the models' own prefixes (the first declaration wins), then the standard ones
-    for f in context.repo.model_files:
-        try:
-            for prefix, ns in prefixes_in(Path(f).read_text(encoding="utf-8")).items():
-                prefixes.setdefault(prefix, ns)
-        except OSError:
-            pass
+    for prefix, ns in declared_prefixes(context.repo.model_files):
+        prefixes.setdefault(prefix, ns)
     text = presenter.render(result, fmt, {**prefixes, **PREFIXES}, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout,
                  inputs=targets + ([Path(named.path)] if named.path else []))

@@ -9,12 +9,10 @@ import click
 
 from .. import render as render_mod
 from .. import views
-from ..check import prepare, resolve_as_of
-from ..config import option_date
 from ..errors import UsageError
 from ..files import write_output
 from .app import endpoint_option, main
-from .options import lang_option
+from .options import as_of_option, lang_option, prepared, view_file
 
 
 @main.command("render")
@@ -31,8 +29,7 @@ from .options import lang_option
               help="svg, png, pdf eller dot (standard: efter -o's endelse, ellers svg).")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Skriv til fil (standard: stdout for svg/dot; png/pdf til VISNING.png/.pdf, som aldrig overskrives uden -o).")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato diagrammet gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato diagrammet gælder pr.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=render_mod.DEFAULT_TIMEOUT, show_default=True,
               help="Sekunder Graphviz må bruge på layoutet, før der gives op.")
 @click.option("--slide", is_flag=True,
@@ -56,14 +53,9 @@ def render_command(ctx, view, paths, kommuner, opgaver, alle, fmt, output, as_of
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = suffix if suffix in render_mod.FORMATS else "svg"
     if output is None and fmt in ("png", "pdf"):  # not binary to a terminal: a file named after the view
-        output = Path(f"{view}.{fmt}")
-        if output.exists() or output.is_symlink():  # a file nobody named on the command line is never replaced
-            raise UsageError(f"{output} findes allerede; angiv -o {output} for at overskrive den (eller et andet navn).",
-                             f"{output} already exists; give -o {output} to overwrite it (or another name).",
-                             code="ARK-E138", file=str(output))
+        output = view_file(view, fmt)
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    context = prepare(targets, day)
+    context = prepared(targets, as_of)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
     built = views.build(view, context, sel, lang=lang)
     views.check_density(built)
@@ -88,8 +80,7 @@ def _slides(view, paths, kommuner, opgaver, alle, fmt, output, as_of, timeout, l
                          f"--slide writes SVG slides; {shown} is not svg. Use -o NAME.svg.",
                          code="ARK-E166", file=str(output) if output is not None else None)
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    context = prepare(targets, day)
+    context = prepared(targets, as_of)
     sel = views.make_selection(context.graph, list(kommuner), list(opgaver), alle)
     made = slides_mod.make_slides(view, context, sel, lang=lang, timeout=timeout)
     if output is None:

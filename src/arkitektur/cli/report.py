@@ -15,7 +15,7 @@ from ..config import option_date
 from ..errors import UsageError
 from ..report import pdf as pdf_mod
 from .app import endpoint_option, main
-from .options import lang_option
+from .options import as_of_option, lang_option
 
 
 @main.command("report")
@@ -24,8 +24,7 @@ from .options import lang_option
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="Mappe til mødepakken (index.html og diagrammer/); erstattes kun, hvis den er tom "
                    "eller en tidligere mødepakke. Kræves, medmindre --pdf er givet.")
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato mødepakken gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato mødepakken gælder pr.")
 @click.option("--horisont", "horisont", metavar="6m|1år|ÅÅÅÅ-MM-DD", default=None,
               help="Hvor langt frem »Til beslutning« ser: måneder (6m), år (1år) eller en dato "
                    "(standard: 6m).")

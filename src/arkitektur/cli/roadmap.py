@@ -9,18 +9,15 @@ import click
 
 from .. import roadmap
 from ..presenters import roadmap as presenter
-from ..check import prepare, resolve_as_of
-from ..config import option_date
 from ..files import write_output
 from .app import endpoint_option, main
-from .options import lang_option, terminal_width
+from .options import as_of_option, lang_option, prepared, terminal_width
 
 
 @main.command("roadmap")
 @endpoint_option()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", metavar="ÅÅÅÅ-MM-DD",
-              help="Dato køreplanen gælder pr. (standard: as_of i arkitektur.toml, ellers i dag).")
+@as_of_option("Dato køreplanen gælder pr.")
 @click.option("--vindue", "window", type=click.IntRange(min=1, max=120), default=12, show_default=True,
               help="Længste afstand i måneder fra første til sidste kontraktudløb i et fælles udbudsvindue.")
 @click.option("--format", "fmt", type=click.Choice(list(presenter.FORMATS)), default="text",
@@ -35,7 +32,6 @@ def roadmap_command(ctx, paths, as_of, window, fmt, lang, output):
     alle udløb højst --vindue måneder efter; vinduer med mindst to kommuner vises (docs/divergens.md).
     """
     targets = list(paths) or [Path("models")]
-    day = resolve_as_of(targets, option_date(as_of))
-    plan = roadmap.build_roadmap(prepare(targets, day), window_months=window, lang=lang)
+    plan = roadmap.build_roadmap(prepared(targets, as_of), window_months=window, lang=lang)
     text = presenter.render(plan, fmt, lang, terminal_width(output))
     write_output(text, output, stdout=sys.stdout, inputs=targets)

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from .. import formatting
-from ..namespaces import ARK, prefixes_in
+from ..namespaces import ARK, declared_prefixes
 from . import mapping as M
 from .report import Report
-from .terms import KEY, Prefixes, Ranges, encode, ontology_ranges, term_text
-from .xmlwrite import Node, document
+from .terms import KEY, Prefixes, encode, ontology_ranges, term_text
+from .xmlwrite import Element, document, element
 
 FORMAT_MARK = "arkitektur-archimate 1"
 K_IRI, K_CLASS, K_PROP = "ark:iri", "ark:klasse", "ark:egenskab"
@@ -73,13 +72,12 @@ class Concept:
 class Exporter:
     """Builds the exchange file for one model graph."""
 
-    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, ranges: Ranges, name: str,
+    def __init__(self, model: Graph, shipped: Graph, prefixes: Prefixes, name: str,
                  diagrams=None) -> None:
         self.g = model
         self.diagrams = diagrams  # a callable(exporter) -> <views> node or None (archimate_views)
         self.shipped = shipped
         self.prefixes = prefixes
-        self.ranges = ranges
         self.name = name
         self.report = Report()
         self.concepts: dict = {}  # node -> Concept (elements and relation nodes)
@@ -99,8 +97,10 @@ class Exporter:
                     return str(note)
         return None
 
-    def _relation_class(self, node):
-        types = set(self.g.objects(node, RDF.type))
+    def _relation_class(self, node, graph: Graph | None = None):
+        """The node's relationship-like class (``M.RELATION_NODES``) when that is the class that
+        decides its element type, else None."""
+        types = set((graph if graph is not None else self.g).objects(node, RDF.type))
         for cls, _ in M.CLASS_ELEMENT:
             if cls in types:
                 return cls if cls in M.RELATION_NODES else None
@@ -126,7 +126,7 @@ class Exporter:
         for s, p, o in g:
             if p != RDF.type and isinstance(o, URIRef) and o not in subject_set:
                 etype = self.element_type(o, self.shipped)
-                if etype is not None and self._relation_class_in(o, self.shipped) is None:
+                if etype is not None and self._relation_class(o, self.shipped) is None:
                     refs.add(o)
         for node in sorted(refs, key=str):
             c = Concept(node, sha_id(str(node)), self.element_type(node, self.shipped), "", reference=True)
@@ -182,13 +182,6 @@ class Exporter:
         self._folders()
         return self._xml()
 
-    def _relation_class_in(self, node, graph: Graph):
-        types = set(graph.objects(node, RDF.type))
-        for cls, _ in M.CLASS_ELEMENT:
-            if cls in types:
-                return cls if cls in M.RELATION_NODES else None
-        return None
-
     def _triple(self, s, p, o) -> None:
         c = self.concepts[s]
         if p == RDF.type and isinstance(o, (URIRef, BNode)):
@@ -215,7 +208,7 @@ class Exporter:
                 r.folder = ("Relations", self._kommune_folder(s))
                 self.relationships.append(r)
                 return
-        key, value = encode(p, o, self.prefixes, self.ranges, RESERVED)
+        key, value = encode(p, o, self.prefixes, RESERVED)
         c.props.append((key, value))
 
     # ----- folders -----
@@ -245,7 +238,7 @@ class Exporter:
         return _local(node)
 
     def _kommune_folder(self, node) -> str:
-        k = self._kommune_of(node) if not isinstance(node, tuple) else None
+        k = self._kommune_of(node)
         return self._label(k) if k is not None else SHARED_FOLDER
 
     def _folders(self) -> None:
@@ -258,7 +251,7 @@ class Exporter:
                 c.folder = (M.FOLDER.get(c.kind, "Other"), self._kommune_folder(node))
 
     # ----- XML -----
-    def _add_props(self, parent: Node, props: list) -> None:
+    def _add_props(self, parent: Element, props: list) -> None:
         if not props:
             return
         box = parent.add("properties")
@@ -267,11 +260,11 @@ class Exporter:
             p = box.add("property", {"propertyDefinitionRef": _pd_id(key)})
             p.add("value", text=value)
 
-    def _add_names(self, parent: Node, tag: str, values: list) -> None:
+    def _add_names(self, parent: Element, tag: str, values: list) -> None:
         for lit in sorted(values, key=lambda v: (v.language != "da", v.language or "", str(v))):
             parent.add(tag, {"xml:lang": lit.language} if lit.language else {}, text=str(lit))
 
-    def _concept_xml(self, parent: Node, c: Concept, tag: str) -> None:
+    def _concept_xml(self, parent: Element, c: Concept, tag: str) -> None:
         attrs = {"identifier": c.ident}
         if tag == "relationship":
             attrs.update({"source": c.source, "target": c.target})
@@ -284,10 +277,8 @@ class Exporter:
         self._add_props(e, c.props)
 
     def _xml(self) -> bytes:
-        root = Node("model", {
-            "xmlns": M.NS, "xmlns:xsi": M.XSI, "xsi:schemaLocation": M.SCHEMA_LOCATION,
-            "identifier": sha_id("model " + self.name),
-        })
+        root = element("model", {"xsi:schemaLocation": M.SCHEMA_LOCATION, "identifier": sha_id("model " + self.name)},
+                       root=True)
         root.add("name", {"xml:lang": "da"}, text=self.name)
         root.add("documentation", {"xml:lang": "da"},
                  text="Eksporteret af arkitektur. Egenskaberne ark:iri og ark:klasse gør vejen tilbage "
@@ -298,29 +289,28 @@ class Exporter:
         rels.sort(key=lambda c: (c.xsi_type, c.source, c.target, c.ident))
         model_props = [(K_FORMAT, FORMAT_MARK)]
         # Prefix table last: it must hold every prefix used anywhere, including below.
-        el_box = Node("elements")
+        el_box = element("elements")
         for c in elements:
             self._concept_xml(el_box, c, "element")
-        rel_box = Node("relationships")
+        rel_box = element("relationships")
         for c in rels:
             self._concept_xml(rel_box, c, "relationship")
         for prefix, ns in self.prefixes.used_table().items():
             model_props.append((K_PREFIX, f"{prefix}: <{ns}>"))
         self._add_props(root, model_props)
-        if el_box.children:
-            root.children.append(el_box)
-        if rel_box.children:
-            root.children.append(rel_box)
+        for box in (el_box, rel_box):
+            if len(box):
+                root.append(box)
         orgs = self._organizations(elements + rels)
-        if orgs.children:
-            root.children.append(orgs)
+        if len(orgs):
+            root.append(orgs)
         views = self.diagrams(self) if self.diagrams is not None else None
         defs = root.add("propertyDefinitions")
         for key in sorted(self.keys):
             d = defs.add("propertyDefinition", {"identifier": _pd_id(key), "type": self._pd_type(key)})
             d.add("name", text=key)
         if views is not None:
-            root.children.append(views)
+            root.append(views)
         self.report.note(f"{len(elements)} elementer, {len(rels)} relationer / {len(elements)} elements, "
                          f"{len(rels)} relationships")
         return document(root)
@@ -335,7 +325,7 @@ class Exporter:
         else:
             pred = self.prefixes.expand(m.group("pred"))
             if pred is not None:
-                r = self.ranges.of(URIRef(pred))
+                r = ontology_ranges().get(URIRef(pred))
                 dt = str(r) if r is not None else None
         if dt == str(XSD.date):
             return "date"
@@ -345,12 +335,12 @@ class Exporter:
             return "number"
         return "string"
 
-    def _organizations(self, concepts: list[Concept]) -> Node:
+    def _organizations(self, concepts: list[Concept]) -> Element:
         tree: dict = {}
         for c in concepts:
             top, sub = c.folder
             tree.setdefault(top, {}).setdefault(sub, []).append(c)
-        orgs = Node("organizations")
+        orgs = element("organizations")
         for top in M.FOLDER_ORDER:
             if top not in tree:
                 continue
@@ -370,35 +360,19 @@ def _pd_id(key: str) -> str:
     return "pd-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:20]
 
 
-def model_prefixes(files: list[str]) -> Prefixes:
-    """The built-in prefixes plus those declared in the model files (first declaration wins)."""
-    prefixes = Prefixes()
-    for f in files:
-        try:
-            text = Path(f).read_text(encoding="utf-8-sig")
-        except OSError:
-            continue
-        for prefix, ns in prefixes_in(text).items():
-            prefixes.add(prefix, ns)
-    return prefixes
-
-
-def export_graph(model: Graph, *, name: str = "arkitektur", prefixes: Prefixes | None = None,
-                 diagrams=None) -> tuple[bytes, Report]:
-    """The exchange file (UTF-8 bytes) for a model graph, and a report; ``diagrams`` makes ``<views>``."""
+def export_repository(repo, *, name: str = "arkitektur", ctx=None, lang: str = "da") -> tuple[bytes, Report]:
+    """The exchange file (UTF-8 bytes) for a loaded ``Repository``, and a report; with a prepared
+    ``ctx`` (``check.prepare``) also the diagrams (``archimate_views``): per member a landscape and
+    an integration view, and ``maal``."""
     from ..loader import ontology_graph
 
-    ex = Exporter(model, ontology_graph(), prefixes or Prefixes(), ontology_ranges(), name, diagrams)
-    data = ex.build()
-    return data, ex.report
-
-
-def export_repository(repo, *, name: str = "arkitektur", ctx=None, lang: str = "da") -> tuple[bytes, Report]:
-    """The exchange file for a loaded ``Repository``; with a prepared ``ctx`` (``check.prepare``) also
-    the diagrams (``archimate_views``): per member a landscape and an integration view, and ``maal``."""
+    prefixes = Prefixes()  # the built-in ones, then those the model files declare (the first wins)
+    for prefix, ns in declared_prefixes(repo.model_files):
+        prefixes.add(prefix, ns)
     diagrams = None
     if ctx is not None:
         from .archimate_views import DiagramBuilder
 
         diagrams = lambda ex: DiagramBuilder(ex, ctx, lang).build()  # noqa: E731
-    return export_graph(repo.model, name=name, prefixes=model_prefixes(repo.model_files), diagrams=diagrams)
+    ex = Exporter(repo.model, ontology_graph(), prefixes, name, diagrams)
+    return ex.build(), ex.report

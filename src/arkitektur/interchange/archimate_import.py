@@ -20,9 +20,9 @@ from ..namespaces import ARK
 from . import mapping as M
 from .archimate_export import (FORMAT_MARK, K_CLASS, K_FORMAT, K_IRI, K_NAME_FROM_IRI, K_PREFIX, K_PROP,
                                K_REFERENCE)
-from .report import Report
+from .report import ImportResult, Report
 from .safety import parse_xml, read_capped
-from .terms import Prefixes, decode, node_from_text, ontology_ranges
+from .terms import Prefixes, decode, node_from_text
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 XSI_TYPE = f"{{{M.XSI}}}type"
@@ -39,18 +39,9 @@ class Concept:
     props: list = field(default_factory=list)   # (key, [(lang, text)])
     source: str | None = None
     target: str | None = None
-    is_relationship: bool = False
 
     def prop(self, key: str) -> list[str]:
         return [_pick(values) for k, values in self.props if k == key]
-
-
-@dataclass
-class ImportResult:
-    graph: Graph
-    prefixes: Prefixes
-    report: Report
-    own: bool  # the file was written by arkitektur
 
 
 def _pick(values: list) -> str:
@@ -105,18 +96,17 @@ def parse(data: bytes, display: str) -> tuple[list[Concept], list[Concept], dict
             out.append((key, _lang_texts(p, "value")))
         return out
 
-    def concept(el, is_rel: bool) -> Concept:
+    def concept(el) -> Concept:
         return Concept(ident=el.get("identifier") or "", xsi_type=el.get(XSI_TYPE) or "",
                        names=_lang_texts(el, "name"), docs=_lang_texts(el, "documentation"),
-                       props=props(el), source=el.get("source"), target=el.get("target"),
-                       is_relationship=is_rel)
+                       props=props(el), source=el.get("source"), target=el.get("target"))
 
     def children(name: str) -> list:
         box = root.find(q(name))
         return list(box) if box is not None else []
 
-    elements = [concept(e, False) for e in children("elements")]
-    rels = [concept(r, True) for r in children("relationships")]
+    elements = [concept(e) for e in children("elements")]
+    rels = [concept(r) for r in children("relationships")]
     facts = {"props": props(root), "views": 0, "organizations": 0, "metadata": root.find(q("metadata")) is not None}
     views = root.find(q("views"))
     if views is not None:
@@ -133,7 +123,6 @@ class Importer:
         self.g = Graph()
         self.report = Report()
         self.prefixes = Prefixes()
-        self.ranges = ontology_ranges()
         self.nodes: dict[str, object] = {}      # identifier -> RDF node
         self.classes: dict[str, object] = {}    # identifier -> ark class (foreign mode)
         self.types: dict[str, str] = {}         # identifier -> element type (xsi:type)
@@ -234,7 +223,7 @@ class Importer:
         return Literal(text, lang=lang)
 
     def _property(self, node, key: str, values: list, c: Concept) -> None:
-        decoded = decode(key, _pick(values), self.prefixes, self.ranges)
+        decoded = decode(key, _pick(values), self.prefixes)
         if decoded is None:
             self.report.lose(f"egenskab '{key}' har ingen plads i modellen / property '{key}' has no place",
                              f"{_name(c)}")
@@ -280,13 +269,18 @@ class Importer:
         self.nodes[c.ident] = node
         self.classes[c.ident] = cls
         self.g.add((node, RDF.type, cls))
-        for lang, text in c.names:
-            self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, c)))
+        self._texts(node, c)
         if not any(lang == "da" or (lang is None and self.lang == "da") for lang, _ in c.names):
             self.report.warn("ingen dansk rdfs:label (MOD-3) / no Danish label", _name(c))
+
+    def _texts(self, node, c: Concept) -> None:
+        """A foreign concept's names and documentation as labels and comments (untagged ones in
+        ``--lang``); its properties have no place and are reported."""
+        for lang, text in c.names:
+            self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, c)))
         for lang, text in c.docs:
             self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, c)))
-        for key, values in c.props:
+        for key, _ in c.props:
             self.report.lose(f"egenskab '{key}' / property '{key}'", _name(c))
 
     def _foreign_relationship(self, r: Concept) -> None:
@@ -315,18 +309,12 @@ class Importer:
         self.g.add((node, RDF.type, ARK.Integration))
         self.g.add((node, ARK.fra, src))
         self.g.add((node, ARK.til, tgt))
-        if r.names:
-            for lang, text in r.names:
-                self.g.add((node, RDFS.label, self._literal(text, lang or self.lang, r)))
-        else:
+        if not r.names:
             names = [self._names.get(e, []) for e in ends]
             text = " → ".join(_pick(n) or e for n, e in zip(names, ends))
             lang = next((lg for lg, _ in names[0] if lg), None) or self.lang  # the ends' language
             self.g.add((node, RDFS.label, self._literal(text, lang, r)))
-        for lang, text in r.docs:
-            self.g.add((node, RDFS.comment, self._literal(text, lang or self.lang, r)))
-        for key, _ in r.props:
-            self.report.lose(f"egenskab '{key}' / property '{key}'", _name(r))
+        self._texts(node, r)
         self.integrations[r.xsi_type] = self.integrations.get(r.xsi_type, 0) + 1
         return True
 

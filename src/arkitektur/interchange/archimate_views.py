@@ -29,7 +29,7 @@ from .. import formatting
 from ..errors import ArkitekturError
 from ..namespaces import ARK
 from .archimate_export import sha_id
-from .xmlwrite import Node as XNode
+from .xmlwrite import Element, element
 
 MARGIN = 20          # px around a diagram
 TITLE = 26           # px for a group's title above its contents
@@ -153,10 +153,10 @@ class DiagramBuilder:
         out.append((REGISTRY["maal"].title, "maal", Selection()))
         return out
 
-    def build(self) -> XNode | None:
+    def build(self) -> Element | None:
         from .. import views
 
-        diagrams = XNode("diagrams")
+        diagrams = element("diagrams")
         for title, name, sel in self.specs():
             try:
                 view = views.build(name, self.ctx, sel, lang=self.lang)
@@ -171,11 +171,11 @@ class DiagramBuilder:
                                     "laid out (Graphviz)", type(e).__name__)
                 continue
             self._diagram(diagrams, title, view, layout)
-        if not diagrams.children:
+        if not len(diagrams):
             return None
-        self.ex.report.note(f"{len(diagrams.children)} diagrammer (views) / {len(diagrams.children)} views")
-        box = XNode("views")
-        box.children.append(diagrams)
+        self.ex.report.note(f"{len(diagrams)} diagrammer (views) / {len(diagrams)} views")
+        box = element("views")
+        box.append(diagrams)
         return box
 
     def _via(self, r, shown: dict) -> str | None:
@@ -202,7 +202,7 @@ class DiagramBuilder:
                     return u
         return None
 
-    def _diagram(self, parent: XNode, title: str, view, layout: dict) -> None:
+    def _diagram(self, parent: Element, title: str, view, layout: dict) -> None:
         from ..render import CLUSTER_STYLE, NODE_STYLE
 
         ex = self.ex
@@ -256,7 +256,7 @@ class DiagramBuilder:
             self._node_xml(v, it)
         self._connections(v, vid, items, view, by_view_node)
 
-    def _node_xml(self, parent: XNode, it: Item) -> None:
+    def _node_xml(self, parent: Element, it: Item) -> None:
         attrs = {"identifier": it.ident}
         if it.kind == "Element":
             attrs["elementRef"] = it.ref
@@ -266,13 +266,11 @@ class DiagramBuilder:
         if it.kind != "Element":
             n.add("label", {"xml:lang": self.lang}, text="\n".join(it.text))
         if it.fill and it.kind != "Element":
-            style = n.add("style")
-            r, g, b = (int(it.fill.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
-            style.add("fillColor", {"r": str(r), "g": str(g), "b": str(b)})
+            n.add("style").add("fillColor", _rgb(it.fill))
         for child in sorted(it.children, key=lambda c: (c.box.y, c.box.x, c.ident)):
             self._node_xml(n, child)
 
-    def _connections(self, v: XNode, vid: str, items: list, view, by_view_node: dict) -> None:
+    def _connections(self, v: Element, vid: str, items: list, view, by_view_node: dict) -> None:
         from ..views import DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE
 
         shown: dict = {}
@@ -329,10 +327,12 @@ class DiagramBuilder:
                                         "xsi:type": "Line", "source": a.ident, "target": b.ident})
             text = " ".join(x for x in e.lines if x) or e.kind
             line.add("label", {"xml:lang": self.lang}, text=text)
-            colour = style["border"].lstrip("#")
-            st = line.add("style", {"lineWidth": "2"})
-            r, g, b_ = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
-            st.add("lineColor", {"r": str(r), "g": str(g), "b": str(b_)})
+            line.add("style", {"lineWidth": "2"}).add("lineColor", _rgb(style["border"]))
+
+
+def _rgb(colour: str) -> dict:
+    """"#d9ead3" as the exchange format's colour attributes r, g, b."""
+    return {c: str(int(colour.lstrip("#")[i:i + 2], 16)) for c, i in (("r", 0), ("g", 2), ("b", 4))}
 
 
 def _same_lane_pairs(sources: list, targets: list, lane_of: dict) -> list:

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from .terms import Prefixes
 
 
 @dataclass
@@ -20,20 +26,18 @@ class Report:
     examples: dict = field(default_factory=dict)
 
     def lose(self, what: str, example: str | None = None) -> None:
-        self.lost[what] += 1
-        if example and what not in self.examples:
-            self.examples[what] = example
+        self._count(self.lost, what, example)
 
     def warn(self, what: str, example: str | None = None) -> None:
-        self.warnings[what] += 1
-        if example and what not in self.examples:
-            self.examples[what] = example
+        self._count(self.warnings, what, example)
+
+    def _count(self, counter: Counter, what: str, example: str | None) -> None:
+        counter[what] += 1
+        if example:
+            self.examples.setdefault(what, example)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
-
-    def empty(self) -> bool:
-        return not self.lost and not self.warnings
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -52,3 +56,13 @@ class Report:
     def text(self) -> str:
         lines = self.lines()
         return "\n".join(lines) + ("\n" if lines else "")
+
+
+@dataclass
+class ImportResult:
+    """What an importer gives ``arkitektur import``: the graph, the prefixes to write it with, the report."""
+
+    graph: Graph
+    prefixes: Prefixes
+    report: Report
+    own: bool = False  # ArchiMate: the file was written by arkitektur (its IRIs and classes come back exactly)

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter as _col
+
 from ..tables import RISKY_START, csv_table
 from .safety import HostileInput, check_zip, read_capped
 
@@ -57,14 +59,6 @@ def _refuse(origin: str, where: str, value: str):
         "Gem arket med værdier i stedet for formler (eller skriv en apostrof foran).",
         f"cell {where} holds a formula ({shown!r}); formulas are refused for safety. Save the sheet with "
         "values instead of formulas (or put an apostrophe in front).", code="ARK-E78", file=origin)
-
-
-def _col(n: int) -> str:
-    s = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
 
 
 def _clean_rows(raw: list[list], origin: str) -> tuple[list[str], list[list]]:
@@ -195,9 +189,7 @@ def write_xlsx(sheets: list) -> bytes:
 
     wb = Workbook()
     wb.remove(wb.active)
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = fixed
-    wb.properties.modified = fixed
+    wb.properties.created = dt.datetime(2000, 1, 1)  # openpyxl sets "modified" to the time of saving
     for sheet in sheets:
         if not isinstance(sheet, Sheet):
             sheet = Sheet(*sheet)

@@ -32,6 +32,9 @@ STATUS = {ARK.Planlagt: "build", ARK.Indfases: "build", ARK.IDrift: "operational
           ARK.Udfaset: "retired"}
 PERSONAL = {ARK.IngenPersonoplysninger: "NoPersonalData", ARK.AlmindeligePersonoplysninger: "GeneralPersonalData",
             ARK.FoelsommePersonoplysninger: "SensitivePersonalData"}
+# A Systemanvendelse's values that SYS-AP carries as they are, under its own property.
+USAGE_PROPERTIES = {ARK.systemejer: SYS.hasITSystemOwner, ARK.systemansvarlig: SYS.hasITSystemManager,
+                    ARK.understoetterOpgave: SYS.hasApplicationPurpose, ARK.system: INFRA.instanceOfProductInSeries}
 EXPORTED = {ARK.Systemanvendelse, ARK.ItSystem, ARK.Infrastruktur, ARK.Grunddataregister, ARK.Kommune,
             ARK.Leverandoer, ARK.Indkoeber, ARK.Samarbejde, ARK.Kontrakt, ARK.Dataobjekt, ARK.Integration}
 
@@ -66,26 +69,22 @@ def build(graph: Graph, supplier_as: str = "rightsHolder") -> tuple[Graph, Repor
         for ident in g.objects(node, DCTERMS.identifier):
             out.add((node, DCTERMS.identifier, ident))
 
-    def organisation(node) -> None:
+    def organisation(subject, prop, node) -> None:
+        """``subject prop node`` with ``node`` described (once) as an org:Organization."""
+        out.add((subject, prop, node))
         if (node, RDF.type, ORG.Organization) not in out:
             describe(node, ORG.Organization)
 
     for u in sorted(set(g.subjects(RDF.type, ARK.Systemanvendelse)), key=str):
         describe(u, SYS.ITSystem)
         for k in g.objects(u, ARK.kommune):
-            out.add((u, SYS.usedInOrganization, k))
-            organisation(k)
-        for v in g.objects(u, ARK.systemejer):
-            out.add((u, SYS.hasITSystemOwner, v))
-        for v in g.objects(u, ARK.systemansvarlig):
-            out.add((u, SYS.hasITSystemManager, v))
+            organisation(u, SYS.usedInOrganization, k)
+        for p, q in USAGE_PROPERTIES.items():
+            for v in g.objects(u, p):
+                out.add((u, q, v))
         for lc in g.objects(u, ARK.livscyklus):
             if lc in STATUS:
                 out.add((u, SYS.operationalStatus, URIRef(f"{CONCEPT}operational-status/{STATUS[lc]}")))
-        for task in g.objects(u, ARK.understoetterOpgave):
-            out.add((u, SYS.hasApplicationPurpose, task))
-        for s in g.objects(u, ARK.system):
-            out.add((u, INFRA.instanceOfProductInSeries, s))
         if any(True for _ in g.objects(u, ARK.risikovurderet)):
             report.lose("risikovurderet har ingen SYS-AP-egenskab / no SYS-AP property")
     products = set(g.subjects(RDF.type, ARK.ItSystem)) | set(g.subjects(RDF.type, ARK.Infrastruktur)) | \
@@ -95,19 +94,16 @@ def build(graph: Graph, supplier_as: str = "rightsHolder") -> tuple[Graph, Repor
             continue
         describe(s, INFRA.ProductSeries)
         for sup in g.objects(s, ARK.leverandoer):
-            out.add((s, supplier_prop, sup))
-            organisation(sup)
+            organisation(s, supplier_prop, sup)
     for c in sorted(set(g.subjects(RDF.type, ARK.Kontrakt)), key=str):
         describe(c, FIBO.Contract)
         for sup in g.objects(c, ARK.leverandoer):
-            out.add((c, FIBO.hasCounterparty, sup))
-            organisation(sup)
+            organisation(c, FIBO.hasCounterparty, sup)
         parts = list(g.objects(c, ARK.kontraktpart))
         if not parts:
             parts = [k for u in g.subjects(ARK.kontrakt, c) for k in g.objects(u, ARK.kommune)]
         for p in parts:
-            out.add((c, FIBO.hasPrincipal, p))
-            organisation(p)
+            organisation(c, FIBO.hasPrincipal, p)
         for u in g.subjects(ARK.kontrakt, c):
             out.add((c, FIBO.definesTermsFor, u))
         for p in (ARK.startdato, ARK.udloebsdato, ARK.opsigelsesfrist, ARK.aarligPris, ARK.forlaengelseTil,

@@ -84,18 +84,9 @@ class Prefixes:
         return {p: self.table[p] for p in sorted(self.used)}
 
 
-@dataclass(frozen=True)
-class Ranges:
-    """Datatype ranges of properties in the ontology: what a bare key means for a literal."""
-
-    datatype: dict  # predicate IRI -> datatype IRI (xsd:…)
-
-    def of(self, pred: URIRef) -> URIRef | None:
-        return self.datatype.get(pred)
-
-
 @lru_cache(maxsize=1)
-def ontology_ranges() -> Ranges:
+def ontology_ranges() -> dict:
+    """Property IRI -> its xsd: datatype range in the ontology: what a bare key means for a literal."""
     from ..loader import ontology_graph
 
     g = ontology_graph()
@@ -103,7 +94,7 @@ def ontology_ranges() -> Ranges:
     for p, r in g.subject_objects(RDFS.range):
         if isinstance(p, URIRef) and isinstance(r, URIRef) and str(r).startswith(str(XSD)):
             out[p] = r
-    return Ranges(out)
+    return out
 
 
 @dataclass(frozen=True)
@@ -160,7 +151,7 @@ def node_from_text(text: str, prefixes: Prefixes):
     return URIRef(iri) if iri is not None else None
 
 
-def decode(key: str, value: str, prefixes: Prefixes, ranges: Ranges):
+def decode(key: str, value: str, prefixes: Prefixes):
     """(predicate, object) for a key/value pair, or ``None`` when the key is not an RDF key."""
     m = KEY.match(key)
     if not m:
@@ -190,7 +181,7 @@ def decode(key: str, value: str, prefixes: Prefixes, ranges: Ranges):
         code = code_labels().code(pred, value)
         if code is not None:
             return pred, code
-    dt = ranges.of(pred)
+    dt = ontology_ranges().get(pred)
     if dt is not None and dt != XSD.string:
         return pred, Literal(value, datatype=dt, normalize=False)
     return pred, Literal(value)
@@ -204,8 +195,7 @@ def _same(a, b) -> bool:
     return a == b
 
 
-def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
-           reserved: frozenset = frozenset()) -> tuple[str, str]:
+def encode(pred: URIRef, obj, prefixes: Prefixes, reserved: frozenset = frozenset()) -> tuple[str, str]:
     """(key, value) for one triple's predicate and object, exact under ``decode``.
 
     A predicate whose CURIE is one of the ``reserved`` keys is written as ``<IRI>``.
@@ -215,10 +205,10 @@ def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
         pkey = f"<{pred}>"
     if not isinstance(obj, Literal):
         label = code_labels().label(pred, obj)
-        if label is not None and _same(decode(pkey, label, prefixes, ranges)[1], obj):
+        if label is not None and _same(decode(pkey, label, prefixes)[1], obj):
             return pkey, label
         value = term_text(obj, prefixes)
-        assert _same(decode(pkey, value, prefixes, ranges)[1], obj), (pkey, value)
+        assert _same(decode(pkey, value, prefixes)[1], obj), (pkey, value)
         return pkey, value
     text = str(obj)
     escaped = bool(_INVALID_XML.search(text))
@@ -231,7 +221,7 @@ def encode(pred: URIRef, obj, prefixes: Prefixes, ranges: Ranges,
         dt = obj.datatype or XSD.string
         candidates.append(f"{pkey}^^{prefixes.iri_text(str(dt))}{esc}")
     for key in candidates:
-        back = decode(key, value, prefixes, ranges)
+        back = decode(key, value, prefixes)
         if back is not None and _same(back[1], obj):
             return key, value
     raise ValueError(f"cannot encode {pred} {obj!r}")  # pragma: no cover - every literal has a form

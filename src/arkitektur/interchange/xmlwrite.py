@@ -1,54 +1,55 @@
-"""XML-skrivning / a tiny, deterministic XML writer (stable attribute order, exact character escapes)."""
+"""XML-skrivning / the exchange file's XML, written by lxml (stable attribute order, exact escapes).
+
+Elements are in the ArchiMate namespace and make their children with ``add``; ``xsi:`` and ``xml:``
+attributes are named by prefix. Characters XML 1.0 cannot carry at all, not even as a character
+reference, are written as a visible \\uXXXX, as the other outputs do (escape.visible), so a label
+never makes the file unreadable.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-# Characters XML 1.0 cannot carry at all, not even as a character reference: written as a visible
-# \uXXXX, as the other outputs do (escape.visible), so a label never makes the file unreadable.
+from lxml import etree
+
+from .mapping import NS, XSI
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PREFIXES = {"xsi": XSI, "xml": "http://www.w3.org/XML/1998/namespace"}
 
 
-def _text(s: str) -> str:
-    s = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", s)
-    return (s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\r", "&#13;"))
+def _text(value) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", str(value))
 
 
-def _attr(s: str) -> str:
-    return (_text(s).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;"))
+def _name(name: str, default: str | None = None) -> str:
+    prefix, colon, local = name.partition(":")
+    if colon:
+        return f"{{{_PREFIXES[prefix]}}}{local}"
+    return f"{{{default}}}{name}" if default else name
 
 
-@dataclass
-class Node:
-    """One XML element: tag (with prefix), attributes in insertion order, text or children."""
+class Element(etree.ElementBase):
+    """An element of the exchange file."""
 
-    tag: str
-    attrs: dict = field(default_factory=dict)
-    text: str | None = None
-    children: list = field(default_factory=list)
-
-    def add(self, tag: str, attrs: dict | None = None, text: str | None = None) -> "Node":
-        child = Node(tag, dict(attrs or {}), text)
-        self.children.append(child)
+    def add(self, tag: str, attrs: dict | None = None, text: str | None = None) -> Element:
+        """A new last child: ``tag`` in the ArchiMate namespace, ``attrs`` in insertion order."""
+        child = self.makeelement(_name(tag, NS), {_name(k): _text(v) for k, v in (attrs or {}).items()})
+        if text is not None:
+            child.text = _text(text)
+        self.append(child)
         return child
 
-    def write(self, out: list[str], indent: int = 0) -> None:
-        pad = "  " * indent
-        attrs = "".join(f' {k}="{_attr(str(v))}"' for k, v in self.attrs.items())
-        if self.text is not None:
-            out.append(f"{pad}<{self.tag}{attrs}>{_text(self.text)}</{self.tag}>\n")
-        elif not self.children:
-            out.append(f"{pad}<{self.tag}{attrs}/>\n")
-        else:
-            out.append(f"{pad}<{self.tag}{attrs}>\n")
-            for c in self.children:
-                c.write(out, indent + 1)
-            out.append(f"{pad}</{self.tag}>\n")
+
+_PARSER = etree.XMLParser()
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(element=Element))
 
 
-def document(root: Node) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-    root.write(out)
-    return "".join(out).encode("utf-8")
+def element(tag: str, attrs: dict | None = None, *, root: bool = False) -> Element:
+    """A new element on its own (appended later); ``root`` declares the namespaces."""
+    nsmap = {None: NS, "xsi": XSI} if root else None
+    return _PARSER.makeelement(_name(tag, NS), {_name(k): _text(v) for k, v in (attrs or {}).items()}, nsmap=nsmap)
+
+
+def document(root: Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + etree.tostring(root, pretty_print=True, encoding="UTF-8")

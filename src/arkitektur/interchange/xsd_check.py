@@ -34,13 +34,13 @@ def _resolver_class():
 
 
 @lru_cache(maxsize=4)
-def schema(folder: str = str(XSD_DIR), entry: str = "archimate3_Diagram.xsd"):
-    """The compiled schema (Diagram includes View includes Model)."""
+def schema(folder: str):
+    """The compiled schema of ``folder`` (Diagram includes View includes Model)."""
     from lxml import etree
 
     parser = etree.XMLParser(no_network=True, resolve_entities=False, load_dtd=False)
     parser.resolvers.add(_resolver_class()(Path(folder)))
-    doc = etree.parse(str(Path(folder) / entry), parser)
+    doc = etree.parse(str(Path(folder) / "archimate3_Diagram.xsd"), parser)
     return etree.XMLSchema(doc)
 
 

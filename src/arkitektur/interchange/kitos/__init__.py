@@ -8,9 +8,9 @@ time of the import for ``--siden sidst``); ``drift.merge`` compares snapshot, fi
 Unknown fields and enum values are warnings, never crashes.
 """
 
-from .mapper import Options, kle_iri, local_date, map_bundle
+from .mapper import Options, kle_iri, kle_task, local_date, map_bundle
 from .source import ApiSource, Bundle, DirectorySource
 from .sync import KitosResult, run, snapshot_paths
 
-__all__ = ["ApiSource", "Bundle", "DirectorySource", "KitosResult", "Options", "kle_iri", "local_date",
+__all__ = ["ApiSource", "Bundle", "DirectorySource", "KitosResult", "Options", "kle_iri", "kle_task", "local_date",
            "map_bundle", "run", "snapshot_paths"]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
@@ -89,18 +90,6 @@ class Options:
     repo: list = field(default_factory=list)
 
 
-def _offset_copenhagen(moment: dt.datetime) -> dt.timedelta:
-    """UTC offset of Europe/Copenhagen (EU rule: summer time from the last Sunday of March 01:00 UTC
-    to the last Sunday of October 01:00 UTC)."""
-    def last_sunday(year: int, month: int) -> dt.datetime:
-        d = dt.datetime(year, month + 1, 1) - dt.timedelta(days=1) if month < 12 else dt.datetime(year, 12, 31)
-        return d - dt.timedelta(days=(d.weekday() + 1) % 7)
-    start = last_sunday(moment.year, 3).replace(hour=1)
-    end = last_sunday(moment.year, 10).replace(hour=1)
-    naive = moment.replace(tzinfo=None)
-    return dt.timedelta(hours=2 if start <= naive < end else 1)
-
-
 def local_date(value) -> dt.date | None:
     """The Danish calendar date of a KITOS DateTime (UTC) or date string."""
     if not isinstance(value, str) or not value.strip():
@@ -114,14 +103,28 @@ def local_date(value) -> dt.date | None:
         return None
     if moment.tzinfo is None:
         return moment.date()
-    utc = moment.astimezone(dt.timezone.utc)
-    return (utc + _offset_copenhagen(utc)).date()
+    return moment.astimezone(ZoneInfo("Europe/Copenhagen")).date()
 
 
 def kle_iri(key: str) -> URIRef | None:
     if not re.match(r"^\d{2}(\.\d{2}){0,2}$", key):
         return None
     return URIRef(KLE_NS.format(hg=key[:2]) + key)
+
+
+def kle_task(g: Graph, key: str, report: Report, described) -> URIRef | None:
+    """The KLE task of a KLE number (``None`` and a warning for another form), added to ``g`` as an
+    ark:Opgave unless ``described(node)`` (shipped, or in the repository)."""
+    node = kle_iri(key)
+    if node is None:
+        report.warn("KLE-nummer i ukendt form / KLE number in an unknown form", key)
+        return None
+    if not described(node):
+        g.add((node, RDF.type, ARK.Opgave))
+        g.add((node, SKOS.notation, Literal(key)))
+        g.add((node, SKOS.inScheme, ARK.KLE))
+        g.add((node, RDFS.label, Literal(f"KLE {key}", lang="da")))
+    return node
 
 
 def _d(value: dt.date) -> Literal:
@@ -216,18 +219,6 @@ class Mapper:
         self.add(node, DCTERMS.identifier, Literal(uuid))
         return node
 
-    def opgave(self, key: str) -> URIRef | None:
-        node = kle_iri(key)
-        if node is None:
-            self.report.warn("KLE-nummer i ukendt form / KLE number in an unknown form", key)
-            return None
-        if node not in self.shipped_kle:
-            self.g.add((node, RDF.type, ARK.Opgave))
-            self.g.add((node, SKOS.notation, Literal(key)))
-            self.g.add((node, SKOS.inScheme, ARK.KLE))
-            self.g.add((node, RDFS.label, Literal(f"KLE {key}", lang="da")))
-        return node
-
     # entities
     def run(self) -> Graph:
         kommune = self.kommune()
@@ -316,7 +307,7 @@ class Mapper:
         kle -= {(name_of(k) or "") for k in json_list(dev.get("removedKLE"))}
         kle.discard("")
         for key in sorted(kle):
-            task = self.opgave(key)
+            task = kle_task(self.g, key, self.report, self.shipped_kle.__contains__)
             if task is not None:
                 self.add(node, ARK.understoetterOpgave, task)
         roles = u.get("roles")

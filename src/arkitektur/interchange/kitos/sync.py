@@ -38,18 +38,13 @@ class KitosResult:
     def _values(self, values: tuple) -> str:
         return ", ".join(self.prefixes.iri_text(str(v)) if isinstance(v, URIRef) else str(v) for v in values) or "–"
 
-    def change_lines(self) -> list[str]:
-        if self.merge is None:
-            return []
-        out = []
-        for c in self.merge.source_changes:
-            if c.kind == "ændret":
-                out.append(f"  ~ ændret / changed: {self._label(c.subject)}: {self.prefixes.iri_text(str(c.predicate))}: "
-                           f"{self._values(c.old)} → {self._values(c.new)}")
-            else:
-                word = "ny / new" if c.kind == "ny" else "fjernet / removed"
-                out.append(f"  {'+' if c.kind == 'ny' else '-'} {word}: {self._label(c.subject)} <{c.subject}>")
-        return out
+    def _change(self, c: drift.Change, words: bool) -> str:
+        """One change as a line; ``words``: said in words too (KITOS' changes; hand edits go without)."""
+        if c.kind == "ændret":
+            return (f"  ~ {'ændret / changed: ' if words else ''}{self._label(c.subject)}: "
+                    f"{self.prefixes.iri_text(str(c.predicate))}: {self._values(c.old)} → {self._values(c.new)}")
+        word = ("ny / new: " if c.kind == "ny" else "fjernet / removed: ") if words else ""
+        return f"  {'+' if c.kind == 'ny' else '-'} {word}{self._label(c.subject)} <{c.subject}>"
 
     def text(self) -> str:
         lines = []
@@ -58,22 +53,16 @@ class KitosResult:
                 n = len({s for s in self.merge.graph.subjects()})
                 lines.append(f"Første KITOS-import: {n} emner, {len(self.merge.graph)} tripler / first import.")
             else:
-                changed = self.change_lines()
+                changed = [self._change(c, True) for c in self.merge.source_changes]
                 lines.append("Ændringer i KITOS siden sidste import / changes in KITOS since the last import:"
                              if changed else "Ingen ændringer i KITOS siden sidste import / no changes in KITOS.")
                 lines.extend(changed)
             for d in self.deleted:
                 lines.append(f"  - slettet i KITOS / deleted in KITOS ({d.get('occurredAtUtc', '?')}): "
                              f"{d.get('entityType', '?')} {d.get('entityUuid', '?')}")
-            hand = [c for c in self.merge.hand_edits]
-            if hand:
+            if self.merge.hand_edits:
                 lines.append("Håndrettelser siden sidste import (bevaret) / hand edits since the last import (kept):")
-                for c in hand:
-                    if c.kind == "ændret":
-                        lines.append(f"  ~ {self._label(c.subject)}: {self.prefixes.iri_text(str(c.predicate))}: "
-                                     f"{self._values(c.old)} → {self._values(c.new)}")
-                    else:
-                        lines.append(f"  {'+' if c.kind == 'ny' else '-'} {self._label(c.subject)} <{c.subject}>")
+                lines.extend(self._change(c, False) for c in self.merge.hand_edits)
             if self.merge.conflicts:
                 lines.append("KONFLIKTER – håndrettelsen er beholdt, KITOS' værdi er ikke skrevet; ret selv / "
                              "CONFLICTS – the hand edit is kept, KITOS' value is not written:")

@@ -9,8 +9,8 @@ the same workbook, or a name in ``--repo``; otherwise a new node is made and rep
 
 from .layout import months, parse_date, parse_decimal
 from .overview import findings_sheet, matrix_sheet
-from .reader import SheetResult, detect, import_file
+from .reader import detect, import_file
 from .writer import export_csv, export_xlsx, tables_for
 
-__all__ = ["SheetResult", "detect", "export_csv", "export_xlsx", "findings_sheet", "import_file", "matrix_sheet",
+__all__ = ["detect", "export_csv", "export_xlsx", "findings_sheet", "import_file", "matrix_sheet",
            "months", "parse_date", "parse_decimal", "tables_for"]

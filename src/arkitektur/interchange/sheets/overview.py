@@ -29,8 +29,6 @@ FINDINGS_HEADERS_EN = ["rule", "severity", "municipality", "element", "message",
 # Severity colours: the check's own (red, amber, grey), pale enough for black text in print.
 SEVERITY_STYLE = {Severity.VIOLATION: ("#f4cccc", "#000000"), Severity.WARNING: ("#fde9c4", "#000000"),
                   Severity.INFO: ("#eeeeee", "#000000")}
-SEVERITY_WORD = {"da": {Severity.VIOLATION: "overtrædelse", Severity.WARNING: "advarsel", Severity.INFO: "info"},
-                 "en": {Severity.VIOLATION: "violation", Severity.WARNING: "warning", Severity.INFO: "info"}}
 
 
 def matrix_sheet(matrix, kommune: str | None = None, lang: str = "da") -> Sheet:
@@ -69,7 +67,7 @@ def findings_sheet(findings, g: Graph, kommune: str | None = None, lang: str = "
         where = f"{f.file}:{f.line}" if f.file and f.line else f.file
         disp = formatting.label(g, URIRef(f.dispensation), lang) if f.dispensation else None
         message = f.message_en if lang == "en" and f.message_en else f.message
-        rows.append([f.rule, SEVERITY_WORD["en" if lang == "en" else "da"][f.severity],
+        rows.append([f.rule, words.words(words.CHECK_TEXT, lang)[f.severity.label],
                      formatting.label(g, URIRef(f.kommune), lang) if f.kommune else None,
                      f.label, message, where, disp, f.focus])
     return Sheet(FINDINGS_SHEET, FINDINGS_HEADERS_EN if lang == "en" else FINDINGS_HEADERS, rows, fills=fills,

@@ -15,12 +15,12 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from ... import formatting
 from ...errors import InputError, UsageError
 from ...namespaces import ARK
-from ..kitos import kle_iri
-from ..report import Report
+from ..kitos import kle_task
+from ..report import ImportResult, Report
 from ..sheets_io import Table, read_csv, read_xlsx
 from ..terms import Prefixes
 from .layout import (
-    ALIASES, DERIVED_SHEETS, KITOS_BASE, LOST_USAGE, lifecycle_code, months, norm, parse_bool, parse_date,
+    ALIASES, DERIVED_SHEETS, KITOS_BASE, LOST_USAGE, SHEET_KIND, lifecycle_code, months, norm, parse_bool, parse_date,
     parse_decimal, pattern_code, slug,
 )
 
@@ -31,13 +31,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
-
-
-@dataclass
-class SheetResult:
-    graph: Graph
-    prefixes: Prefixes
-    report: Report
 
 
 @dataclass
@@ -97,33 +90,22 @@ def _fields(table: Table, kind: str, report: Report) -> list[str | None]:
     out = []
     for h in table.headers:
         f = aliases.get(norm(h))
+        out.append(f)
         if f is None and h:
-            if kind == "usage" and norm(h).endswith(("e-mail", "email")):
-                f = None
-            out.append(f)
             report.lose(f"kolonnen '{h}' har ingen plads i modellen / column has no place", table.origin)
-        else:
-            out.append(f)
     return out
 
 
 def _rows(table: Table, fields: list) -> list[dict]:
-    out = []
-    for row in table.rows:
-        rec = {}
-        for f, v in zip(fields, row):
-            if f is not None and v not in (None, ""):
-                rec[f] = v
-        out.append(rec)
-    return out
+    return [{f: v for f, v in zip(fields, row) if f is not None and v not in (None, "")} for row in table.rows]
 
 
 def detect(table: Table) -> str | None:
     name = norm(table.name)
     if name in DERIVED_SHEETS:
         return "derived"
-    for sheet, kind in (("systemanvendelser", "usage"), ("kontrakter", "contract"), ("integrationer", "integration")):
-        if name == sheet:
+    for sheet, kind in SHEET_KIND.items():
+        if name == norm(sheet):
             return kind
     heads = {norm(h) for h in table.headers}
     if heads & {"it system", "it-system", "it system (uuid)", "it-system (uuid)"} and "livscyklus" in heads:
@@ -172,17 +154,9 @@ class SheetImporter:
                 return hits.pop()
         return Literal(text)
 
-    def opgave(self, key: str):
-        node = kle_iri(key)
-        if node is None:
-            self.report.warn("KLE-nummer i ukendt form / KLE number in an unknown form", key)
-            return None
-        if node not in self.shipped_kle and (self.r.repo is None or (node, RDF.type, ARK.Opgave) not in self.r.repo):
-            self.g.add((node, RDF.type, ARK.Opgave))
-            self.g.add((node, SKOS.notation, Literal(key)))
-            self.g.add((node, SKOS.inScheme, ARK.KLE))
-            self.g.add((node, RDFS.label, Literal(f"KLE {key}", lang="da")))
-        return node
+    def described(self, task) -> bool:
+        """A KLE task the shipped ontology or ``--repo`` already describes."""
+        return task in self.shipped_kle or (self.r.repo is not None and (task, RDF.type, ARK.Opgave) in self.r.repo)
 
     def run(self, tables: list[Table]) -> None:
         kinds = [(t, detect(t)) for t in tables]
@@ -338,10 +312,10 @@ class SheetImporter:
                     self.g.add((node, ARK[prop], self.value(ARK[prop], value)))
             for key in re.split(r"[,;\s]+", _text(rec.get("kle"))):
                 if key:
-                    task = self.opgave(key)
+                    task = kle_task(self.g, key, self.report, self.described)
                     if task is not None:
                         self.g.add((node, ARK.understoetterOpgave, task))
-            for name in [n for n in _text(rec.get("kontrakt")).split("|") if n.strip()]:
+            for name in _split(rec.get("kontrakt")):
                 k = self.r.node(name, ARK.Kontrakt, "kontrakt")
                 self.g.add((node, ARK.kontrakt, k))
             if rec.get("kontrakt_navne"):
@@ -403,7 +377,7 @@ class SheetImporter:
                     self.report.warn("ukendt mønster / unknown pattern", _text(rec["moenster"]))
                 else:
                     self.g.add((node, ARK.moenster, m))
-            for name in [n for n in _text(rec.get("dataobjekter")).split("|") if n.strip()]:
+            for name in _split(rec.get("dataobjekter")):
                 self.g.add((node, ARK.overfoerer, self.r.node(name, ARK.Dataobjekt, "dataobjekt")))
             for value in _split(rec.get("retsgrundlag")):
                 self.g.add((node, ARK.retsgrundlag, self.value(ARK.retsgrundlag, value)))
@@ -422,7 +396,7 @@ def _repo_graph(paths: list[Path] | None) -> Graph | None:
 
 
 def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str = "https://w3id.org/arkitektur/import/",
-                repo: list[Path] | None = None) -> SheetResult:
+                repo: list[Path] | None = None) -> ImportResult:
     """Read an xlsx or csv file in our template or KITOS' layout into a graph."""
     if not path.exists():
         raise InputError("filen findes ikke.", "the file does not exist.", code="ARK-E01", file=str(path))
@@ -431,5 +405,5 @@ def import_file(path: Path, *, kind: str, kommune: str | None = None, base: str 
     imp.run(tables)
     rows = sum(len(t.rows) for t in tables)
     imp.report.note(f"{len(tables)} ark, {rows} rækker læst; {len(imp.g)} tripler / sheets, rows read; triples")
-    return SheetResult(imp.g, imp.prefixes, imp.report)
+    return ImportResult(imp.g, imp.prefixes, imp.report)
 
