@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import rdflib
 import rdflib.namespace as rns
 from click.testing import CliRunner
 from openpyxl import Workbook, load_workbook
@@ -218,3 +219,46 @@ def test_values():
 
     assert formula_like("=1+1") and formula_like("@SUM(A1)") and formula_like("+cmd|x")
     assert not formula_like("-") and not formula_like("+45 12 34 56 78") and not formula_like("-5")
+
+
+def test_an_ambiguous_name_is_warned_about_and_not_carried_over(tmp_path):
+    """Two suppliers called "Fujitsu A/S" in the repository: the contract's and the system's
+    supplier cannot be chosen – reported as not carried over, no triple, and never a crash (it was an
+    AssertionError)."""
+    repo = loader.load([FIXTURE])
+    data, _ = sheets.export_xlsx(repo)
+    f = tmp_path / "skabelon.xlsx"
+    f.write_bytes(data)
+    twin = tmp_path / "repo"
+    twin.mkdir()
+    (twin / "model.ttl").write_bytes((FIXTURE / "model.ttl").read_bytes())
+    (twin / "tvilling.ttl").write_text(
+        "@prefix ark: <https://w3id.org/arkitektur/ontologi#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/test/fujitsu-2> a ark:Leverandoer ; rdfs:label "Fujitsu A/S"@da .\n',
+        encoding="utf-8")
+    result = sheets.import_file(f, kind="xlsx", repo=[twin])
+    lost = [what for what in result.report.lost if "flere noder" in what]
+    assert lost and result.report.examples[lost[0]] == "Fujitsu A/S"
+    k = URIRef("https://example.org/test/kontrakt-sbsys")
+    assert (k, rns.RDF.type, ARK.Kontrakt) in result.graph
+    assert list(result.graph.objects(k, ARK.leverandoer)) == []
+    assert list(result.graph.objects(URIRef("https://example.org/test/sbsys"), ARK.leverandoer)) == []
+
+
+@pytest.mark.slow
+def test_import_repo_leaves_out_the_own_rules_examples(tmp_path):
+    """``import xlsx --repo models/`` on the repository's own export: every supplier is found once –
+    the own rules' examples (regler/eksempler) describe "KMD A/S" again, and made it ambiguous
+    (an internal error before)."""
+    models = Path(__file__).resolve().parents[1] / "models"
+    book, out = tmp_path / "m.xlsx", tmp_path / "m.ttl"
+    runner = CliRunner()
+    res = runner.invoke(main, ["export", "xlsx", str(models), "-o", str(book)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(main, ["import", "xlsx", str(book), "--repo", str(models), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "flere noder" not in res.output and "intern fejl" not in res.output
+    g = rdflib.Graph().parse(out)
+    kmd = URIRef("https://w3id.org/arkitektur/eksempel/samarbejde#Lev_KMD")
+    assert (None, ARK.leverandoer, kmd) in g

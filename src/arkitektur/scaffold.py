@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 
 from . import loader
+from .check import model_paths
 from .errors import InputError, UsageError
 from .files import write_atomic
 from .fmt import format_text
@@ -100,7 +101,7 @@ def plan_kommune(
         raise _error(f"{folder} findes allerede: kommunen ser ud til at være oprettet.",
                      f"{folder} already exists: the municipality seems to exist already.", "ARK-E61", str(folder))
 
-    repo = loader.load([directory])
+    repo = loader.load(model_paths([directory]))  # not the own rules' examples
     g = repo.graph()
     collaborations = sorted(set(repo.model.subjects(RDF.type, ARK.Samarbejde)), key=str)
     if samarbejde:

@@ -141,7 +141,7 @@ def import_kitos(from_dir, url, org, output, kommune, base, roles, interfaces, s
         roles=_parse_pairs(roles, "--rolle") or None,
         interfaces=_parse_pairs(interfaces, "--snitflade") or None,
         as_of=option_date(as_of) or dt.date.today(),
-        repo=[Path(p) for p in repo_paths],
+        repo=_repository(repo_paths),
     )
     if from_dir:
         source = kitos.DirectorySource(from_dir)
@@ -180,9 +180,19 @@ def import_csv(file, output, kommune, base, overskriv, repo_paths):
     _import_sheet("csv", file, output, kommune, base, overskriv, repo_paths)
 
 
+def _repository(repo_paths) -> list[Path]:
+    """``--repo``'s model files, without the repository's own rules and their examples: an example
+    that describes "KMD A/S" again would make the name ambiguous (docs/egne-regler.md)."""
+    if not repo_paths:
+        return []
+    from ..check import model_paths
+
+    return model_paths([Path(p) for p in repo_paths])
+
+
 def _import_sheet(kind: str, file: Path, output, kommune, base, overwrite, repo_paths) -> None:
     _check_base(base)
     from ..interchange import sheets
 
-    result = sheets.import_file(file, kind=kind, kommune=kommune, base=base, repo=[Path(p) for p in repo_paths])
+    result = sheets.import_file(file, kind=kind, kommune=kommune, base=base, repo=_repository(repo_paths))
     _write_import(result, file, f"import {kind}", output, overwrite)

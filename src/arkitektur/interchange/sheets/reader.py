@@ -67,7 +67,8 @@ class Resolver:
             if len(hits) == 1:
                 return hits[0]
             if len(hits) > 1:
-                self.report.warn("navnet passer på flere noder i repositoriet; brug IRI / ambiguous name", text)
+                self.report.lose("navnet passer på flere noder i repositoriet – henvisningen er ikke overført; "
+                                 "brug IRI'en / ambiguous name, reference not carried over: use the IRI", text)
                 return None
         if not make:
             return None
@@ -192,8 +193,8 @@ class SheetImporter:
             if rec.get("leverandoer"):
                 # A purchasing body (ark:KOMBIT) is the supplier of the joint contracts it holds.
                 sup = self.r.node(_text(rec["leverandoer"]), (ARK.Leverandoer, ARK.Indkoeber), "leverandoer")
-                self.g.add((node, ARK.leverandoer, sup))
-                if rec.get("cvr"):
+                self._link(node, ARK.leverandoer, sup)
+                if sup is not None and rec.get("cvr"):
                     self.g.add((sup, ARK.cvr, Literal(_text(rec["cvr"]))))
             for f, p in (("start", ARK.startdato), ("udloeb", ARK.udloebsdato), ("forlaengelse", ARK.forlaengelseTil)):
                 if f in rec:
@@ -241,6 +242,12 @@ class SheetImporter:
                 if uuid and self.kommune is not None:
                     usage = self._kitos_usage_iri(uuid)
                     self.g.add((usage, ARK.kontrakt, node))
+
+    def _link(self, node, pred, target) -> None:
+        """``node pred target`` – unless the name did not resolve: an ambiguous name is reported as
+        lost (``Resolver.node``)."""
+        if target is not None:
+            self.g.add((node, pred, target))
 
     def _english(self, node, rec: dict) -> None:
         if _text(rec.get("navn_en")):
@@ -316,14 +323,13 @@ class SheetImporter:
                     if task is not None:
                         self.g.add((node, ARK.understoetterOpgave, task))
             for name in _split(rec.get("kontrakt")):
-                k = self.r.node(name, ARK.Kontrakt, "kontrakt")
-                self.g.add((node, ARK.kontrakt, k))
+                self._link(node, ARK.kontrakt, self.r.node(name, ARK.Kontrakt, "kontrakt"))
             if rec.get("kontrakt_navne"):
                 self.report.lose("KITOS-kolonnen 'IT Kontrakter' (navne kan indeholde komma; brug kontrakt-arket) / "
                                  "column 'IT Kontrakter'")
             supplier = _text(rec.get("leverandoer")) or _text(rec.get("rettighedshaver"))
             if supplier and system is not None:
-                self.g.add((system, ARK.leverandoer, self.r.node(supplier, ARK.Leverandoer, "leverandoer")))
+                self._link(system, ARK.leverandoer, self.r.node(supplier, ARK.Leverandoer, "leverandoer"))
             if rec.get("risikovurderet"):
                 d = parse_date(rec["risikovurderet"])
                 if d is None:
@@ -368,9 +374,9 @@ class SheetImporter:
             self._english(node, rec)
             for pred, cell in ((ARK.fra, fra), (ARK.til, til)):
                 for name in _split(cell):
-                    self.g.add((node, pred, self.r.node(name, ends, "systemanvendelse")))
+                    self._link(node, pred, self.r.node(name, ends, "systemanvendelse"))
             for name in _split(rec.get("via")):
-                self.g.add((node, ARK.via, self.r.node(name, ARK.Infrastruktur, "infrastruktur")))
+                self._link(node, ARK.via, self.r.node(name, ARK.Infrastruktur, "infrastruktur"))
             if rec.get("moenster"):
                 m = pattern_code(_text(rec["moenster"]))
                 if m is None:
@@ -378,7 +384,7 @@ class SheetImporter:
                 else:
                     self.g.add((node, ARK.moenster, m))
             for name in _split(rec.get("dataobjekter")):
-                self.g.add((node, ARK.overfoerer, self.r.node(name, ARK.Dataobjekt, "dataobjekt")))
+                self._link(node, ARK.overfoerer, self.r.node(name, ARK.Dataobjekt, "dataobjekt"))
             for value in _split(rec.get("retsgrundlag")):
                 self.g.add((node, ARK.retsgrundlag, self.value(ARK.retsgrundlag, value)))
 
