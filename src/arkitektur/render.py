@@ -139,21 +139,12 @@ EDGE_STYLE = {
     "dispenseret": {"color": "#762a83:#ffffff:#762a83", "penwidth": "1.6", "fontcolor": "#40004b",
                     "fontname": FONT_BOLD},
     "invis": {"style": "invis"},
-    "grid": {"color": "#c8c8c8", "style": "dotted", "arrowhead": "none"},
-    "asof": {"color": "#b2182b", "style": "dashed", "penwidth": "1.5", "arrowhead": "none"},
     "varsel": {"color": "#444444", "penwidth": "1.4", "arrowhead": "none"},
 }
 
 CLUSTER_STYLE = {
-    "opgaveomraade": {"style": "rounded,filled", "fillcolor": "#f5f5f5", "color": "#9e9e9e", "fontsize": "12",
-                      "labeljust": "l", "margin": "10"},
     "kommune": {"style": "rounded,bold", "color": "#333333", "fontsize": "16", "fontname": FONT_BOLD,
                 "labeljust": "l", "margin": "12"},
-    "maal": {"style": "rounded,filled", "fillcolor": "#fffbea", "color": "#5c4400", "fontsize": "16",
-             "fontname": FONT_BOLD, "margin": "12"},
-    "faelles": {"style": "rounded,filled", "fillcolor": "#e8eef6", "color": "#1f3a5f", "fontsize": "12",
-                "fontname": FONT_BOLD, "labeljust": "l", "margin": "10"},
-    "andre": {"style": "rounded,dotted", "color": "#666666", "fontsize": "12", "labeljust": "l", "margin": "10"},
     "legend": {"style": "rounded,dashed", "color": "#9e9e9e", "fontsize": "12", "fontname": FONT_BOLD,
                "labeljust": "l", "margin": "8"},
 }
@@ -198,32 +189,21 @@ def to_dot(view: View) -> str:
         nodes = sorted(view.nodes, key=lambda n: order.get(n.kind, 2))
     else:
         nodes = view.nodes
-    children: dict = {}
-    for c in view.clusters:
-        children.setdefault(c.parent, []).append(c)
     known = {c.id for c in view.clusters}
     in_cluster: dict = {}
     for n in nodes:
         in_cluster.setdefault(n.cluster if n.cluster in known else None, []).append(n)
-
-    def add_nodes(target, members):
-        for n in members:
-            target.node(n.id, **_node_attrs(n, pinned))
-
-    def add_cluster(target, cluster):
-        with target.subgraph(name=f"cluster_{cluster.id}") as sub:
+    for n in in_cluster.get(None, []):
+        dot.node(n.id, **_node_attrs(n, pinned))
+    for cluster in view.clusters:
+        with dot.subgraph(name=f"cluster_{cluster.id}") as sub:
             attrs = dict(CLUSTER_STYLE.get(cluster.kind, {}))
             attrs["label"] = _text(cluster.lines)
             if cluster.tooltip:
                 attrs["tooltip"] = _text([cluster.tooltip])
             sub.attr(**_attrs(attrs))
-            add_nodes(sub, in_cluster.get(cluster.id, []))
-            for child in children.get(cluster.id, []):
-                add_cluster(sub, child)
-
-    add_nodes(dot, in_cluster.get(None, []))
-    for cluster in children.get(None, []):
-        add_cluster(dot, cluster)
+            for n in in_cluster.get(cluster.id, []):
+                sub.node(n.id, **_node_attrs(n, pinned))
     for group in view.same_rank:
         with dot.subgraph() as sub:
             sub.attr(rank="same")
@@ -261,20 +241,16 @@ def _edge_attrs(e) -> dict:
         attrs["labeltooltip"] = attrs["tooltip"]
     if e.count > 1 and e.kind not in ("invis",):
         attrs["penwidth"] = f"{min(float(attrs.get('penwidth', 1.2)) + 0.6 * (e.count - 1), 6):.1f}"
-    if e.back:
-        attrs["dir"] = "back"
     if e.weight is not None:
         attrs["weight"] = str(e.weight)
-    if not e.constraint:
-        attrs["constraint"] = "false"
     if e.route:
-        attrs["pos"] = _spline(e.route, e.tip, e.back)
+        attrs["pos"] = _spline(e.route, e.tip)
         if e.label_at and e.lines:
             attrs["lp"] = f"{e.label_at[0]:.1f},{e.label_at[1]:.1f}"
     return _attrs(attrs)
 
 
-def _spline(points: list[tuple[float, float]], tip, back: bool) -> str:
+def _spline(points: list[tuple[float, float]], tip) -> str:
     """A polyline as Graphviz's edge ``pos``: straight cubic pieces, with the arrowhead's tip."""
     seq = [points[0]]
     for p in points[1:]:
@@ -282,7 +258,7 @@ def _spline(points: list[tuple[float, float]], tip, back: bool) -> str:
     body = " ".join(f"{x:.1f},{y:.1f}" for x, y in seq)
     if tip is None:
         return body
-    return f"{'s' if back else 'e'},{tip[0]:.1f},{tip[1]:.1f} {body}"
+    return f"e,{tip[0]:.1f},{tip[1]:.1f} {body}"
 
 
 # --------------------------------------------------------------------------- layout
@@ -303,13 +279,9 @@ def engine_for(view: View) -> str:
     return "neato" if view.layout == "pinned" else "dot"
 
 
-def find_program(name: str) -> str | None:
-    return shutil.which(name)
-
-
 def graphviz_version() -> str | None:
     """The installed Graphviz version ("2.43.0"), or ``None`` when ``dot`` is missing."""
-    exe = find_program("dot")
+    exe = shutil.which("dot")
     if exe is None:
         return None
     try:
@@ -321,7 +293,7 @@ def graphviz_version() -> str | None:
 
 
 def _run(engine: str, args: list[str], source: str, timeout: float) -> bytes:
-    exe = find_program(engine)
+    exe = shutil.which(engine)
     if exe is None:
         raise GraphvizMissing(engine)
     # On Ctrl-C (KeyboardInterrupt) subprocess.run kills the layout before re-raising: report and

@@ -84,9 +84,7 @@ class Edge:
     tooltip: str = ""
     helper: bool = False                      # invisible, only for the layout
     legend: bool = False
-    back: bool = False                        # arrow drawn towards ``src``
     weight: int | None = None
-    constraint: bool = True                   # False: routed, but does not decide the ranks
     route: list[tuple[float, float]] | None = None   # pinned layouts: polyline from the source, points
     tip: tuple[float, float] | None = None           # ... and where the arrowhead touches the target
     label_at: tuple[float, float] | None = None
@@ -97,7 +95,6 @@ class Cluster:
     id: str
     lines: list[str]
     kind: str
-    parent: str | None = None
     tooltip: str = ""
 
 
@@ -152,12 +149,11 @@ class EdgeSet:
     def __init__(self) -> None:
         self.items: dict = {}
 
-    def add(self, src: str, dst: str, kind: str, tooltip: str = "", lines: list[str] | None = None,
-            back: bool = False) -> None:
-        key = (src, dst, kind, back)
+    def add(self, src: str, dst: str, kind: str, tooltip: str = "", lines: list[str] | None = None) -> None:
+        key = (src, dst, kind)
         e = self.items.get(key)
         if e is None:
-            self.items[key] = Edge(src=src, dst=dst, kind=kind, tooltip=tooltip, lines=list(lines or []), back=back)
+            self.items[key] = Edge(src=src, dst=dst, kind=kind, tooltip=tooltip, lines=list(lines or []))
             return
         e.count += 1
         if tooltip and tooltip not in e.tooltip.split("; "):
