@@ -42,7 +42,7 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
         for n in view.nodes:
             if n.cluster == "legend":
                 n.cluster = None
-        _pin_legend(view, items, samples, tails, texts, ids, lang=lang)
+        _pin_legend(view, items, samples, tails, texts, ids, lang)
     elif view.rankdir == "TB":
         row = samples + [x for pair in zip(tails, texts) for x in pair]
         view.same_rank.append(row)
@@ -94,7 +94,7 @@ def used_items(view: View, items: list[tuple[str, str, str]], lang: str = "da") 
     return out
 
 
-def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3, lang: str = "da") -> None:
+def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, lang: str) -> None:
     """Pinned layouts: the legend as a grid of cells under the drawing, starting at ``view.legend_at``."""
     cell_w, cell_h = 230.0, 46.0
     x0, y0 = view.legend_at
@@ -102,7 +102,7 @@ def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int
                            pos=(x0 + 80, y0), size=(160, 18), legend=True))
     s_iter, t_iter, x_iter = iter(samples), iter(tails), iter(texts)
     for i, (what, _, _) in enumerate(items):
-        cx, cy = x0 + (i % columns) * cell_w, y0 - 30 - (i // columns) * cell_h
+        cx, cy = x0 + (i % 3) * cell_w, y0 - 30 - (i // 3) * cell_h
         if what == "node":
             n = view.node(next(s_iter))
             n.pos, n.size = (cx + 70, cy), (140, 34)
@@ -137,8 +137,7 @@ def node_size(lines: list[str], size: float = 11.0, bold: bool = False) -> tuple
 
 
 def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids: Ids,
-              centre_first: bool = True, beside: tuple[float, float] = (0.0, 0.0),
-              aspect: float = 1.6) -> tuple[float, float, float, float]:
+             beside: tuple[float, float], aspect: float) -> tuple[float, float, float, float]:
     """Lay cells (id, box kind, title lines, node ids) out as a table of boxes with their nodes two abreast.
 
     The first cell (shared infrastructure) goes to the middle of the table so its integration lines
@@ -191,7 +190,7 @@ def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids
 
     def arrange(cols):
         order = list(boxes)
-        if centre_first and len(order) > 2:
+        if len(order) > 2:
             rows = -(-len(order) // cols)
             order.insert(min((rows // 2) * cols + cols // 2, len(order) - 1), order.pop(0))
         return order

@@ -116,7 +116,7 @@ def add_integration_edges(g: Graph, integrations, ends: Endpoints, edges: EdgeSe
                 from_register = is_a(g, fra, ARK.Grunddataregister)
                 edges.add(ends(fra, lane), ends(til, lane), "p2p_register" if from_register else "p2p", tip)
 
-def member_clusters(view: View, g: Graph, sel: Selection, lang: str, members: list) -> dict:
+def member_clusters(view: View, g: Graph, lang: str, members: list) -> dict:
     clusters = {}
     for k in members:
         cid = f"k{len(clusters) + 1}"
