@@ -115,6 +115,8 @@ class View:
     notes: list[str] = field(default_factory=list)
     size_override: tuple[int, int] | None = None
     legend_at: tuple[float, float] = (0.0, 0.0)   # pinned layouts: top-left of the legend, points
+    # The legend's items as a slide draws them (views/slides.legend_items): (what, kind, sample lines, text).
+    legend: list[tuple[str, str, list[str], str]] = field(default_factory=list)
 
     @property
     def size(self) -> tuple[int, int]:

@@ -99,6 +99,7 @@ def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: lis
     row = [Node(id=ids("legend:head"), lines=[words(VIEW, lang)["legend"]], kind="legend_text", legend=True)]
     row += [Node(id=ids(("legend", kind, text)), lines=wrap(text, 24, 3), kind=kind, legend=True)
             for kind, text in items]
+    view.legend += [("node", n.kind, [x for x in n.lines if x], "") for n in row[1:]]
     view.nodes += row
     view.same_rank.append([n.id for n in row])
     for a, b in zip(row, row[1:]):

@@ -26,6 +26,7 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
         if what == "node":
             n = Node(id=ids(("legend", i)), lines=wrap(text, 26), kind=kind, cluster="legend", legend=True)
             view.nodes.append(n)
+            view.legend.append(("node", kind, [x for x in n.lines if x], ""))
             samples.append(n.id)
         else:
             a = Node(id=ids(("legend", i, "a")), lines=[""], kind="legend_point", cluster="legend", legend=True)
@@ -35,6 +36,8 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
             count = int(text[1:].split(":")[0]) if what == "count" else 1
             view.edges.append(Edge(src=a.id, dst=b.id, kind=kind, legend=True, weight=50, count=count,
                                    lines=[f"×{count}"] if count > 1 else []))
+            if what == "edge":    # a slide explains merged lines itself (legend_items)
+                view.legend.append(("edge", kind, [], " ".join(b.lines)))
             tails.append(a.id)
             texts.append(b.id)
     if view.layout == "pinned":

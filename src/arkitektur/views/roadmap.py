@@ -241,6 +241,7 @@ def _roadmap_legend(view: View, ids: Ids, y: float, tag: str, lang: str = "da") 
                                legend=True))
         view.nodes.append(Node(id=ids(("legend", kind, "t")), lines=[desc], kind="legend_text", align="l",
                                pos=(cx + 30 + 140, cy), size=(280, 16), legend=True))
+        view.legend.append(("node", kind, [text] if text else [], desc))
 
 
 # The roadmap counts rows (tasks) as nodes and member markers as edges.
