@@ -72,9 +72,7 @@ def _page(title: str, body: str, *, prev: str | None = None, nxt: str | None = N
 
 def _front(title: str, as_of: str, contents: list[tuple[str, str]]) -> bytes:
     """The front slide: the pack's title, its date and what the deck holds (slide ranges)."""
-    svg = ET.Element(f"{{{slides_mod.SVG_NS}}}svg", {"width": "1920", "height": "1080", "viewBox": "0 0 1920 1080",
-                                                     "role": "img", "data-slide": "forside"})
-    ET.SubElement(svg, f"{{{slides_mod.SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
+    svg = slides_mod.blank("forside")
     ET.SubElement(svg, f"{{{slides_mod.SVG_NS}}}rect", {"width": "1920", "height": "16", "fill": "#1f3a5f"})
     lines = slides_mod.wrap_px(title, 1760, 52, bold=True)[:2]
     for i, line in enumerate(lines):
