@@ -49,7 +49,7 @@ def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: 
     history = history or []
     return {
         "as_of": matrix.as_of.isoformat(), "span": span,
-        "svg": Markup(chart.svg(points, history)),
+        "svg": Markup(_ENV.get_template("udviklingsgraf.svg.j2").render(c=chart.layout(points, history))),
         # The table keeps the quarters in which the share moves (and the last): the chart has the rest.
         "plan": [{"label": matrix.as_of.isoformat() if i == 0 else chart.quarter(p.dato), "share": percent(p.andel),
                   "of": f"{p.konvergeret} af {p.i_alt}"} for i, p in enumerate(points)
