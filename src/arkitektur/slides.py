@@ -25,9 +25,10 @@ from .errors import ArkitekturError, UsageError
 from .files import refuse_input, write_all
 from .namespaces import ARK, RDF
 from .views import REGISTRY, Selection, Sources, View, text_width
-from .views.slides import crop_years, legend_items, legend_view, strip
 from .views.model import kommune_of, main_group, matrix_members, matrix_rows, members_in_scope
+from .views.roadmap import rows_of
 from .views.selection import notation
+from .views.slides import crop_years, legend_items, legend_view, strip
 from .words import VIEW, words
 
 SLIDE_W, SLIDE_H = 1920, 1080
@@ -191,19 +192,7 @@ class Slicer:
             return {URIRef(r.opgave) for r in matrix_rows(self.src.matrix, sel)
                     if self.name != "maal" or r.maalsystem}
         if self.name == "roadmap":
-            # The rows the roadmap draws (views/roadmap.py): a date among the members, and a target,
-            # window, procurement or flag unless --alle or --opgave was given.
-            out = set()
-            for t in self.src.plan.tasks:
-                if sel.opgaver and URIRef(t.opgave) not in sel.opgaver:
-                    continue
-                ms = [m for m in t.members if sel.kommune_ok(URIRef(m.kommune))]
-                if not ([d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
-                        or [p for p in t.udbud if p.planlagt_dato] or t.windows):
-                    continue
-                if sel.alle or sel.opgaver or t.maalsystem or t.windows or t.udbud or t.flags:
-                    out.add(URIRef(t.opgave))
-            return out
+            return {URIRef(t.opgave) for t, _, _ in rows_of(self.src.plan, sel)[0]}
         members = set(sel.kommuner) if sel.kommuner else set(members_in_scope(self.ctx, sel))
         out = set()
         for u in g.subjects(RDF.type, ARK.Systemanvendelse):

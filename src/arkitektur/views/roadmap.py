@@ -40,37 +40,39 @@ def _abbrev(names: list[str]) -> dict[str, str]:
     return out
 
 
-def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
-    """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
-    g = ctx.graph
-    wd = words(ROADMAP_VIEW, lang)
-    as_of = plan.as_of
+def rows_of(plan: Roadmap, sel: Selection) -> tuple[list[tuple], dict[str, str]]:
+    """The rows the timeline draws — (task, its members shown, its dates) — and the shown members' labels.
+
+    A row has a date among the members; without --alle or --opgave also a target, window,
+    procurement or flag (``slides`` splits a timeline by the same rows).
+    """
     tasks = [t for t in plan.tasks if not sel.opgaver or URIRef(t.opgave) in sel.opgaver]
     labels: dict[str, str] = {}
     for t in tasks:
         for m in t.members:
             if sel.kommune_ok(URIRef(m.kommune)):
                 labels.setdefault(m.kommune, m.label)
+    out = []
+    for t in tasks:
+        ms = [m for m in t.members if m.kommune in labels]
+        dates = [d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
+        dates += [p.planlagt_dato for p in t.udbud if p.planlagt_dato]
+        dates += [d for w in t.windows if set(w.kommuner) & set(labels) for d in (w.fra, w.til)]
+        if dates and (sel.alle or sel.opgaver or t.maalsystem or t.windows or t.udbud or t.flags):
+            out.append((t, ms, dates))
+    return out, labels
+
+
+def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
+    """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
+    g = ctx.graph
+    wd = words(ROADMAP_VIEW, lang)
+    as_of = plan.as_of
+    rows, labels = rows_of(plan, sel)
     # The repository's order, as every other view and the text roadmap list the members.
     members = sorted(labels, key=lambda k: (labels[k].casefold(), k))
     abbr = _abbrev([labels[k] for k in members])
     short_of = {k: abbr[labels[k]] for k in members}
-
-    def events(t):
-        ms = [m for m in t.members if m.kommune in members]
-        dates = [d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
-        dates += [p.planlagt_dato for p in t.udbud if p.planlagt_dato]
-        dates += [d for w in t.windows if set(w.kommuner) & set(members) for d in (w.fra, w.til)]
-        return ms, dates
-
-    rows = []
-    for t in tasks:
-        ms, dates = events(t)
-        if not dates:
-            continue
-        if not sel.alle and not (t.maalsystem or t.windows or t.udbud or t.flags) and not sel.opgaver:
-            continue
-        rows.append((t, ms, dates))
     all_dates = [d for _, _, ds in rows for d in ds]
     # Clamped to the calendar Python can count: 9999-12-31 ("forever") and 0001-01-01 are real
     # dates in models and as --as-of (issue 13).
