@@ -485,15 +485,10 @@ def styring(ctx, end: dt.date, plist: list[Phase]) -> dict:
     rows = [{"anchor": p.anchor, "label": p.label, "periode": f"{date(p.start)} – {date(p.slut)}",
              "status": p.status, "gate": p.gate, "gate_cls": GATE_CLASS[p.gate],
              "due": date(p.due) if p.due and p.gate in (FORFALDEN, OVERSKREDET, AFVENTER) else None,
-             "points": [{"dato": date(pt.dato), "label": pt.label, "udfald": pt.udfald or "ikke besluttet",
-                         "hvem": pt.hvem} for pt in p.points]} for p in plist]
+             "points": p.points} for p in plist]
     print_since = shift(as_of, f"P{PRINT_LOG_MONTHS}M", -1) or as_of
     return {"timeline": timeline(plist, as_of, end), "phases": rows, "log": log, "older": older,
             "print_since": print_since, "print_since_text": date(_next_day(print_since)),
             "print_older": sum(1 for d in log if d.dato <= print_since),
             "since": date(_next_day(shift(as_of, f"P{LOG_MONTHS}M", -1) or as_of)),
-            "projects": [(status, [{"anchor": p.anchor, "label": p.label, "mangler": p.mangler,
-                                    "godkendelser": p.godkendelser,
-                                    "leverancer": [{"label": d.label, "start": date(d.start), "slut": date(d.slut),
-                                                    "status": d.status} for d in p.leverancer]}
-                                   for p in group]) for status, group in groups]}
+            "projects": groups}

@@ -20,7 +20,7 @@ from ..check import Context
 from ..divergence import Matrix
 from ..escape import h
 from ..findings import CheckResult
-from ..formatting import percent
+from ..formatting import date, percent
 from ..namespaces import PREFIXES, curie, prefixes_in
 from ..trajectory import Commit, planned
 from ..roadmap import Roadmap, flag_text
@@ -42,6 +42,7 @@ ENV = Environment(loader=PackageLoader("arkitektur.report", "templates"), autoes
 # Jinja's own join escapes with markupsafe before ``finalize`` sees the text; a plain join lets
 # the joined text go through ``escape.h`` like every other value.
 ENV.filters["join"] = lambda items, sep="": sep.join(str(x) for x in items)
+ENV.filters["date"] = date
 
 
 def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: str | None) -> dict:
