@@ -58,7 +58,7 @@ def _text(matrix: Matrix, lang: str, width: int | None = None) -> str:
         if not rows:
             lines += ["", w["none"]]
         for r in rows:
-            head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
+            head = (w["target"].format(s=r.maalsystem_label, d=formatting.date(r.senest))
                     if r.has_target else w["notarget"])
             lines += ["", tables.fold(f"{task_title(r)} — {head}", width)]
             body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .. import tables
+from .. import formatting, tables
 from ..divergence import task_title
 from ..roadmap import FASTLAAST, UDLOEBET, MemberContracts, Procurement, Roadmap, TaskRoadmap, Window, flag_text
 from ..words import ROADMAP, status, words
@@ -44,7 +44,7 @@ def _member_label(m: MemberContracts, w: dict) -> str:
 
 
 def _headline(t: TaskRoadmap, w: dict) -> str:
-    head = (w["target"].format(s=t.maalsystem_label, d=tables.cell(t.senest) or "–")
+    head = (w["target"].format(s=t.maalsystem_label, d=formatting.date(t.senest))
             if t.maalsystem else w["notarget"])
     return f"{task_title(t)} — {head}"
 

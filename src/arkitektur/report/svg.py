@@ -19,6 +19,7 @@ from ..errors import ArkitekturError
 from ..escape import h, safe_href
 from ..formatting import label
 from ..roadmap import Roadmap
+from ..views.model import members_in_scope
 
 
 @dataclass
@@ -48,8 +49,7 @@ def diagram_specs(ctx: Context) -> list[tuple[str, str, str, list[str]]]:
     """(file stem, view, caption, --kommune args) for every diagram of the pack: each registered view,
     one per member for a per-municipality view."""
     g = ctx.graph
-    members = sorted({k for ks in ctx.facts.members.values() for k in ks} or set(views.kommuner(g)),
-                     key=lambda k: (label(g, k).casefold(), str(k)))
+    members = members_in_scope(ctx, views.Selection())
     specs = []
     used = set()
     for spec in views.REGISTRY.values():
