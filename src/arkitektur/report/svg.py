@@ -32,8 +32,6 @@ class Diagram:
     svg: str | None = None
     raw: bytes | None = None
     note: str | None = None
-    size: tuple[int, int] = (0, 0)
-    seconds: float = 0.0
 
 
 
@@ -73,11 +71,9 @@ def make_diagrams(ctx: Context, matrix: Matrix, plan: Roadmap, timeout: float) -
         try:
             sel = views.make_selection(ctx.graph, ks, [])
             v = views.build(view_name, ctx, sel, matrix=matrix, plan=plan)
-            d.size = v.size
             views.check_density(v)
-            rendered = render_mod.render(v, "svg", timeout=timeout)
-            d.raw, d.seconds = rendered.data, rendered.seconds
-            d.svg = inline_svg(rendered.data, stem)
+            d.raw = render_mod.render(v, "svg", timeout=timeout).data
+            d.svg = inline_svg(d.raw, stem)
         except ArkitekturError as exc:
             d.note = exc.da
         out.append(d)

@@ -395,9 +395,6 @@ def _route(view: View, where: dict, gutters_x: list[float], gutters_y: list[floa
                 clean.append(q)
         e.route = [(round(x, 1), round(y, 1)) for x, y in clean]
         e.tip = (round(tip[0], 1), round(tip[1], 1))
-        if e.lines:
-            (x1, y1), (x2, _) = clean[0], clean[1]
-            e.label_at = (round((x1 + x2) / 2, 1), round(y1 + 7, 1))
 
 
 def _path_points(route: list[tuple[float, float]], step: float):
@@ -444,9 +441,6 @@ def place_badges(view: View, badges: list[tuple[Node, object, bool]], obstacles:
                 taken.append(node_rect(n))
     for badge, e, at_start in badges:
         w, h = badge.size
-        if badge.pos is not None:       # pinned by the caller
-            taken.append(node_rect(badge))
-            continue
         if e.route:
             route = list(e.route) + ([e.tip] if e.tip else [])
         else:

@@ -103,9 +103,8 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     # Each task's whole name (and its target), wrapped; a row grows to fit it, never cuts it.
     texts = [_task_text(t, wd) for t, _, _ in rows]
     heights = [max(lane_h, len(lines) * _LINE_H + _ROW_PAD * 2) for lines in texts]
-    top = _TOP
     # Year axis labels and grid lines.
-    header_y = top
+    header_y = _TOP
     body_top = header_y - 18
     y = body_top
     row_ys = []
@@ -179,18 +178,17 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
                                    tooltip=tooltip(wd["end"].format(k=m.label, d=m.udloebsdato),
                                                     ", ".join(m.system_labels))))
             markers += 1
-            if m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato:
-                nx = x(m.opsigelsesdato)
+            # The notice date on the timeline, tied to its end; a soon one on the same day beside the tag.
+            apart = m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato
+            if apart or soon:
                 nid = ids(("notice", t.opgave, m.kommune))
+                nx = x(m.opsigelsesdato) if apart else ex - _tag_size(short_of[m.kommune])[0] / 2 - 7
                 view.nodes.append(Node(id=nid, lines=[""], kind="opsigelse_snart" if soon else "opsigelse",
                                        pos=(nx, ly), size=(9, 9),
                                        tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
+            if apart:
                 view.edges.append(Edge(src=nid, dst=end_id, kind="varsel"))
                 markers += 1
-            elif soon:
-                view.nodes.append(Node(id=ids(("notice", t.opgave, m.kommune)), lines=[""], kind="opsigelse_snart",
-                                       pos=(ex - _tag_size(short_of[m.kommune])[0] / 2 - 7, ly), size=(9, 9),
-                                       tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
     # The as-of line.
     if start <= as_of <= end:
         a = Node(id=ids("asof:a"), lines=[wd["today"].format(d=as_of.isoformat())], kind="asof_label",

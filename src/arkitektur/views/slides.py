@@ -106,20 +106,12 @@ def _sample(what: str, kind: str, sample: list[str], text: str) -> tuple[float, 
     return text_width(" ".join(sample), FONT) + 14, 18.0, [" ".join(sample)]
 
 
-def _cells(items) -> list[tuple[float, tuple]]:
-    out = []
-    for it in items:
-        sw = _sample(*it)[0]
-        w = sw + (8 + text_width(it[3], FONT) if it[0] != "node" or it[3] else 0)
-        out.append((w + CELL_GAP, it))
-    return out
-
-
 def legend_rows(items, width_pt: float) -> list[list[tuple[float, tuple]]]:
     """The legend's cells flowed into rows of at most ``width_pt``; the first row starts after the title."""
     rows: list = [[]]
     used = TITLE_W
-    for w, it in _cells(items):
+    for it in items:
+        w = _sample(*it)[0] + (8 + text_width(it[3], FONT) if it[0] != "node" or it[3] else 0) + CELL_GAP
         if rows[-1] and used + w > width_pt:
             rows.append([])
             used = 0.0
