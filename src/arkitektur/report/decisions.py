@@ -117,6 +117,11 @@ class Phase:
     points: list[Point] = field(default_factory=list)
 
 
+def _progress(start: dt.date | None, slut: dt.date | None, as_of: dt.date) -> str:
+    """A phase's or delivery's time status at ``as_of``: ikke startet, i gang or afsluttet."""
+    return IKKE_STARTET if start is None or start > as_of else AFSLUTTET if slut is not None and slut < as_of else I_GANG
+
+
 def _who(g: Graph, decision) -> str:
     # "; " between deciders: a director's label may itself hold a comma ("Kommunaldirektøren, Viborg Kommune").
     return "; ".join(sorted(label(g, x) for x in g.objects(decision, ARK.besluttetAf))) or "ikke angivet"
@@ -137,8 +142,6 @@ def phases(ctx, end: dt.date) -> list[Phase]:
                                 udfald=label(g, outcome) if outcome is not None else None,
                                 go=outcome == ARK.Go, no_go=outcome == ARK.NoGo, hvem=_who(g, b)))
         points.sort(key=lambda p: (p.dato or dt.date.max, p.iri))
-        status = (IKKE_STARTET if start is None or start > as_of
-                  else AFSLUTTET if slut is not None and slut < as_of else I_GANG)
         open_points = [p for p in points if not p.go]
         due = min((p.dato for p in open_points if p.dato), default=None) or start
         if any(p.no_go for p in points):
@@ -152,7 +155,7 @@ def phases(ctx, end: dt.date) -> list[Phase]:
         else:
             gate = AFVENTER
         out.append(Phase(iri=str(f), anchor=anchor("fase", str(f), g, ARK.Fase), label=label(g, f), start=start, slut=slut,
-                         status=status, gate=gate, due=due, points=points))
+                         status=_progress(start, slut, as_of), gate=gate, due=due, points=points))
     return sorted(out, key=lambda p: (p.start or dt.date.max, p.label))
 
 
@@ -403,9 +406,7 @@ def projects(ctx) -> list[tuple[str, list[Project]]]:
         deliveries = []
         for lev in g.objects(p, ARK.leverance):
             s, e = as_date(g.value(lev, ARK.startdato)), as_date(g.value(lev, ARK.slutdato))
-            st = (IKKE_STARTET if s is None or s > facts.as_of
-                  else AFSLUTTET if e is not None and e < facts.as_of else I_GANG)
-            deliveries.append(Delivery(label=label(g, lev), start=s, slut=e, status=st))
+            deliveries.append(Delivery(label=label(g, lev), start=s, slut=e, status=_progress(s, e, facts.as_of)))
         deliveries.sort(key=lambda d: (d.start or dt.date.max, d.label))
         groups[status].append(Project(iri=str(p), anchor=anchor("projekt", str(p), g, ARK.Digitaliseringsprojekt), label=label(g, p),
                                       status=label(g, status) if status is not None else "uden status",
