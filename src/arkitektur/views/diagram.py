@@ -164,11 +164,12 @@ class EdgeSet:
             if line not in e.lines:
                 e.lines.append(line)
 
-    def edges(self, count_word: str = "") -> list[Edge]:
+    def edges(self, count_word: str) -> list[Edge]:
+        """The merged edges; a merged one says how many ("×3 integrationer") under its first two lines."""
         out = []
         for e in self.items.values():
             if e.count > 1:
-                e.lines = [*e.lines[:2], f"×{e.count}{(' ' + count_word) if count_word else ''}"]
+                e.lines = [*e.lines[:2], f"×{e.count} {count_word}"]
             e.tooltip = short(e.tooltip, 600)
             out.append(e)
         return out

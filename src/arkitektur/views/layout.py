@@ -409,9 +409,9 @@ def _path_points(route: list[tuple[float, float]], step: float):
         yield route[-1]
 
 
-def _overlaps(r1, r2, margin: float = 1.0) -> bool:
-    return not (r1[2] + margin <= r2[0] or r2[2] + margin <= r1[0] or r1[3] + margin <= r2[1]
-                or r2[3] + margin <= r1[1])
+def _overlaps(r1, r2) -> bool:
+    """Two rectangles (left, bottom, right, top) closer than a point."""
+    return not (r1[2] + 1 <= r2[0] or r2[2] + 1 <= r1[0] or r1[3] + 1 <= r2[1] or r2[3] + 1 <= r1[1])
 
 
 def node_rect(n: Node) -> tuple[float, float, float, float]:

@@ -190,11 +190,12 @@ def task_name(notation: str | None, label: str) -> str:
     return f"{notation} {label}"
 
 
-def matrix_rows(matrix: Matrix, sel: Selection, need_target: bool = True):
+def matrix_rows(matrix: Matrix, sel: Selection):
+    """The matrix's rows of the selected tasks; those without a target only with --alle."""
     for row in matrix.rows:
         if sel.opgaver and URIRef(row.opgave) not in sel.opgaver:
             continue
-        if need_target and not row.has_target and not sel.alle:
+        if not row.has_target and not sel.alle:
             continue
         yield row
 
