@@ -84,7 +84,6 @@ def legend_items(view: View, lang: str = "da") -> list[tuple[str, str, list[str]
 
 # Legend cells, in points at the legend's own font size (the slide scales them to >= 18 px).
 CELL_GAP, ROW_H, FONT = 18.0, 28.0, 11.0
-TITLE = "Signaturforklaring"
 # The title's room is the longest title's in any language (the Danish one), so a legend has the same
 # size in Danish and English and the slide's layout does not depend on the language.
 TITLE_W = max(text_width(words(VIEW, lang)["legend"], 12, True) for lang in ("da", "en")) + CELL_GAP
