@@ -45,10 +45,10 @@ def dispensation_items(cells, lang: str = "da") -> list[str]:
                                                        key=lambda d: d or dt.date.max)]
 
 
-def status_summary(counts: dict, dispensed: list, statuses, lang: str = "da") -> str:
-    """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret"."""
+def status_summary(counts: dict, dispensed: list, lang: str = "da") -> str:
+    """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret": the statuses counted."""
     parts = []
-    for s in statuses:
+    for s in STATUS_KIND:
         if not counts[s]:
             continue
         here = [c for c in dispensed if c.status == s]

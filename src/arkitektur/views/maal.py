@@ -7,7 +7,7 @@ from collections import defaultdict
 from rdflib import URIRef
 
 from .. import formatting
-from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix
+from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, PLANLAGT, Matrix
 from ..escape import wrap
 from ..words import MAAL, status, words
 from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, EdgeSet, Ids, Node, View, ViewSpec, cell_kind,
@@ -88,7 +88,7 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
         lane_start(view, lane, [n.id for n in view.nodes if n.cluster == lane and n.kind != "header"
                                 and n.kind != "maalsystem"])
     top_down(view)
-    summary = status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET), lang)
+    summary = status_summary(counts, dispensed, lang)
     if summary:
         view.subtitle.append(summary)
     if not rows:
