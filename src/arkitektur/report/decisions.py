@@ -77,13 +77,12 @@ def horizon(as_of: dt.date, text: str | None) -> dt.date:
     return end
 
 
-def anchor(prefix: str, iri: str, g: Graph | None = None, cls: URIRef | None = None) -> str:
+def anchor(prefix: str, iri: str, g: Graph, cls: URIRef) -> str:
     """A stable, readable HTML id for an element: "fase-Fase_Harmonisering". When another ``cls``
     in ``g`` has the same IRI tail (``sk:P_X`` and ``vi:P_X``), a short digest of the IRI keeps the
     ids apart, so a link never jumps to the wrong row."""
     base = f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", tail(iri)).strip("-") or "x")
-    if g is not None and cls is not None and any(str(o) != iri and tail(str(o)) == tail(iri)
-                                                   for o in g.subjects(RDF.type, cls)):
+    if any(str(o) != iri and tail(str(o)) == tail(iri) for o in g.subjects(RDF.type, cls)):
         base += "-" + hashlib.sha1(iri.encode("utf-8")).hexdigest()[:6]
     return base
 

@@ -21,10 +21,6 @@ from .selection import Selection
 _MAX_LINES = 8
 
 
-def _task_lines(row, width: int = 32) -> list[str]:
-    return wrap(task_name(row.notation, row.label), width, _MAX_LINES)
-
-
 def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
     """Members side by side per task, each cell coloured and worded by its divergence status."""
     g = ctx.graph
@@ -43,7 +39,7 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
     counts = defaultdict(int)
     dispensed = []
     for row in matrix_rows(matrix, sel):
-        lines = _task_lines(row)
+        lines = wrap(task_name(row.notation, row.label), 32, _MAX_LINES)
         if row.maalsystem_label:
             lines += wrap(w["target"].format(s=row.maalsystem_label), 32, _MAX_LINES)
             lines.append(w["by"].format(d=formatting.date(row.senest)))
