@@ -21,8 +21,7 @@ import graphviz
 
 from .errors import ArkitekturError
 from .escape import dot_lines, safe_href
-from .views import DISPENSATION_STYLE, DISPENSERET, STATUS_STYLE, View
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT
+from .views import DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, View
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 30.0
@@ -54,15 +53,16 @@ class GraphvizError(ArkitekturError):
 # --------------------------------------------------------------------------- styles
 
 
-def _status(status: str, extra: dict | None = None) -> dict:
-    s = DISPENSATION_STYLE if status == DISPENSERET else STATUS_STYLE[status]
+def _status(s: dict) -> dict:
+    """A matrix cell's box in its status's colours and line (views.diagram), bold text for a bold line."""
     style = {"solid": "filled", "dashed": "filled,dashed", "bold": "filled,bold", "dotted": "filled,dotted",
              "double": "filled", "diagonals": "filled,diagonals"}[s["line"]]
     attrs = {"shape": "box", "style": style, "fillcolor": s["fill"], "fontcolor": s["font"], "color": s["border"],
              "penwidth": "2.5" if s["line"] == "bold" else "1.4", "width": "2.2", "margin": "0.1,0.06"}
     if s["line"] == "double":
         attrs["peripheries"] = "2"
-    attrs.update(extra or {})
+    if s["line"] == "bold":
+        attrs["fontname"] = FONT_BOLD
     return attrs
 
 
@@ -78,12 +78,8 @@ NODE_STYLE = {
                       "color": "#0b1a2e", "fontname": FONT_BOLD},
     "header": {"shape": "plaintext", "fontname": FONT_BOLD, "fontsize": "13"},
     "opgave": {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2", "color": "#bdbdbd", "width": "2.9"},
-    "konvergeret": _status(KONVERGERET),
-    "planlagt": _status(PLANLAGT),
-    "divergerende": _status(DIVERGERENDE, {"fontname": FONT_BOLD}),
-    "ikke_omfattet": _status(IKKE_OMFATTET),
-    "ikke_registreret": _status(IKKE_REGISTRERET),
-    "dispenseret": _status(DISPENSERET),
+    **{kind: _status(STATUS_STYLE[s]) for s, kind in STATUS_KIND.items()},
+    DISPENSERET: _status(DISPENSATION_STYLE),
     "maalsystem": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fff2cc", "color": "#5c4400",
                    "peripheries": "2"},
     "opgaveomraade_boks": {"shape": "box", "style": "rounded", "color": "#8c8c8c", "labelloc": "t",
