@@ -39,10 +39,9 @@ _CSP = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-s
 
 @dataclass
 class Deck:
-    """The deck before it is written: relative path -> bytes, the number of slides, notes for stderr."""
+    """The deck before it is written: relative path -> bytes, and notes for stderr."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    count: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -102,5 +101,4 @@ def build_deck(ctx, matrix, plan, title: str, as_of: str, *,
         deck.files[f"{FOLDER}/{name}"] = _page(f"{title} – {i + 1}/{len(svgs)}", body, prev=prev, nxt=nxt)
         every.append(body)
     deck.files[f"{FOLDER}/alle.html"] = _page(title, "\n".join(every), script=False)
-    deck.count = len(svgs)
     return deck
