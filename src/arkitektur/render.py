@@ -21,8 +21,7 @@ import graphviz
 
 from .errors import ArkitekturError
 from .escape import dot_lines, safe_href
-from .views import DISPENSATION_STYLE, DISPENSERET, STATUS_STYLE, View
-from .divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT
+from .views import DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, View
 
 FORMATS = ("svg", "png", "pdf", "dot")
 DEFAULT_TIMEOUT = 30.0
@@ -54,15 +53,16 @@ class GraphvizError(ArkitekturError):
 # --------------------------------------------------------------------------- styles
 
 
-def _status(status: str, extra: dict | None = None) -> dict:
-    s = DISPENSATION_STYLE if status == DISPENSERET else STATUS_STYLE[status]
+def _status(s: dict) -> dict:
+    """A matrix cell's box in its status's colours and line (views.diagram), bold text for a bold line."""
     style = {"solid": "filled", "dashed": "filled,dashed", "bold": "filled,bold", "dotted": "filled,dotted",
              "double": "filled", "diagonals": "filled,diagonals"}[s["line"]]
     attrs = {"shape": "box", "style": style, "fillcolor": s["fill"], "fontcolor": s["font"], "color": s["border"],
              "penwidth": "2.5" if s["line"] == "bold" else "1.4", "width": "2.2", "margin": "0.1,0.06"}
     if s["line"] == "double":
         attrs["peripheries"] = "2"
-    attrs.update(extra or {})
+    if s["line"] == "bold":
+        attrs["fontname"] = FONT_BOLD
     return attrs
 
 
@@ -78,12 +78,8 @@ NODE_STYLE = {
                       "color": "#0b1a2e", "fontname": FONT_BOLD},
     "header": {"shape": "plaintext", "fontname": FONT_BOLD, "fontsize": "13"},
     "opgave": {"shape": "box", "style": "filled", "fillcolor": "#f2f2f2", "color": "#bdbdbd", "width": "2.9"},
-    "konvergeret": _status(KONVERGERET),
-    "planlagt": _status(PLANLAGT),
-    "divergerende": _status(DIVERGERENDE, {"fontname": FONT_BOLD}),
-    "ikke_omfattet": _status(IKKE_OMFATTET),
-    "ikke_registreret": _status(IKKE_REGISTRERET),
-    "dispenseret": _status(DISPENSERET),
+    **{kind: _status(STATUS_STYLE[s]) for s, kind in STATUS_KIND.items()},
+    DISPENSERET: _status(DISPENSATION_STYLE),
     "maalsystem": {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fff2cc", "color": "#5c4400",
                    "peripheries": "2"},
     "opgaveomraade_boks": {"shape": "box", "style": "rounded", "color": "#8c8c8c", "labelloc": "t",
@@ -139,21 +135,12 @@ EDGE_STYLE = {
     "dispenseret": {"color": "#762a83:#ffffff:#762a83", "penwidth": "1.6", "fontcolor": "#40004b",
                     "fontname": FONT_BOLD},
     "invis": {"style": "invis"},
-    "grid": {"color": "#c8c8c8", "style": "dotted", "arrowhead": "none"},
-    "asof": {"color": "#b2182b", "style": "dashed", "penwidth": "1.5", "arrowhead": "none"},
     "varsel": {"color": "#444444", "penwidth": "1.4", "arrowhead": "none"},
 }
 
 CLUSTER_STYLE = {
-    "opgaveomraade": {"style": "rounded,filled", "fillcolor": "#f5f5f5", "color": "#9e9e9e", "fontsize": "12",
-                      "labeljust": "l", "margin": "10"},
     "kommune": {"style": "rounded,bold", "color": "#333333", "fontsize": "16", "fontname": FONT_BOLD,
                 "labeljust": "l", "margin": "12"},
-    "maal": {"style": "rounded,filled", "fillcolor": "#fffbea", "color": "#5c4400", "fontsize": "16",
-             "fontname": FONT_BOLD, "margin": "12"},
-    "faelles": {"style": "rounded,filled", "fillcolor": "#e8eef6", "color": "#1f3a5f", "fontsize": "12",
-                "fontname": FONT_BOLD, "labeljust": "l", "margin": "10"},
-    "andre": {"style": "rounded,dotted", "color": "#666666", "fontsize": "12", "labeljust": "l", "margin": "10"},
     "legend": {"style": "rounded,dashed", "color": "#9e9e9e", "fontsize": "12", "fontname": FONT_BOLD,
                "labeljust": "l", "margin": "8"},
 }
@@ -198,32 +185,21 @@ def to_dot(view: View) -> str:
         nodes = sorted(view.nodes, key=lambda n: order.get(n.kind, 2))
     else:
         nodes = view.nodes
-    children: dict = {}
-    for c in view.clusters:
-        children.setdefault(c.parent, []).append(c)
     known = {c.id for c in view.clusters}
     in_cluster: dict = {}
     for n in nodes:
         in_cluster.setdefault(n.cluster if n.cluster in known else None, []).append(n)
-
-    def add_nodes(target, members):
-        for n in members:
-            target.node(n.id, **_node_attrs(n, pinned))
-
-    def add_cluster(target, cluster):
-        with target.subgraph(name=f"cluster_{cluster.id}") as sub:
+    for n in in_cluster.get(None, []):
+        dot.node(n.id, **_node_attrs(n, pinned))
+    for cluster in view.clusters:
+        with dot.subgraph(name=f"cluster_{cluster.id}") as sub:
             attrs = dict(CLUSTER_STYLE.get(cluster.kind, {}))
             attrs["label"] = _text(cluster.lines)
             if cluster.tooltip:
                 attrs["tooltip"] = _text([cluster.tooltip])
             sub.attr(**_attrs(attrs))
-            add_nodes(sub, in_cluster.get(cluster.id, []))
-            for child in children.get(cluster.id, []):
-                add_cluster(sub, child)
-
-    add_nodes(dot, in_cluster.get(None, []))
-    for cluster in children.get(None, []):
-        add_cluster(dot, cluster)
+            for n in in_cluster.get(cluster.id, []):
+                sub.node(n.id, **_node_attrs(n, pinned))
     for group in view.same_rank:
         with dot.subgraph() as sub:
             sub.attr(rank="same")
@@ -261,20 +237,16 @@ def _edge_attrs(e) -> dict:
         attrs["labeltooltip"] = attrs["tooltip"]
     if e.count > 1 and e.kind not in ("invis",):
         attrs["penwidth"] = f"{min(float(attrs.get('penwidth', 1.2)) + 0.6 * (e.count - 1), 6):.1f}"
-    if e.back:
-        attrs["dir"] = "back"
     if e.weight is not None:
         attrs["weight"] = str(e.weight)
-    if not e.constraint:
-        attrs["constraint"] = "false"
     if e.route:
-        attrs["pos"] = _spline(e.route, e.tip, e.back)
+        attrs["pos"] = _spline(e.route, e.tip)
         if e.label_at and e.lines:
             attrs["lp"] = f"{e.label_at[0]:.1f},{e.label_at[1]:.1f}"
     return _attrs(attrs)
 
 
-def _spline(points: list[tuple[float, float]], tip, back: bool) -> str:
+def _spline(points: list[tuple[float, float]], tip) -> str:
     """A polyline as Graphviz's edge ``pos``: straight cubic pieces, with the arrowhead's tip."""
     seq = [points[0]]
     for p in points[1:]:
@@ -282,7 +254,7 @@ def _spline(points: list[tuple[float, float]], tip, back: bool) -> str:
     body = " ".join(f"{x:.1f},{y:.1f}" for x, y in seq)
     if tip is None:
         return body
-    return f"{'s' if back else 'e'},{tip[0]:.1f},{tip[1]:.1f} {body}"
+    return f"e,{tip[0]:.1f},{tip[1]:.1f} {body}"
 
 
 # --------------------------------------------------------------------------- layout
@@ -303,13 +275,9 @@ def engine_for(view: View) -> str:
     return "neato" if view.layout == "pinned" else "dot"
 
 
-def find_program(name: str) -> str | None:
-    return shutil.which(name)
-
-
 def graphviz_version() -> str | None:
     """The installed Graphviz version ("2.43.0"), or ``None`` when ``dot`` is missing."""
-    exe = find_program("dot")
+    exe = shutil.which("dot")
     if exe is None:
         return None
     try:
@@ -321,7 +289,7 @@ def graphviz_version() -> str | None:
 
 
 def _run(engine: str, args: list[str], source: str, timeout: float) -> bytes:
-    exe = find_program(engine)
+    exe = shutil.which(engine)
     if exe is None:
         raise GraphvizMissing(engine)
     # On Ctrl-C (KeyboardInterrupt) subprocess.run kills the layout before re-raising: report and

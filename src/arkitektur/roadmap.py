@@ -30,20 +30,11 @@ FLAG_TYPES = (FASTLAAST, OPSIGELSE_PASSERET, OPSIGELSE_SNART, UDLOEBET, UDBUD_EF
 
 
 @dataclass
-class MemberContracts:
-    """One member's position for one task: what it runs, when it can leave, when it must act."""
+class MemberContracts(Cell):
+    """One member's position for one task: its matrix cell — what it runs, its governing contract's end
+    (the earliest date it can leave) and notice date (the last day to act) — and its contracts."""
 
-    kommune: str
-    label: str
-    status: str
-    medlem_fra: dt.date | None
-    aktiv: bool
-    systemer: list[str]
-    system_labels: list[str]
-    kontrakt: str | None            # the governing contract (latest end of the IDrift usages)
-    udloebsdato: dt.date | None     # contract end: the earliest date it can leave
-    opsigelsesdato: dt.date | None  # notice date: the last day to act
-    kandidat: bool                  # its end takes part in the joint-window walk
+    kandidat: bool = False          # its end takes part in the joint-window walk
     kontrakter: list[dict] = field(default_factory=list)  # every IDrift contract: kontrakt, system, dates
 
     def to_json(self) -> dict:
@@ -116,14 +107,9 @@ class Flag:
 
 
 @dataclass
-class TaskRoadmap:
-    samarbejde: str
-    opgave: str
-    label: str
-    notation: str | None
-    maalsystem: str | None
-    maalsystem_label: str | None
-    senest: dt.date | None
+class TaskRoadmap(Row):
+    """A row of the matrix with its members' contracts, procurements, joint windows and flags."""
+
     members: list[MemberContracts]
     udbud: list[Procurement]
     windows: list[Window]
@@ -204,12 +190,8 @@ def _member(cell: Cell) -> MemberContracts:
                               "udloebsdato": c.udloebsdato, "opsigelsesdato": c.opsigelsesdato})
     # A member that joins later counts from its medlemFra: an end before that is not a candidate.
     kandidat = cell.udloebsdato is not None and (cell.medlem_fra is None or cell.udloebsdato >= cell.medlem_fra)
-    return MemberContracts(
-        kommune=cell.kommune, label=cell.label, status=cell.status, medlem_fra=cell.medlem_fra,
-        aktiv=cell.aktiv, systemer=cell.systemer, system_labels=cell.system_labels, kontrakt=cell.kontrakt,
-        udloebsdato=cell.udloebsdato, opsigelsesdato=cell.opsigelsesdato, kandidat=kandidat,
-        kontrakter=sorted(contracts, key=lambda c: (c["udloebsdato"] or dt.date.max, c["kontrakt"])),
-    )
+    return MemberContracts(**vars(cell), kandidat=kandidat,
+                           kontrakter=sorted(contracts, key=lambda c: (c["udloebsdato"] or dt.date.max, c["kontrakt"])))
 
 
 def _flags(row: Row, members: list[MemberContracts], procs: list[Procurement], as_of: dt.date) -> list[Flag]:
@@ -278,10 +260,8 @@ def build_roadmap(ctx, window_months: int = 12, lang: str = "da") -> Roadmap:
                                   fra=group[0][0], til=group[-1][0], kommuner=kommuner,
                                   kommune_labels=[labels[k] for k in kommuner],
                                   udbud=[p.udbud for p in cover], udbud_labels=[p.label for p in cover]))
-        tasks.append(TaskRoadmap(
-            samarbejde=row.samarbejde, opgave=row.opgave, label=row.label, notation=row.notation,
-            maalsystem=row.maalsystem, maalsystem_label=row.maalsystem_label, senest=row.senest,
-            members=members, udbud=procs, windows=windows, flags=_flags(row, members, procs, as_of)))
+        tasks.append(TaskRoadmap(**{**vars(row), "members": members}, udbud=procs, windows=windows,
+                                 flags=_flags(row, members, procs, as_of)))
     return Roadmap(as_of=as_of, window_months=window_months, tasks=tasks)
 
 

@@ -25,9 +25,10 @@ from .errors import ArkitekturError, UsageError
 from .files import refuse_input, write_all
 from .namespaces import ARK, RDF
 from .views import REGISTRY, Selection, Sources, View, text_width
-from .views.slides import crop_years, legend_items, legend_view, strip
 from .views.model import kommune_of, main_group, matrix_members, matrix_rows, members_in_scope
+from .views.roadmap import rows_of
 from .views.selection import notation
+from .views.slides import crop_years, legend_items, legend_view, strip
 from .words import VIEW, words
 
 SLIDE_W, SLIDE_H = 1920, 1080
@@ -87,8 +88,6 @@ class Slide:
 
     svg: bytes
     label: str          # "2/4: KLE 27–32" ("" for a view on one slide)
-    scale: float        # drawing points → px
-    legend_share: float
 
 
 # --------------------------------------------------------------------------- measuring
@@ -105,10 +104,6 @@ def _fonts(root: ET.Element) -> tuple[float, float]:
     if not chars:
         return 14.0, 14.0
     return min(chars), max(chars, key=lambda s: (chars[s], -s))
-
-
-def _pt(value: str) -> float:
-    return float(re.sub(r"[a-z]+$", "", value or "0"))
 
 
 # --------------------------------------------------------------------------- parts
@@ -157,7 +152,7 @@ class Slicer:
 
     def fits(self, part: Part, axis: str = "wh") -> bool:
         d = self.draw(part)
-        head = header_height(d.view, "x")
+        head = header_height(d.view)
         legend_h = legend_box(d.legend)[1] if legend_fits(d.legend) else 0.0
         room_w = SLIDE_W - 2 * MARGIN
         room_h = SLIDE_H - head - legend_h - 2 * MARGIN
@@ -197,19 +192,7 @@ class Slicer:
             return {URIRef(r.opgave) for r in matrix_rows(self.src.matrix, sel)
                     if self.name != "maal" or r.maalsystem}
         if self.name == "roadmap":
-            # The rows the roadmap draws (views/roadmap.py): a date among the members, and a target,
-            # window, procurement or flag unless --alle or --opgave was given.
-            out = set()
-            for t in self.src.plan.tasks:
-                if sel.opgaver and URIRef(t.opgave) not in sel.opgaver:
-                    continue
-                ms = [m for m in t.members if sel.kommune_ok(URIRef(m.kommune))]
-                if not ([d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
-                        or [p for p in t.udbud if p.planlagt_dato] or t.windows):
-                    continue
-                if sel.alle or sel.opgaver or t.maalsystem or t.windows or t.udbud or t.flags:
-                    out.add(URIRef(t.opgave))
-            return out
+            return {URIRef(t.opgave) for t, _, _ in rows_of(self.src.plan, sel)[0]}
         members = set(sel.kommuner) if sel.kommuner else set(members_in_scope(self.ctx, sel))
         out = set()
         for u in g.subjects(RDF.type, ARK.Systemanvendelse):
@@ -343,7 +326,7 @@ def header_lines(view: View) -> list[str]:
     return [line for text in [*view.subtitle, *view.notes] for line in wrap_px(text, SLIDE_W - 2 * MARGIN, 20)]
 
 
-def header_height(view: View, label: str) -> float:
+def header_height(view: View) -> float:
     return 64 + 30 * len(header_lines(view)) + 14
 
 
@@ -367,45 +350,53 @@ def _embed(parent, root: ET.Element, x: float, y: float, scale: float, gid: str)
         g.append(c)
 
 
-def compose(title: str, view: View, drawn: Drawn | None, label: str, items, *, legend_apart: bool,
-            lang: str = "da") -> Slide:
-    """One slide: header, the drawing scaled to fit at readable size (centred), the legend strip."""
+def blank(label: str, title: str | None = None) -> ET.Element:
+    """An empty white slide named ``label`` (``data-slide``); ``title`` is the SVG's own title, first."""
     svg = ET.Element(f"{{{SVG_NS}}}svg", {"width": f"{SLIDE_W}", "height": f"{SLIDE_H}",
-                                            "viewBox": f"0 0 {SLIDE_W} {SLIDE_H}", "role": "img",
-                                            "data-slide": label or "1/1"})
-    ET.SubElement(svg, f"{{{SVG_NS}}}title").text = f"{title} {label}".strip()
+                                            "viewBox": f"0 0 {SLIDE_W} {SLIDE_H}", "role": "img", "data-slide": label})
+    if title is not None:
+        ET.SubElement(svg, f"{{{SVG_NS}}}title").text = title
     ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
+    return svg
+
+
+def _header(svg, title: str, label: str, room: float) -> ET.Element:
+    """The header group: the view's title cut to ``room`` px at the left, the slide's label at the right."""
     head = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "slide-header"})
-    label_w = text_width(label, 28, True) if label else 0.0
-    text_at(head, MARGIN, MARGIN + 30, 36, fit(title, SLIDE_W - 2 * MARGIN - label_w - 40, 36), bold=True)
+    text_at(head, MARGIN, MARGIN + 30, 36, fit(title, room, 36), bold=True)
     if label:
         text_at(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
-    lines = header_lines(view)
-    for i, line in enumerate(lines):
-        text_at(head, MARGIN, MARGIN + 70 + 30 * i, 20, line, fill="#333333")
-    top = header_height(view, label) + MARGIN / 2
-    legend_h = 0.0
-    share = 0.0
-    if items and not legend_apart:
-        lw, legend_h = legend_box(items)
-        share = lw * legend_h / (SLIDE_W * SLIDE_H)
-    scale = 0.0
-    if drawn is not None:
-        room_w, room_h = SLIDE_W - 2 * MARGIN, SLIDE_H - top - legend_h - MARGIN
-        w, h = drawn.size
-        scale = max(min(room_w / max(w, 1), room_h / max(h, 1), MAX_SCALE), drawn.need)
-        x = MARGIN + max(room_w - w * scale, 0) / 2
-        _embed(svg, drawn.root, x, top + max(room_h - h * scale, 0) / 2, scale, "d")
-        if top + h * scale > SLIDE_H - legend_h:   # one task taller than a slide: the slide grows, the text never shrinks
-            grow = top + h * scale + legend_h + MARGIN
-            svg.set("height", f"{grow:.0f}")
-            svg.set("viewBox", f"0 0 {SLIDE_W} {grow:.0f}")
-    if items and not legend_apart:
-        _legend(svg, items, float(svg.get("height")) - legend_h - MARGIN / 2, lang=lang)
-    data = ET.tostring(svg, encoding="unicode")
+    return head
+
+
+def _slide(svg, label: str, view: View) -> Slide:
     mark = f"<!-- arkitektur: lysbillede {label or '1/1'} af visningen {view.name} -->\n"
-    return Slide(svg=('<?xml version="1.0" encoding="UTF-8"?>\n' + mark + data + "\n").encode("utf-8"),
-                 label=label, scale=scale, legend_share=share)
+    data = ET.tostring(svg, encoding="unicode")
+    return Slide(svg=('<?xml version="1.0" encoding="UTF-8"?>\n' + mark + data + "\n").encode("utf-8"), label=label)
+
+
+def compose(title: str, drawn: Drawn, label: str, *, legend_apart: bool, lang: str = "da") -> Slide:
+    """One slide: header, the drawing scaled to fit at readable size (centred), the legend strip."""
+    view, items = drawn.view, drawn.legend if not legend_apart else []
+    svg = blank(label or "1/1", f"{title} {label}".strip())
+    label_w = text_width(label, 28, True) if label else 0.0
+    head = _header(svg, title, label, SLIDE_W - 2 * MARGIN - label_w - 40)
+    for i, line in enumerate(header_lines(view)):
+        text_at(head, MARGIN, MARGIN + 70 + 30 * i, 20, line, fill="#333333")
+    top = header_height(view) + MARGIN / 2
+    legend_h = legend_box(items)[1]
+    room_w, room_h = SLIDE_W - 2 * MARGIN, SLIDE_H - top - legend_h - MARGIN
+    w, h = drawn.size
+    scale = max(min(room_w / max(w, 1), room_h / max(h, 1), MAX_SCALE), drawn.need)
+    x = MARGIN + max(room_w - w * scale, 0) / 2
+    _embed(svg, drawn.root, x, top + max(room_h - h * scale, 0) / 2, scale, "d")
+    if top + h * scale > SLIDE_H - legend_h:   # one task taller than a slide: the slide grows, the text never shrinks
+        grow = top + h * scale + legend_h + MARGIN
+        svg.set("height", f"{grow:.0f}")
+        svg.set("viewBox", f"0 0 {SLIDE_W} {grow:.0f}")
+    if items:
+        _legend(svg, items, float(svg.get("height")) - legend_h - MARGIN / 2, lang=lang)
+    return _slide(svg, label, view)
 
 
 def fit(text: str, width: float, size: float) -> str:
@@ -457,26 +448,17 @@ def make_slides(name: str, ctx, sel: Selection, *, matrix=None, plan=None, lang:
     for i, (part, d) in enumerate(zip(parts, drawn), 1):
         label = f"{i}/{total}: {' · '.join(part.labels)}" if total > 1 else ""
         label = label.rstrip(": ")
-        slides.append(compose(title, d.view, d, label, d.legend, legend_apart=apart, lang=lang))
+        slides.append(compose(title, d, label, legend_apart=apart, lang=lang))
     if apart and union:
         slides.append(_legend_slide(title, full, union, f"{total}/{total}: {words(VIEW, lang)['legend']}", lang))
     return slides
 
 
 def _legend_slide(title: str, view: View, items, label: str, lang: str = "da") -> Slide:
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {"width": f"{SLIDE_W}", "height": f"{SLIDE_H}",
-                                            "viewBox": f"0 0 {SLIDE_W} {SLIDE_H}", "role": "img",
-                                            "data-slide": label})
-    ET.SubElement(svg, f"{{{SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
-    head = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"id": "slide-header"})
-    text_at(head, MARGIN, MARGIN + 30, 36, fit(title, SLIDE_W - 2 * MARGIN - 500, 36), bold=True)
-    text_at(head, SLIDE_W - MARGIN, MARGIN + 30, 28, label, bold=True, anchor="end", fill="#1f3a5f")
-    scale = LEGEND_SCALE * 1.3
-    _legend(svg, items, MARGIN + 90, scale, lang)
-    data = ET.tostring(svg, encoding="unicode")
-    mark = f"<!-- arkitektur: lysbillede {label} af visningen {view.name} -->\n"
-    return Slide(svg=('<?xml version="1.0" encoding="UTF-8"?>\n' + mark + data + "\n").encode("utf-8"),
-                 label=label, scale=scale, legend_share=0.0)
+    svg = blank(label)
+    _header(svg, title, label, SLIDE_W - 2 * MARGIN - 500)
+    _legend(svg, items, MARGIN + 90, LEGEND_SCALE * 1.3, lang)
+    return _slide(svg, label, view)
 
 
 def file_names(output: Path, count: int) -> list[Path]:

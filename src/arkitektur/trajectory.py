@@ -16,29 +16,23 @@ from rdflib import URIRef
 
 from . import check, revisions
 from .derive import as_date
-from .divergence import KONVERGERET, PLANLAGT, Cell, Matrix, Row, build_matrix
+from .divergence import KONVERGERET, PLANLAGT, Cell, Matrix, Row, Share, build_matrix
 from .errors import InputError
 from .namespaces import ARK, RDF
 
 
-@dataclass
-class Point:
+@dataclass(kw_only=True)
+class Point(Share):
     """The converged share on one day."""
 
     dato: dt.date
-    konvergeret: int
-    i_alt: int
-
-    @property
-    def andel(self) -> float | None:
-        return round(self.konvergeret / self.i_alt, 4) if self.i_alt else None
 
     def to_json(self) -> dict:
         return {"dato": self.dato.isoformat(), "andel": self.andel, "konvergeret": self.konvergeret,
                 "i_alt": self.i_alt}
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Commit(Point):
     """The share as the models stood at one commit (``fejl``: why they could not be read there)."""
 

@@ -319,8 +319,6 @@ class DiagramBuilder:
             a, b = by_view_node.get(e.src), by_view_node.get(e.dst)
             if style is None or e.legend or a is None or b is None:
                 continue
-            if e.back:
-                a, b = b, a
             if (a.ident, b.ident) in pairs:  # a relationship says it already (Specialization: converged)
                 continue
             line = v.add("connection", {"identifier": sha_id(f"{vid} line {a.ident} {b.ident} {e.kind}"),

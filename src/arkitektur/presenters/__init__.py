@@ -7,6 +7,6 @@ Each module has ``FORMATS`` (``--format`` name → function) and ``render(result
 import json
 
 
-def as_json(result, lang: str = "da") -> str:
+def as_json(result, lang: str = "da", width: int | None = None) -> str:
     """A result's ``to_json()`` as the JSON outputs write it: UTF-8 text, two-space indent, a final newline."""
     return json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"

@@ -57,10 +57,6 @@ def _summary(d: SemanticDiff, w: dict, lang: str) -> dict:
     }
 
 
-def _head_name(d: SemanticDiff, w: dict) -> str:
-    return d.head if d.head is not None else w["worktree"]
-
-
 def _change_text(c: PropertyChange, labels: dict) -> tuple[str, str]:
     both = set(c.foer) & set(c.efter)
     before = [v for v in c.foer if v not in both]
@@ -113,7 +109,7 @@ def _text(d: SemanticDiff, lang: str, max_chars: int) -> str:
     w = words(DIFF, lang)
     s = _summary(d, w, lang)
     base = f"{d.base} ({d.base_commit[:7]})"
-    head = _head_name(d, w) + (f" ({d.head_commit[:7]})" if d.head_commit else "")
+    head = (d.head if d.head is not None else w["worktree"]) + (f" ({d.head_commit[:7]})" if d.head_commit else "")
     lines = [f"{w['title'].format(base=base, head=head)}, {w['asof'].format(d=d.as_of.isoformat())}", ""]
     e = d.elements
     lines.append(f"{w['elements']}: {s['elements']}")

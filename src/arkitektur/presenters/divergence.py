@@ -58,7 +58,7 @@ def _text(matrix: Matrix, lang: str, width: int | None = None) -> str:
         if not rows:
             lines += ["", w["none"]]
         for r in rows:
-            head = (w["target"].format(s=r.maalsystem_label, d=tables.cell(r.senest) or "–")
+            head = (w["target"].format(s=r.maalsystem_label, d=formatting.date(r.senest))
                     if r.has_target else w["notarget"])
             lines += ["", tables.fold(f"{task_title(r)} — {head}", width)]
             body = [[c.label, _status_cell(c, w, lang), _systems_text(c, lang), c.udloebsdato,
@@ -75,7 +75,7 @@ def _text(matrix: Matrix, lang: str, width: int | None = None) -> str:
 _MARK = {KONVERGERET: "✅", PLANLAGT: "🕒", DIVERGERENDE: "❌", IKKE_REGISTRERET: "❔", IKKE_OMFATTET: "➖"}
 
 
-def _markdown(matrix: Matrix, lang: str) -> str:
+def _markdown(matrix: Matrix, lang: str, width: int | None = None) -> str:
     w = words(DIVERGENCE, lang)
     lines = [f"## {w['title'].format(as_of=matrix.as_of.isoformat())}"]
     for collab in matrix.samarbejder:
@@ -103,7 +103,7 @@ def _markdown(matrix: Matrix, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(matrix: Matrix, lang: str) -> str:
+def _csv(matrix: Matrix, lang: str, width: int | None = None) -> str:
     headers = ["samarbejde", "opgave", "notation", "label", "maalsystem", "senest", "kommune",
                "kommune_label", "status", "systemer", "anvendelser", "udloebsdato", "opsigelsesdato",
                "planer", "medlem_fra", "aktiv", "dispensation", "dispensation_udloeber"]
@@ -117,45 +117,43 @@ def _csv(matrix: Matrix, lang: str) -> str:
     return tables.csv_table(headers, out)
 
 
-#: ``--format`` name → presenter (the matrix and the language → the text).
+#: ``--format`` name → presenter (the matrix, the language and the terminal's width → the text).
 FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
 def render(matrix: Matrix, fmt: str, lang: str = "da", width: int | None = None) -> str:
     """The matrix in format ``fmt`` (a key of ``FORMATS``); ``width`` wraps the text format's tables."""
-    if fmt == "text":
-        return _text(matrix, lang, width)
-    return FORMATS[fmt](matrix, lang)
+    return FORMATS[fmt](matrix, lang, width)
 
 
 # --------------------------------------------------------------------------- history (--historik)
 
 
+def _history_table(points: list[Commit], w: dict, lang: str) -> tuple[list[str], list[list]]:
+    """The history's header and one row per commit, for the text and Markdown tables."""
+    return [w["commit"], w["date"], w["share"], w["cells"], w["subject"]], [
+        [p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
+         w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
+
+
 def _history_text(span: str, points: list[Commit], lang: str, width: int | None = None) -> str:
     w = words(HISTORY, lang)
-    body = [[p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
-             w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
-    table = (tables.text_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body, indent="  ",
-                               width=width)
-             if body else w["none"])
+    table = tables.text_table(*_history_table(points, w, lang), indent="  ", width=width) if points else w["none"]
     return f"{w['title'].format(span=span)}\n\n{table}\n"
 
 
-def _history_json(span: str, points: list[Commit], lang: str) -> str:
+def _history_json(span: str, points: list[Commit], lang: str, width: int | None = None) -> str:
     return json.dumps({"historik": span, "commits": [p.to_json() for p in points]}, ensure_ascii=False,
                       indent=2) + "\n"
 
 
-def _history_markdown(span: str, points: list[Commit], lang: str) -> str:
+def _history_markdown(span: str, points: list[Commit], lang: str, width: int | None = None) -> str:
     w = words(HISTORY, lang)
-    body = [[p.commit[:12], p.dato, formatting.percent(p.andel, lang) if not p.fejl else w["error"],
-             w["of"].format(n=p.konvergeret, d=p.i_alt) if not p.fejl else p.fejl, p.besked] for p in points]
-    table = (tables.markdown_table([w["commit"], w["date"], w["share"], w["cells"], w["subject"]], body)
-             if body else w["none"])
+    table = tables.markdown_table(*_history_table(points, w, lang)) if points else w["none"]
     return f"## {w['title'].format(span=span)}\n\n{table}\n"
 
 
-def _history_csv(span: str, points: list[Commit], lang: str) -> str:
+def _history_csv(span: str, points: list[Commit], lang: str, width: int | None = None) -> str:
     return tables.csv_table(["commit", "dato", "andel", "konvergeret", "i_alt", "besked", "fejl"],
                             [[p.commit, p.dato, p.andel, p.konvergeret, p.i_alt, p.besked, p.fejl] for p in points])
 
@@ -167,6 +165,4 @@ HISTORY_FORMATS = {"text": _history_text, "json": _history_json, "csv": _history
 
 def render_history(span: str, points: list[Commit], fmt: str, lang: str = "da", width: int | None = None) -> str:
     """The history of ``span`` in format ``fmt`` (a key of ``HISTORY_FORMATS``); ``width`` as for ``render``."""
-    if fmt == "text":
-        return _history_text(span, points, lang, width)
-    return HISTORY_FORMATS[fmt](span, points, lang)
+    return HISTORY_FORMATS[fmt](span, points, lang, width)

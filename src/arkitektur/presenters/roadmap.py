@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from .. import tables
+from .. import formatting, tables
 from ..divergence import task_title
 from ..roadmap import FASTLAAST, UDLOEBET, MemberContracts, Procurement, Roadmap, TaskRoadmap, Window, flag_text
 from ..words import ROADMAP, status, words
@@ -44,7 +44,7 @@ def _member_label(m: MemberContracts, w: dict) -> str:
 
 
 def _headline(t: TaskRoadmap, w: dict) -> str:
-    head = (w["target"].format(s=t.maalsystem_label, d=tables.cell(t.senest) or "–")
+    head = (w["target"].format(s=t.maalsystem_label, d=formatting.date(t.senest))
             if t.maalsystem else w["notarget"])
     return f"{task_title(t)} — {head}"
 
@@ -133,7 +133,7 @@ def _text(roadmap: Roadmap, lang: str, width: int | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _markdown(roadmap: Roadmap, lang: str) -> str:
+def _markdown(roadmap: Roadmap, lang: str, width: int | None = None) -> str:
     w = words(ROADMAP, lang)
     lines = [f"## {w['title'].format(as_of=roadmap.as_of.isoformat(), n=roadmap.window_months)}", "",
              f"### {w['windows']}", ""]
@@ -161,7 +161,7 @@ def _markdown(roadmap: Roadmap, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _csv(roadmap: Roadmap, lang: str) -> str:
+def _csv(roadmap: Roadmap, lang: str, width: int | None = None) -> str:
     """One event a line, in date order: udloeb, opsigelse, udbud, vindue — flags on the line they concern."""
     headers = ["dato", "til", "haendelse", "samarbejde", "opgave", "opgave_label", "kommune", "kommune_label",
                "system", "kontrakt", "udbud", "flag"]
@@ -194,12 +194,10 @@ def _csv(roadmap: Roadmap, lang: str) -> str:
     return tables.csv_table(headers, events)
 
 
-#: ``--format`` name → presenter (the roadmap and the language → the text).
+#: ``--format`` name → presenter (the roadmap, the language and the terminal's width → the text).
 FORMATS = {"text": _text, "json": as_json, "csv": _csv, "markdown": _markdown}
 
 
 def render(roadmap: Roadmap, fmt: str, lang: str = "da", width: int | None = None) -> str:
     """The roadmap in format ``fmt`` (a key of ``FORMATS``); ``width`` wraps the text format's tables."""
-    if fmt == "text":
-        return _text(roadmap, lang, width)
-    return FORMATS[fmt](roadmap, lang)
+    return FORMATS[fmt](roadmap, lang, width)

@@ -121,7 +121,7 @@ def follow_up(items: list[Benefit], result: CheckResult) -> list[dict]:
         return (group, b.senest or far, _number(b.label), b.label.casefold())
 
     return [{"label": b.label, "type": b.type_label, "modtager": b.modtager, "realiseres": b.realiseres,
-             "senest": formatting.date(b.senest) if b.senest else "–", "status": b.status_label,
+             "senest": formatting.date(b.senest), "status": b.status_label,
              "forfalden": b.iri in overdue, "afsluttet": b.status in _DONE,
              "dato": b.realiseret_dato, "note": b.note, "forudsaetning": b.forudsaetning,
              "projekter": b.projekter}
@@ -325,7 +325,7 @@ def matrix_table(matrix: Matrix, g: Graph) -> dict:
                 "no_plan": not c.dispensation and c.status in UDEN_PLAN,
                 "end": formatting.date(c.udloebsdato) if c.udloebsdato else None})
         rows.append({"task": f"{r.notation or ''} {r.label}", "target": r.maalsystem_label or "",
-                     "senest": r.senest.isoformat() if r.senest else "–", "cells": cells})
+                     "senest": formatting.date(r.senest), "cells": cells})
     return {"members": [label(g, URIRef(k)) for k in members], "rows": rows,
             "shares": [formatting.percent(matrix.shares[k].andel) if k in matrix.shares else "–" for k in members],
             "total": formatting.percent(matrix.samlet.andel),

@@ -77,13 +77,12 @@ def horizon(as_of: dt.date, text: str | None) -> dt.date:
     return end
 
 
-def anchor(prefix: str, iri: str, g: Graph | None = None, cls: URIRef | None = None) -> str:
+def anchor(prefix: str, iri: str, g: Graph, cls: URIRef) -> str:
     """A stable, readable HTML id for an element: "fase-Fase_Harmonisering". When another ``cls``
     in ``g`` has the same IRI tail (``sk:P_X`` and ``vi:P_X``), a short digest of the IRI keeps the
     ids apart, so a link never jumps to the wrong row."""
     base = f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", tail(iri)).strip("-") or "x")
-    if g is not None and cls is not None and any(str(o) != iri and tail(str(o)) == tail(iri)
-                                                   for o in g.subjects(RDF.type, cls)):
+    if any(str(o) != iri and tail(str(o)) == tail(iri) for o in g.subjects(RDF.type, cls)):
         base += "-" + hashlib.sha1(iri.encode("utf-8")).hexdigest()[:6]
     return base
 
@@ -117,6 +116,11 @@ class Phase:
     points: list[Point] = field(default_factory=list)
 
 
+def _progress(start: dt.date | None, slut: dt.date | None, as_of: dt.date) -> str:
+    """A phase's or delivery's time status at ``as_of``: ikke startet, i gang or afsluttet."""
+    return IKKE_STARTET if start is None or start > as_of else AFSLUTTET if slut is not None and slut < as_of else I_GANG
+
+
 def _who(g: Graph, decision) -> str:
     # "; " between deciders: a director's label may itself hold a comma ("Kommunaldirektøren, Viborg Kommune").
     return "; ".join(sorted(label(g, x) for x in g.objects(decision, ARK.besluttetAf))) or "ikke angivet"
@@ -137,8 +141,6 @@ def phases(ctx, end: dt.date) -> list[Phase]:
                                 udfald=label(g, outcome) if outcome is not None else None,
                                 go=outcome == ARK.Go, no_go=outcome == ARK.NoGo, hvem=_who(g, b)))
         points.sort(key=lambda p: (p.dato or dt.date.max, p.iri))
-        status = (IKKE_STARTET if start is None or start > as_of
-                  else AFSLUTTET if slut is not None and slut < as_of else I_GANG)
         open_points = [p for p in points if not p.go]
         due = min((p.dato for p in open_points if p.dato), default=None) or start
         if any(p.no_go for p in points):
@@ -152,7 +154,7 @@ def phases(ctx, end: dt.date) -> list[Phase]:
         else:
             gate = AFVENTER
         out.append(Phase(iri=str(f), anchor=anchor("fase", str(f), g, ARK.Fase), label=label(g, f), start=start, slut=slut,
-                         status=status, gate=gate, due=due, points=points))
+                         status=_progress(start, slut, as_of), gate=gate, due=due, points=points))
     return sorted(out, key=lambda p: (p.start or dt.date.max, p.label))
 
 
@@ -403,9 +405,7 @@ def projects(ctx) -> list[tuple[str, list[Project]]]:
         deliveries = []
         for lev in g.objects(p, ARK.leverance):
             s, e = as_date(g.value(lev, ARK.startdato)), as_date(g.value(lev, ARK.slutdato))
-            st = (IKKE_STARTET if s is None or s > facts.as_of
-                  else AFSLUTTET if e is not None and e < facts.as_of else I_GANG)
-            deliveries.append(Delivery(label=label(g, lev), start=s, slut=e, status=st))
+            deliveries.append(Delivery(label=label(g, lev), start=s, slut=e, status=_progress(s, e, facts.as_of)))
         deliveries.sort(key=lambda d: (d.start or dt.date.max, d.label))
         groups[status].append(Project(iri=str(p), anchor=anchor("projekt", str(p), g, ARK.Digitaliseringsprojekt), label=label(g, p),
                                       status=label(g, status) if status is not None else "uden status",
@@ -485,15 +485,10 @@ def styring(ctx, end: dt.date, plist: list[Phase]) -> dict:
     rows = [{"anchor": p.anchor, "label": p.label, "periode": f"{date(p.start)} – {date(p.slut)}",
              "status": p.status, "gate": p.gate, "gate_cls": GATE_CLASS[p.gate],
              "due": date(p.due) if p.due and p.gate in (FORFALDEN, OVERSKREDET, AFVENTER) else None,
-             "points": [{"dato": date(pt.dato), "label": pt.label, "udfald": pt.udfald or "ikke besluttet",
-                         "hvem": pt.hvem} for pt in p.points]} for p in plist]
+             "points": p.points} for p in plist]
     print_since = shift(as_of, f"P{PRINT_LOG_MONTHS}M", -1) or as_of
     return {"timeline": timeline(plist, as_of, end), "phases": rows, "log": log, "older": older,
             "print_since": print_since, "print_since_text": date(_next_day(print_since)),
             "print_older": sum(1 for d in log if d.dato <= print_since),
             "since": date(_next_day(shift(as_of, f"P{LOG_MONTHS}M", -1) or as_of)),
-            "projects": [(status, [{"anchor": p.anchor, "label": p.label, "mangler": p.mangler,
-                                    "godkendelser": p.godkendelser,
-                                    "leverancer": [{"label": d.label, "start": date(d.start), "slut": date(d.slut),
-                                                    "status": d.status} for d in p.leverancer]}
-                                   for p in group]) for status, group in groups]}
+            "projects": groups}

@@ -2,7 +2,8 @@
 
 Every value a template writes goes through ``escape.h`` (the environment's ``finalize``): control
 characters dropped, ``& < > " '`` escaped — the same escape as every other HTML the tool writes.
-Only the checked inline SVG (``svg.inline_svg``) is marked safe.
+Only the checked inline SVG (``svg.inline_svg``), what a template drew itself (the Udvikling chart)
+and the tool's own CSS and script are marked safe. ``ENV`` also renders the deck's pages (``slides``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..check import Context
 from ..divergence import Matrix
 from ..escape import h
 from ..findings import CheckResult
-from ..formatting import percent
+from ..formatting import date, percent
 from ..namespaces import PREFIXES, curie, prefixes_in
 from ..trajectory import Commit, planned
 from ..roadmap import Roadmap, flag_text
@@ -36,11 +37,12 @@ def _escaped(value) -> Markup:
     return value if isinstance(value, Markup) else Markup(h(value))
 
 
-_ENV = Environment(loader=PackageLoader("arkitektur.report", "templates"), autoescape=True, finalize=_escaped,
+ENV = Environment(loader=PackageLoader("arkitektur.report", "templates"), autoescape=True, finalize=_escaped,
                    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined)
 # Jinja's own join escapes with markupsafe before ``finalize`` sees the text; a plain join lets
 # the joined text go through ``escape.h`` like every other value.
-_ENV.filters["join"] = lambda items, sep="": sep.join(str(x) for x in items)
+ENV.filters["join"] = lambda items, sep="": sep.join(str(x) for x in items)
+ENV.filters["date"] = date
 
 
 def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: str | None) -> dict:
@@ -49,7 +51,7 @@ def udvikling(ctx: Context, matrix: Matrix, history: list[Commit] | None, span: 
     history = history or []
     return {
         "as_of": matrix.as_of.isoformat(), "span": span,
-        "svg": Markup(chart.svg(points, history)),
+        "svg": Markup(ENV.get_template("udviklingsgraf.svg.j2").render(c=chart.layout(points, history))),
         # The table keeps the quarters in which the share moves (and the last): the chart has the rest.
         "plan": [{"label": matrix.as_of.isoformat() if i == 0 else chart.quarter(p.dato), "share": percent(p.andel),
                   "of": f"{p.konvergeret} af {p.i_alt}"} for i, p in enumerate(points)
@@ -96,7 +98,7 @@ def page(ctx: Context, result: CheckResult, matrix: Matrix, plan: Roadmap, diagr
     title = f"Mødepakke: {', '.join(collabs)} pr. {matrix.as_of.isoformat()}"
     css = "".join((files(__package__) / "templates" / name).read_text(encoding="utf-8")
                   for name in ("moedepakke.css", "beslutning.css"))
-    html = _ENV.get_template("moedepakke.html.j2").render(
+    html = ENV.get_template("moedepakke.html.j2").render(
         title=title, version=version(), css=Markup(css), nav=NAV, as_of=matrix.as_of.isoformat(),
         members=[m.label for c in matrix.samarbejder for m in c.members], files=len(result.files),
         cards=data.figures(matrix, result, plan, items, g), fund=data.findings(result, ctx),

@@ -13,13 +13,16 @@ from __future__ import annotations
 import base64
 import hashlib
 from dataclasses import dataclass, field
+from importlib.resources import files
 from xml.etree import ElementTree as ET
+
+from markupsafe import Markup
 
 from .. import render as render_mod
 from .. import slides as slides_mod
 from .. import views
 from ..errors import ArkitekturError
-from ..escape import h
+from .html import ENV
 from .svg import diagram_specs, inline_svg
 
 FOLDER = "lysbilleder"
@@ -32,49 +35,26 @@ _SCRIPT = ("document.addEventListener('keydown',function(e){var k=e.key,a=null;"
 _HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
 _CSP = (f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{_HASH}'; "
         "base-uri 'none'; form-action 'none'")
-_STYLE = """
-html,body{margin:0;height:100%;background:#1b1b1b;font-family:"DejaVu Sans",Verdana,sans-serif}
-.slide{width:100vw;height:100vh;display:flex;align-items:center;justify-content:center}
-.slide svg{width:100%;height:100%;background:#fff}
-nav{position:fixed;right:12px;bottom:8px;font-size:14px;opacity:.55}
-nav:hover{opacity:1}
-nav a{color:#fff;background:#1f3a5f;padding:4px 10px;border-radius:4px;text-decoration:none;margin-left:4px}
-@page{size:1920px 1080px;margin:0}
-@media print{html,body{background:#fff;height:auto}nav{display:none}
-.slide{width:1920px;height:1080px;break-after:page}.slide svg{width:1920px;height:1080px}}
-"""
 
 
 @dataclass
 class Deck:
-    """The deck before it is written: relative path -> bytes, the number of slides, notes for stderr."""
+    """The deck before it is written: relative path -> bytes, and notes for stderr."""
 
     files: dict[str, bytes] = field(default_factory=dict)
-    count: int = 0
     notes: list[str] = field(default_factory=list)
 
 
 def _page(title: str, body: str, *, prev: str | None = None, nxt: str | None = None, script: bool = True) -> bytes:
-    links = []
-    if prev:
-        links.append(f'<a rel="prev" href="{prev}">‹ forrige</a>')
-    links.append('<a rel="home" href="01.html">oversigt</a>')
-    if nxt:
-        links.append(f'<a rel="next" href="{nxt}">næste ›</a>')
-    nav = f"<nav>{''.join(links)}</nav>" if script else ""
-    js = f"<script>{_SCRIPT}</script>" if script else ""
-    return (f'<!DOCTYPE html>\n<html lang="da"><head><meta charset="utf-8">'
-            f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
-            f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-            f"<title>{h(title)}</title><style>{_STYLE}</style></head>\n<body>\n{body}\n{nav}{js}\n</body></html>\n"
-            ).encode("utf-8")
+    css = (files(__package__) / "templates" / "lysbillede.css").read_text(encoding="utf-8")
+    return ENV.get_template("lysbillede.html.j2").render(
+        title=title, body=Markup(body), prev=prev, nxt=nxt, csp=Markup(_CSP), css=Markup(css),
+        script=Markup(_SCRIPT) if script else None).encode("utf-8")
 
 
 def _front(title: str, as_of: str, contents: list[tuple[str, str]]) -> bytes:
     """The front slide: the pack's title, its date and what the deck holds (slide ranges)."""
-    svg = ET.Element(f"{{{slides_mod.SVG_NS}}}svg", {"width": "1920", "height": "1080", "viewBox": "0 0 1920 1080",
-                                                     "role": "img", "data-slide": "forside"})
-    ET.SubElement(svg, f"{{{slides_mod.SVG_NS}}}rect", {"width": "100%", "height": "100%", "fill": "#ffffff"})
+    svg = slides_mod.blank("forside")
     ET.SubElement(svg, f"{{{slides_mod.SVG_NS}}}rect", {"width": "1920", "height": "16", "fill": "#1f3a5f"})
     lines = slides_mod.wrap_px(title, 1760, 52, bold=True)[:2]
     for i, line in enumerate(lines):
@@ -121,5 +101,4 @@ def build_deck(ctx, matrix, plan, title: str, as_of: str, *,
         deck.files[f"{FOLDER}/{name}"] = _page(f"{title} – {i + 1}/{len(svgs)}", body, prev=prev, nxt=nxt)
         every.append(body)
     deck.files[f"{FOLDER}/alle.html"] = _page(title, "\n".join(every), script=False)
-    deck.count = len(svgs)
     return deck

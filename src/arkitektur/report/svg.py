@@ -19,6 +19,7 @@ from ..errors import ArkitekturError
 from ..escape import h, safe_href
 from ..formatting import label
 from ..roadmap import Roadmap
+from ..views.model import members_in_scope
 
 
 @dataclass
@@ -31,8 +32,6 @@ class Diagram:
     svg: str | None = None
     raw: bytes | None = None
     note: str | None = None
-    size: tuple[int, int] = (0, 0)
-    seconds: float = 0.0
 
 
 
@@ -48,8 +47,7 @@ def diagram_specs(ctx: Context) -> list[tuple[str, str, str, list[str]]]:
     """(file stem, view, caption, --kommune args) for every diagram of the pack: each registered view,
     one per member for a per-municipality view."""
     g = ctx.graph
-    members = sorted({k for ks in ctx.facts.members.values() for k in ks} or set(views.kommuner(g)),
-                     key=lambda k: (label(g, k).casefold(), str(k)))
+    members = members_in_scope(ctx, views.Selection())
     specs = []
     used = set()
     for spec in views.REGISTRY.values():
@@ -73,11 +71,9 @@ def make_diagrams(ctx: Context, matrix: Matrix, plan: Roadmap, timeout: float) -
         try:
             sel = views.make_selection(ctx.graph, ks, [])
             v = views.build(view_name, ctx, sel, matrix=matrix, plan=plan)
-            d.size = v.size
             views.check_density(v)
-            rendered = render_mod.render(v, "svg", timeout=timeout)
-            d.raw, d.seconds = rendered.data, rendered.seconds
-            d.svg = inline_svg(rendered.data, stem)
+            d.raw = render_mod.render(v, "svg", timeout=timeout).data
+            d.svg = inline_svg(d.raw, stem)
         except ArkitekturError as exc:
             d.note = exc.da
         out.append(d)

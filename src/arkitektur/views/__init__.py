@@ -18,15 +18,13 @@ from ..divergence import Matrix, build_matrix
 from ..errors import ArkitekturError, UsageError
 from ..roadmap import Roadmap, build_roadmap
 from . import dataflow, harmonisering, integrationer, landskab, maal, roadmap
-from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, Cluster, Edge, Node, View, ViewSpec,
-                      cell_kind)
-from .layout import node_size, text_width
-from .selection import Selection, all_tasks, kommuner, make_selection, notation, resolve_kommune, resolve_opgaver
+from .diagram import DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, View, ViewSpec, cell_kind
+from .layout import text_width
+from .selection import Selection, kommuner, make_selection, resolve_kommune, resolve_opgaver
 
-__all__ = ["DISPENSATION_STYLE", "DISPENSERET", "REGISTRY", "STATUS_KIND", "STATUS_STYLE", "VIEWS", "Cluster", "Edge",
-           "Node", "Selection", "Sources", "TooDenseError", "View", "ViewSpec", "all_tasks", "build", "cell_kind",
-           "check_density", "kommuner", "make_selection", "node_size", "notation", "resolve_kommune",
-           "resolve_opgaver", "text_width"]
+__all__ = ["DISPENSATION_STYLE", "DISPENSERET", "REGISTRY", "STATUS_KIND", "STATUS_STYLE", "VIEWS", "Selection",
+           "Sources", "TooDenseError", "View", "build", "cell_kind", "check_density", "kommuner", "make_selection",
+           "resolve_kommune", "resolve_opgaver", "text_width"]
 
 REGISTRY: dict[str, ViewSpec] = {m.SPEC.name: m.SPEC for m in (landskab, integrationer, dataflow, harmonisering,
                                                                 maal, roadmap)}

@@ -25,7 +25,7 @@ def dataflow(ctx, sel: Selection, lang: str = "da") -> View:
                 subtitle=subtitle_lines(g, sel, ctx.facts.as_of, [w["sub"]], lang),
                 rankdir="LR", attrs={"nodesep": "0.35", "ranksep": "1.4"})
     ids = Ids()
-    clusters = member_clusters(view, g, sel, lang, members)
+    clusters = member_clusters(view, g, lang, members)
     ends = Endpoints(view, g, ids, lang, {}, cluster_of_kommune=clusters)
     edges = EdgeSet()
     flows = sorted({f for f in g.subjects(RDF.type, ARK.Dataflow)}, key=str)

@@ -45,10 +45,10 @@ def dispensation_items(cells, lang: str = "da") -> list[str]:
                                                        key=lambda d: d or dt.date.max)]
 
 
-def status_summary(counts: dict, dispensed: list, statuses, lang: str = "da") -> str:
-    """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret"."""
+def status_summary(counts: dict, dispensed: list, lang: str = "da") -> str:
+    """"2 divergerende, heraf 1 med dispensation til 2017-12-31 · 1 ikke registreret": the statuses counted."""
     parts = []
-    for s in statuses:
+    for s in STATUS_KIND:
         if not counts[s]:
             continue
         here = [c for c in dispensed if c.status == s]
@@ -84,9 +84,7 @@ class Edge:
     tooltip: str = ""
     helper: bool = False                      # invisible, only for the layout
     legend: bool = False
-    back: bool = False                        # arrow drawn towards ``src``
     weight: int | None = None
-    constraint: bool = True                   # False: routed, but does not decide the ranks
     route: list[tuple[float, float]] | None = None   # pinned layouts: polyline from the source, points
     tip: tuple[float, float] | None = None           # ... and where the arrowhead touches the target
     label_at: tuple[float, float] | None = None
@@ -97,7 +95,6 @@ class Cluster:
     id: str
     lines: list[str]
     kind: str
-    parent: str | None = None
     tooltip: str = ""
 
 
@@ -118,6 +115,8 @@ class View:
     notes: list[str] = field(default_factory=list)
     size_override: tuple[int, int] | None = None
     legend_at: tuple[float, float] = (0.0, 0.0)   # pinned layouts: top-left of the legend, points
+    # The legend's items as a slide draws them (views/slides.legend_items): (what, kind, sample lines, text).
+    legend: list[tuple[str, str, list[str], str]] = field(default_factory=list)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -152,12 +151,11 @@ class EdgeSet:
     def __init__(self) -> None:
         self.items: dict = {}
 
-    def add(self, src: str, dst: str, kind: str, tooltip: str = "", lines: list[str] | None = None,
-            back: bool = False) -> None:
-        key = (src, dst, kind, back)
+    def add(self, src: str, dst: str, kind: str, tooltip: str = "", lines: list[str] | None = None) -> None:
+        key = (src, dst, kind)
         e = self.items.get(key)
         if e is None:
-            self.items[key] = Edge(src=src, dst=dst, kind=kind, tooltip=tooltip, lines=list(lines or []), back=back)
+            self.items[key] = Edge(src=src, dst=dst, kind=kind, tooltip=tooltip, lines=list(lines or []))
             return
         e.count += 1
         if tooltip and tooltip not in e.tooltip.split("; "):
@@ -166,11 +164,12 @@ class EdgeSet:
             if line not in e.lines:
                 e.lines.append(line)
 
-    def edges(self, count_word: str = "") -> list[Edge]:
+    def edges(self, count_word: str) -> list[Edge]:
+        """The merged edges; a merged one says how many ("×3 integrationer") under its first two lines."""
         out = []
         for e in self.items.values():
             if e.count > 1:
-                e.lines = [*e.lines[:2], f"×{e.count}{(' ' + count_word) if count_word else ''}"]
+                e.lines = [*e.lines[:2], f"×{e.count} {count_word}"]
             e.tooltip = short(e.tooltip, 600)
             out.append(e)
         return out

@@ -7,7 +7,7 @@ from collections import defaultdict
 from rdflib import URIRef
 
 from .. import formatting
-from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix
+from ..divergence import DIVERGERENDE, IKKE_REGISTRERET, PLANLAGT, Matrix
 from ..escape import safe_href, wrap
 from ..words import HARMONISERING, VIEW, status, words
 from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, Edge, Ids, Node, View, ViewSpec,
@@ -19,10 +19,6 @@ from .selection import Selection
 # Texts are wrapped, never cut: the forum reads the whole plan name and system list (issue 15). The
 # line limits only stop a pathological label from making one cell a page tall.
 _MAX_LINES = 8
-
-
-def _task_lines(row, width: int = 32) -> list[str]:
-    return wrap(task_name(row.notation, row.label), width, _MAX_LINES)
 
 
 def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
@@ -38,15 +34,12 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
     header = [Node(id=ids("h:opgave"), lines=list(w["head"]), kind="header")]
     header += [Node(id=ids(("h", str(k))), lines=wrap(formatting.label(g, k, lang), 24, 2), kind="header",
                     tooltip=str(k)) for k in members]
-    view.nodes += header
-    view.same_rank.append([n.id for n in header])
-    for a, b in zip(header, header[1:]):
-        view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True))
+    _rank(view, header)
     previous = [n.id for n in header]
     counts = defaultdict(int)
     dispensed = []
     for row in matrix_rows(matrix, sel):
-        lines = _task_lines(row)
+        lines = wrap(task_name(row.notation, row.label), 32, _MAX_LINES)
         if row.maalsystem_label:
             lines += wrap(w["target"].format(s=row.maalsystem_label), 32, _MAX_LINES)
             lines.append(w["by"].format(d=formatting.date(row.senest)))
@@ -75,34 +68,35 @@ def harmonisering(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View
                 cl.append(w["end"].format(d=formatting.date(c.udloebsdato)))
             cells.append(Node(id=ids(("c", row.opgave, str(k))), lines=cl, kind=cell_kind(c),
                               tooltip=tooltip(c.label, row.label, status(c.status, lang), systems, c.dispensation_label)))
-        view.nodes += cells
-        view.same_rank.append([n.id for n in cells])
-        for a, b in zip(cells, cells[1:]):
-            view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True))
+        _rank(view, cells)
         for p, n in zip(previous, cells):
             view.edges.append(Edge(src=p, dst=n.id, kind="invis", helper=True, weight=20))
         previous = [n.id for n in cells]
-    summary = status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET,
-                                                  IKKE_OMFATTET), lang)
+    summary = status_summary(counts, dispensed, lang)
     if summary:
         view.subtitle.append(summary)
     _status_legend(view, ids, previous, dispensation_items(dispensed, lang), lang)
     return view
 
 
+def _rank(view: View, nodes: list[Node], legend: bool = False) -> None:
+    """A row of the grid: the nodes on one rank, held in their order by invisible edges."""
+    view.nodes += nodes
+    view.same_rank.append([n.id for n in nodes])
+    for a, b in zip(nodes, nodes[1:]):
+        view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True, legend=legend))
+
+
 def _status_legend(view: View, ids: Ids, previous: list[str], dispensations: list[str], lang: str = "da") -> None:
     """The statuses as a row of sample cells under the grid; a dispensed cell's style once per expiry."""
     w = words(HARMONISERING, lang)
-    items = [(STATUS_KIND[s], f"{STATUS_STYLE[s]['mark']} {status(s, lang)}")
-             for s in (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET, IKKE_OMFATTET)]
+    items = [(kind, f"{STATUS_STYLE[s]['mark']} {status(s, lang)}") for s, kind in STATUS_KIND.items()]
     items += [(DISPENSERET, f"{DISPENSATION_STYLE['mark']} {w['lg_disp'].format(x=text)}") for text in dispensations]
     row = [Node(id=ids("legend:head"), lines=[words(VIEW, lang)["legend"]], kind="legend_text", legend=True)]
     row += [Node(id=ids(("legend", kind, text)), lines=wrap(text, 24, 3), kind=kind, legend=True)
             for kind, text in items]
-    view.nodes += row
-    view.same_rank.append([n.id for n in row])
-    for a, b in zip(row, row[1:]):
-        view.edges.append(Edge(src=a.id, dst=b.id, kind="invis", helper=True, legend=True))
+    view.legend += [("node", n.kind, [x for x in n.lines if x], "") for n in row[1:]]
+    _rank(view, row, legend=True)
     if previous:
         view.edges.append(Edge(src=previous[0], dst=row[0].id, kind="invis", helper=True, legend=True, weight=20))
 

@@ -207,16 +207,11 @@ def landskab(ctx, sel: Selection, lang: str = "da") -> View:
 
     if not usages:
         view.notes.append(w["empty"])
-    used = {n.kind for n in view.nodes if not n.helper} | {e.kind for e in view.edges}
-    items = [("node", "system", w["lg_system"]), ("node", "system_ny", w["lg_new"]),
-             ("node", "system_udfases", w["lg_out"]), ("node", "kontekst", w["lg_context"]),
-             ("node", "register", w["lg_register"]), ("node", "infrastruktur", w["lg_infra"]),
-             ("edge", "via", w["lg_via"]), ("edge", "p2p", w["lg_p2p"]),
-             ("edge", "p2p_register", w["lg_p2p_register"])]
-    items = [it for it in items if it[1] in used]
-    if badges:
-        items.append(("node", "nummer", w["lg_number"]))
-    legend(view, items, ids, lang)
+    legend(view, [("node", "system", w["lg_system"]), ("node", "system_ny", w["lg_new"]),
+                  ("node", "system_udfases", w["lg_out"]), ("node", "kontekst", w["lg_context"]),
+                  ("node", "register", w["lg_register"]), ("node", "infrastruktur", w["lg_infra"]),
+                  ("edge", "via", w["lg_via"]), ("edge", "p2p", w["lg_p2p"]),
+                  ("edge", "p2p_register", w["lg_p2p_register"])], ids, lang)
     return view
 
 

@@ -26,6 +26,7 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
         if what == "node":
             n = Node(id=ids(("legend", i)), lines=wrap(text, 26), kind=kind, cluster="legend", legend=True)
             view.nodes.append(n)
+            view.legend.append(("node", kind, [x for x in n.lines if x], ""))
             samples.append(n.id)
         else:
             a = Node(id=ids(("legend", i, "a")), lines=[""], kind="legend_point", cluster="legend", legend=True)
@@ -35,6 +36,8 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
             count = int(text[1:].split(":")[0]) if what == "count" else 1
             view.edges.append(Edge(src=a.id, dst=b.id, kind=kind, legend=True, weight=50, count=count,
                                    lines=[f"×{count}"] if count > 1 else []))
+            if what == "edge":    # a slide explains merged lines itself (legend_items)
+                view.legend.append(("edge", kind, [], " ".join(b.lines)))
             tails.append(a.id)
             texts.append(b.id)
     if view.layout == "pinned":
@@ -42,7 +45,7 @@ def legend(view: View, items: list[tuple[str, str, str]], ids: Ids, lang: str = 
         for n in view.nodes:
             if n.cluster == "legend":
                 n.cluster = None
-        _pin_legend(view, items, samples, tails, texts, ids, lang=lang)
+        _pin_legend(view, items, samples, tails, texts, ids, lang)
     elif view.rankdir == "TB":
         row = samples + [x for pair in zip(tails, texts) for x in pair]
         view.same_rank.append(row)
@@ -94,7 +97,7 @@ def used_items(view: View, items: list[tuple[str, str, str]], lang: str = "da") 
     return out
 
 
-def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int = 3, lang: str = "da") -> None:
+def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, lang: str) -> None:
     """Pinned layouts: the legend as a grid of cells under the drawing, starting at ``view.legend_at``."""
     cell_w, cell_h = 230.0, 46.0
     x0, y0 = view.legend_at
@@ -102,7 +105,7 @@ def _pin_legend(view: View, items, samples, tails, texts, ids: Ids, columns: int
                            pos=(x0 + 80, y0), size=(160, 18), legend=True))
     s_iter, t_iter, x_iter = iter(samples), iter(tails), iter(texts)
     for i, (what, _, _) in enumerate(items):
-        cx, cy = x0 + (i % columns) * cell_w, y0 - 30 - (i // columns) * cell_h
+        cx, cy = x0 + (i % 3) * cell_w, y0 - 30 - (i // 3) * cell_h
         if what == "node":
             n = view.node(next(s_iter))
             n.pos, n.size = (cx + 70, cy), (140, 34)
@@ -137,8 +140,7 @@ def node_size(lines: list[str], size: float = 11.0, bold: bool = False) -> tuple
 
 
 def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids: Ids,
-              centre_first: bool = True, beside: tuple[float, float] = (0.0, 0.0),
-              aspect: float = 1.6) -> tuple[float, float, float, float]:
+             beside: tuple[float, float], aspect: float) -> tuple[float, float, float, float]:
     """Lay cells (id, box kind, title lines, node ids) out as a table of boxes with their nodes two abreast.
 
     The first cell (shared infrastructure) goes to the middle of the table so its integration lines
@@ -191,7 +193,7 @@ def pin_grid(view: View, cells: list[tuple[str, str, list[str], list[str]]], ids
 
     def arrange(cols):
         order = list(boxes)
-        if centre_first and len(order) > 2:
+        if len(order) > 2:
             rows = -(-len(order) // cols)
             order.insert(min((rows // 2) * cols + cols // 2, len(order) - 1), order.pop(0))
         return order
@@ -393,9 +395,6 @@ def _route(view: View, where: dict, gutters_x: list[float], gutters_y: list[floa
                 clean.append(q)
         e.route = [(round(x, 1), round(y, 1)) for x, y in clean]
         e.tip = (round(tip[0], 1), round(tip[1], 1))
-        if e.lines:
-            (x1, y1), (x2, _) = clean[0], clean[1]
-            e.label_at = (round((x1 + x2) / 2, 1), round(y1 + 7, 1))
 
 
 def _path_points(route: list[tuple[float, float]], step: float):
@@ -410,9 +409,9 @@ def _path_points(route: list[tuple[float, float]], step: float):
         yield route[-1]
 
 
-def _overlaps(r1, r2, margin: float = 1.0) -> bool:
-    return not (r1[2] + margin <= r2[0] or r2[2] + margin <= r1[0] or r1[3] + margin <= r2[1]
-                or r2[3] + margin <= r1[1])
+def _overlaps(r1, r2) -> bool:
+    """Two rectangles (left, bottom, right, top) closer than a point."""
+    return not (r1[2] + 1 <= r2[0] or r2[2] + 1 <= r1[0] or r1[3] + 1 <= r2[1] or r2[3] + 1 <= r1[1])
 
 
 def node_rect(n: Node) -> tuple[float, float, float, float]:
@@ -442,9 +441,6 @@ def place_badges(view: View, badges: list[tuple[Node, object, bool]], obstacles:
                 taken.append(node_rect(n))
     for badge, e, at_start in badges:
         w, h = badge.size
-        if badge.pos is not None:       # pinned by the caller
-            taken.append(node_rect(badge))
-            continue
         if e.route:
             route = list(e.route) + ([e.tip] if e.tip else [])
         else:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from rdflib import URIRef
 
 from .. import formatting
-from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, KONVERGERET, PLANLAGT, Matrix
+from ..divergence import DIVERGERENDE, IKKE_OMFATTET, IKKE_REGISTRERET, PLANLAGT, Matrix
 from ..escape import wrap
 from ..words import MAAL, status, words
 from .diagram import (DISPENSATION_STYLE, DISPENSERET, STATUS_KIND, STATUS_STYLE, EdgeSet, Ids, Node, View, ViewSpec, cell_kind,
@@ -88,7 +88,7 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
         lane_start(view, lane, [n.id for n in view.nodes if n.cluster == lane and n.kind != "header"
                                 and n.kind != "maalsystem"])
     top_down(view)
-    summary = status_summary(counts, dispensed, (KONVERGERET, PLANLAGT, DIVERGERENDE, IKKE_REGISTRERET), lang)
+    summary = status_summary(counts, dispensed, lang)
     if summary:
         view.subtitle.append(summary)
     if not rows:
@@ -99,18 +99,15 @@ def maal(ctx, matrix: Matrix, sel: Selection, lang: str = "da") -> View:
     targets = [n for n in content if n.kind == "maalsystem"]
     view.size_override = (len(content) - len(targets) + len({n.tooltip for n in targets}),
                           sum(1 for e in view.edges if not e.helper))
-    kinds = {n.kind for n in view.nodes}
-    used = {e.kind for e in view.edges}
     marks = {STATUS_KIND[s]: STATUS_STYLE[s]["mark"] for s in STATUS_KIND}
-    legend(view, [item for item in [
+    legend(view, [
         ("node", "maalsystem", w["lg_target"]),
         ("node", "system", w["lg_system"]),
         *[(what, kind, f"{marks[kind]} {w['lg_' + kind]}") for what, kind in (
             ("edge", "konvergeret"), ("edge", "planlagt"), ("edge", "divergerende"),
             ("node", "ikke_registreret"), ("node", "ikke_omfattet"))],
         *[("edge", DISPENSERET, f"{DISPENSATION_STYLE['mark']} {w['lg_disp'].format(x=text)}")
-          for text in dispensation_items(dispensed, lang)]]
-        if item[1] in (used if item[0] == "edge" else kinds)], ids, lang)
+          for text in dispensation_items(dispensed, lang)]], ids, lang)
     return view
 
 

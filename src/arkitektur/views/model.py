@@ -116,7 +116,7 @@ def add_integration_edges(g: Graph, integrations, ends: Endpoints, edges: EdgeSe
                 from_register = is_a(g, fra, ARK.Grunddataregister)
                 edges.add(ends(fra, lane), ends(til, lane), "p2p_register" if from_register else "p2p", tip)
 
-def member_clusters(view: View, g: Graph, sel: Selection, lang: str, members: list) -> dict:
+def member_clusters(view: View, g: Graph, lang: str, members: list) -> dict:
     clusters = {}
     for k in members:
         cid = f"k{len(clusters) + 1}"
@@ -138,7 +138,7 @@ def members_in_scope(ctx, sel: Selection) -> list:
     return sorted(members, key=lambda k: (formatting.label(g, k).casefold(), str(k)))
 
 
-def lanes(view: View, g: Graph, members: list, lang: str, title: str = "{}") -> dict:
+def lanes(view: View, g: Graph, members: list, lang: str) -> dict:
     """One lane (cluster) per member, its name as a node at its left; ``top_down`` stacks them in order.
 
     The name is a node, not the cluster's label, so Graphviz routes every line around it (no arrow
@@ -150,7 +150,7 @@ def lanes(view: View, g: Graph, members: list, lang: str, title: str = "{}") -> 
     for i, k in enumerate(members):
         cid = f"k{i + 1}"
         view.clusters.append(Cluster(id=cid, lines=[""], kind="kommune", tooltip=str(k)))
-        head = Node(id=f"{cid}_navn", lines=wrap(title.format(formatting.label(g, k, lang)), 18, 3), kind="header",
+        head = Node(id=f"{cid}_navn", lines=wrap(formatting.label(g, k, lang), 18, 3), kind="header",
                     cluster=cid, tooltip=str(k), helper=True)
         view.nodes.append(head)
         names.append(head.id)
@@ -190,11 +190,12 @@ def task_name(notation: str | None, label: str) -> str:
     return f"{notation} {label}"
 
 
-def matrix_rows(matrix: Matrix, sel: Selection, need_target: bool = True):
+def matrix_rows(matrix: Matrix, sel: Selection):
+    """The matrix's rows of the selected tasks; those without a target only with --alle."""
     for row in matrix.rows:
         if sel.opgaver and URIRef(row.opgave) not in sel.opgaver:
             continue
-        if need_target and not row.has_target and not sel.alle:
+        if not row.has_target and not sel.alle:
             continue
         yield row
 
@@ -211,13 +212,13 @@ def matrix_members(matrix: Matrix, sel: Selection) -> list[str]:
                 seen.append(c.kommune)
     return seen
 
-def subtitle_lines(g: Graph, sel: Selection, as_of: dt.date, extra: list[str] | None = None,
-                   lang: str = "da") -> list[str]:
+def subtitle_lines(g: Graph, sel: Selection, as_of: dt.date, extra: list[str], lang: str) -> list[str]:
+    """The subtitle: the date, the --kommune and --opgave chosen, then the view's own ``extra`` lines."""
     w = words(VIEW, lang)
     parts = [w["asof"].format(d=as_of.isoformat())]
     if sel.kommuner:
         parts.append(", ".join(formatting.label(g, k, lang) for k in sel.kommuner))
     if sel.opgave_args:
         parts.append(w["task"].format(x=", ".join(sel.opgave_args)))
-    return [" · ".join(parts), *(extra or [])]
+    return [" · ".join(parts), *extra]
 

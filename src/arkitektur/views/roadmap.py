@@ -40,37 +40,39 @@ def _abbrev(names: list[str]) -> dict[str, str]:
     return out
 
 
-def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
-    """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
-    g = ctx.graph
-    wd = words(ROADMAP_VIEW, lang)
-    as_of = plan.as_of
+def rows_of(plan: Roadmap, sel: Selection) -> tuple[list[tuple], dict[str, str]]:
+    """The rows the timeline draws — (task, its members shown, its dates) — and the shown members' labels.
+
+    A row has a date among the members; without --alle or --opgave also a target, window,
+    procurement or flag (``slides`` splits a timeline by the same rows).
+    """
     tasks = [t for t in plan.tasks if not sel.opgaver or URIRef(t.opgave) in sel.opgaver]
     labels: dict[str, str] = {}
     for t in tasks:
         for m in t.members:
             if sel.kommune_ok(URIRef(m.kommune)):
                 labels.setdefault(m.kommune, m.label)
+    out = []
+    for t in tasks:
+        ms = [m for m in t.members if m.kommune in labels]
+        dates = [d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
+        dates += [p.planlagt_dato for p in t.udbud if p.planlagt_dato]
+        dates += [d for w in t.windows if set(w.kommuner) & set(labels) for d in (w.fra, w.til)]
+        if dates and (sel.alle or sel.opgaver or t.maalsystem or t.windows or t.udbud or t.flags):
+            out.append((t, ms, dates))
+    return out, labels
+
+
+def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
+    """A timeline per task: contract ends, notice dates, planned procurements and joint windows."""
+    g = ctx.graph
+    wd = words(ROADMAP_VIEW, lang)
+    as_of = plan.as_of
+    rows, labels = rows_of(plan, sel)
     # The repository's order, as every other view and the text roadmap list the members.
     members = sorted(labels, key=lambda k: (labels[k].casefold(), k))
     abbr = _abbrev([labels[k] for k in members])
     short_of = {k: abbr[labels[k]] for k in members}
-
-    def events(t):
-        ms = [m for m in t.members if m.kommune in members]
-        dates = [d for m in ms for d in (m.udloebsdato, m.opsigelsesdato) if d]
-        dates += [p.planlagt_dato for p in t.udbud if p.planlagt_dato]
-        dates += [d for w in t.windows if set(w.kommuner) & set(members) for d in (w.fra, w.til)]
-        return ms, dates
-
-    rows = []
-    for t in tasks:
-        ms, dates = events(t)
-        if not dates:
-            continue
-        if not sel.alle and not (t.maalsystem or t.windows or t.udbud or t.flags) and not sel.opgaver:
-            continue
-        rows.append((t, ms, dates))
     all_dates = [d for _, _, ds in rows for d in ds]
     # Clamped to the calendar Python can count: 9999-12-31 ("forever") and 0001-01-01 are real
     # dates in models and as --as-of (issue 13).
@@ -101,9 +103,8 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
     # Each task's whole name (and its target), wrapped; a row grows to fit it, never cuts it.
     texts = [_task_text(t, wd) for t, _, _ in rows]
     heights = [max(lane_h, len(lines) * _LINE_H + _ROW_PAD * 2) for lines in texts]
-    top = _TOP
     # Year axis labels and grid lines.
-    header_y = top
+    header_y = _TOP
     body_top = header_y - 18
     y = body_top
     row_ys = []
@@ -177,18 +178,17 @@ def roadmap(ctx, plan: Roadmap, sel: Selection, lang: str = "da") -> View:
                                    tooltip=tooltip(wd["end"].format(k=m.label, d=m.udloebsdato),
                                                     ", ".join(m.system_labels))))
             markers += 1
-            if m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato:
-                nx = x(m.opsigelsesdato)
+            # The notice date on the timeline, tied to its end; a soon one on the same day beside the tag.
+            apart = m.opsigelsesdato and m.opsigelsesdato != m.udloebsdato
+            if apart or soon:
                 nid = ids(("notice", t.opgave, m.kommune))
+                nx = x(m.opsigelsesdato) if apart else ex - _tag_size(short_of[m.kommune])[0] / 2 - 7
                 view.nodes.append(Node(id=nid, lines=[""], kind="opsigelse_snart" if soon else "opsigelse",
                                        pos=(nx, ly), size=(9, 9),
                                        tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
+            if apart:
                 view.edges.append(Edge(src=nid, dst=end_id, kind="varsel"))
                 markers += 1
-            elif soon:
-                view.nodes.append(Node(id=ids(("notice", t.opgave, m.kommune)), lines=[""], kind="opsigelse_snart",
-                                       pos=(ex - _tag_size(short_of[m.kommune])[0] / 2 - 7, ly), size=(9, 9),
-                                       tooltip=wd["notice"].format(k=m.label, d=m.opsigelsesdato)))
     # The as-of line.
     if start <= as_of <= end:
         a = Node(id=ids("asof:a"), lines=[wd["today"].format(d=as_of.isoformat())], kind="asof_label",
@@ -241,6 +241,7 @@ def _roadmap_legend(view: View, ids: Ids, y: float, tag: str, lang: str = "da") 
                                legend=True))
         view.nodes.append(Node(id=ids(("legend", kind, "t")), lines=[desc], kind="legend_text", align="l",
                                pos=(cx + 30 + 140, cy), size=(280, 16), legend=True))
+        view.legend.append(("node", kind, [text] if text else [], desc))
 
 
 # The roadmap counts rows (tasks) as nodes and member markers as edges.

@@ -12,8 +12,6 @@ from .diagram import Edge, Ids, Node, View
 from ..words import VIEW, words
 from .layout import count_text, text_width
 
-SAMPLE_KINDS_SKIP = {"legend_point", "legend_text", "legend_title", "helper_point"}
-
 
 def strip(view: View) -> View:
     """The view without its title block and legend: the slide draws both itself."""
@@ -72,31 +70,10 @@ def crop_years(view: View, first: int, last: int) -> tuple[int, int] | None:
 
 def legend_items(view: View, lang: str = "da") -> list[tuple[str, str, list[str], str]]:
     """The view's legend as (what, kind, sample lines, text) — only the styles the drawing uses — plus
-    "×N" when parallel lines were merged. Read from the legend nodes and edges every view adds."""
-    edge_to = {e.dst: e for e in view.edges if e.legend and not e.helper and e.kind != "invis"}
-    merged_legend = {d for d, e in edge_to.items() if e.count > 1}   # layout.legend's own "×N": made below
+    "×N" when parallel lines were merged."""
     used = {n.kind for n in view.nodes if not n.legend and not n.helper}
     used |= {e.kind for e in view.edges if not e.legend and not e.helper}
-    items: list = []
-    last_sample = None
-    for n in view.nodes:
-        if not n.legend or n.helper:
-            continue
-        if n.id in merged_legend:
-            last_sample = None
-        elif n.id in edge_to:
-            items.append(("edge", edge_to[n.id].kind, [], " ".join(n.lines)))
-            last_sample = None
-        elif n.kind == "legend_text" and last_sample is not None and " ".join(n.lines) != words(VIEW, lang)["legend"]:
-            what, kind, sample, _ = items[last_sample]
-            items[last_sample] = (what, kind, sample, " ".join(n.lines))
-            last_sample = None
-        elif n.kind not in SAMPLE_KINDS_SKIP and n.kind not in ("header",):
-            items.append(("node", n.kind, [x for x in n.lines if x], ""))
-            last_sample = len(items) - 1
-        else:
-            last_sample = None
-    out = [it for it in items if it[1] in used]
+    out = [it for it in view.legend if it[1] in used]
     merged = [e for e in view.edges if e.count > 1 and not e.legend and not e.helper]
     if merged:
         most = max(e.count for e in merged)
@@ -107,7 +84,6 @@ def legend_items(view: View, lang: str = "da") -> list[tuple[str, str, list[str]
 
 # Legend cells, in points at the legend's own font size (the slide scales them to >= 18 px).
 CELL_GAP, ROW_H, FONT = 18.0, 28.0, 11.0
-TITLE = "Signaturforklaring"
 # The title's room is the longest title's in any language (the Danish one), so a legend has the same
 # size in Danish and English and the slide's layout does not depend on the language.
 TITLE_W = max(text_width(words(VIEW, lang)["legend"], 12, True) for lang in ("da", "en")) + CELL_GAP
@@ -129,20 +105,12 @@ def _sample(what: str, kind: str, sample: list[str], text: str) -> tuple[float, 
     return text_width(" ".join(sample), FONT) + 14, 18.0, [" ".join(sample)]
 
 
-def _cells(items) -> list[tuple[float, tuple]]:
-    out = []
-    for it in items:
-        sw = _sample(*it)[0]
-        w = sw + (8 + text_width(it[3], FONT) if it[0] != "node" or it[3] else 0)
-        out.append((w + CELL_GAP, it))
-    return out
-
-
 def legend_rows(items, width_pt: float) -> list[list[tuple[float, tuple]]]:
     """The legend's cells flowed into rows of at most ``width_pt``; the first row starts after the title."""
     rows: list = [[]]
     used = TITLE_W
-    for w, it in _cells(items):
+    for it in items:
+        w = _sample(*it)[0] + (8 + text_width(it[3], FONT) if it[0] != "node" or it[3] else 0) + CELL_GAP
         if rows[-1] and used + w > width_pt:
             rows.append([])
             used = 0.0
