@@ -53,6 +53,10 @@ class Outcome:
         return statistics.median(r.seconds for r in self.runs)
 
     @property
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
+    @property
     def peak(self) -> float:
         return max(r.peak_mb for r in self.runs)
 
@@ -173,8 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             out = data / f"{n}x{s}-{engine}.json"
             for _ in range(1 if engine == "pyshacl" and size >= 50_000 else runs):
                 outcome.runs.append(check_once(root, engine, out))
-                print(f"{n}x{s} {engine}: {outcome.runs[-1].seconds:.2f} s, {outcome.runs[-1].peak_mb:.0f} MB",
-                      flush=True)
+                last = outcome.runs[-1]  # CPU and the load beside the wall time: the machine may be shared
+                print(f"{n}x{s} {engine}: {last.seconds:.2f} s, {last.cpu:.2f} s CPU, {last.peak_mb:.0f} MB, "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
             outcome.findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
         rows.append((n, s, size, outcomes))
         report(n, s, size, outcomes)
@@ -198,7 +203,8 @@ def report(n: int, s: int, size: int, outcomes: list[Outcome]) -> None:
             continue
         times = [r.seconds for r in o.runs]
         print(f"  {o.engine:9} median {o.median:7.2f} s  (min {min(times):.2f}, max {max(times):.2f}, "
-              f"{len(times)} runs)  peak {o.peak:6.0f} MB  {o.median / size * 1e6:6.2f} µs/triple  "
+              f"{len(times)} runs)  CPU {o.median_cpu:.2f} s  peak {o.peak:6.0f} MB  "
+              f"{o.median / size * 1e6:6.2f} µs/triple  "
               f"exit {o.runs[-1].exit_code}")
     ran = [o for o in outcomes if not o.skipped]
     if len(ran) == 2:

@@ -99,8 +99,13 @@ def run_check(
     ignore: str | None = None,
     engine: str = DEFAULT_ENGINE,
     catalogue: Catalogue | None = None,
+    keep: list | None = None,
 ) -> CheckResult:
-    """Check the models under ``paths``; raise ``ArkitekturError`` for unreadable input."""
+    """Check the models under ``paths``; raise ``ArkitekturError`` for unreadable input.
+
+    ``keep``: a list the check's context (the store and everything loaded) is appended to, so
+    that the caller decides when it is freed – ``arkitektur check`` never does: freeing ~800 MB at
+    98×400 took 0.65 s, and the process ends right after (``cli.app.keep_until_exit``)."""
     cat = catalogue or catalogue_mod.for_paths(paths)
     selected = parse_rule_list(select, cat, "--select")
     ignored = parse_rule_list(ignore, cat, "--ignore") or set()
@@ -115,6 +120,8 @@ def run_check(
     with _cyclic_gc_paused():
         ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
         findings = evaluate(ctx, lang, engine)
+    if keep is not None:
+        keep.append(ctx)
     return conclude(paths, ctx, day, findings, selected, ignored)
 
 

@@ -13,7 +13,7 @@ from ..config import option_date
 from ..files import write_output
 from ..findings import Severity
 from ..formats import FORMATS, render
-from .app import endpoint_option, main
+from .app import endpoint_option, keep_until_exit, main
 from .options import as_of_option, lang_option, terminal_width
 
 
@@ -40,7 +40,8 @@ def check_command(ctx, paths, fmt, as_of, lang, fail_on, select, ignore, engine,
     """
     day = option_date(as_of)
     targets = list(paths) or [Path("models")]
-    result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine)
+    result = run_check(targets, as_of=day, lang=lang, select=select, ignore=ignore, engine=engine,
+                       keep=keep_until_exit())
     text = render(fmt, result, lang=lang, catalogue=catalogue_mod.for_paths(targets), width=terminal_width(output))
     if fmt != "text":  # the text output shows the notes at its top; the other formats have no place
         for note in result.notes:
