@@ -74,15 +74,16 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     """
     # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
     # iterating rdflib's memory store costs more per triple than the rest of a small validation.
-    triples = None if isinstance(data, StoreGraph) else list(data)
-    plan = plan_for(shapes, triples if shapes is data else None)
+    triples = None if isinstance(data, StoreGraph) else (getattr(data, "read_triples", None) or list(data))
+    plan = plan_for(shapes, triples if shapes is data else getattr(shapes, "read_triples", None))
     parallel = True
     if triples is None:
         view = data
     else:
         parallel = len(triples) > _SMALL
         store = ox.Store()
-        store.extend(_quads(triples))
+        # (a graph read by shacl_validate.read_graph still has pyoxigraph's own terms: no conversion)
+        store.extend(getattr(data, "ox_quads", None) or _quads(triples))
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
         # (only where some check reads the marks: the refusal is about telling values apart there)
         view.ill_written = _ill_written(triples) if plan.datatypes else set()
