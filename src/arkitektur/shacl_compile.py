@@ -92,6 +92,9 @@ class FocusSet:
 
     graph: str
     update: str
+    # The same targets as (kind, term): "class", "node", "subjects", "objects" – for a small store
+    # the engine finds the nodes by pattern lookups instead (``engine_oxigraph._fill_focus_set``).
+    targets: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -227,6 +230,17 @@ class _Compiler:
             raise unsupported(shape, "sh:target (SHACL-AF)")
         return parts
 
+    def target_terms(self, shape: Node) -> tuple:
+        """``shape``'s targets as (kind, term), the same as ``_find_target_parts`` writes in SPARQL."""
+        out = [("class", c) for c in sorted(self.g.objects(shape, SH.targetClass), key=str)]
+        out += [("node", n) for n in sorted(self.g.objects(shape, SH.targetNode), key=str)]
+        out += [("subjects", p) for p in sorted(self.g.objects(shape, SH.targetSubjectsOf), key=str)]
+        out += [("objects", p) for p in sorted(self.g.objects(shape, SH.targetObjectsOf), key=str)]
+        if ((shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g) and isinstance(
+                shape, URIRef):
+            out.append(("class", shape))
+        return tuple(out)
+
     def instances(self, var: str, c: Node) -> str:
         """``var`` an instance of ``c`` or a subclass, as two patterns: written as one path
         (``rdf:type/rdfs:subClassOf*``), pyoxigraph chose between a fast and a 4× slower plan for
@@ -268,7 +282,7 @@ class _Compiler:
             # The SHACL-SPARQL queries keep the targets inline: a named graph would be visible to them.
             graph = f"{FOCUS_GRAPHS}{len(self.plan.focus_sets)}"
             self.focus_set = FocusSet(graph, f"INSERT {{ GRAPH <{graph}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> ?this }} }} "
-                                             f"WHERE {{ {self.targets(shape, '?this')} }}")
+                                             f"WHERE {{ {self.targets(shape, '?this')} }}", self.target_terms(shape))
             first = len(self.plan.queries)
             self.emit(shape, lambda var, g=graph: f"GRAPH <{g}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> {var} }}", inline_of=inline)
             if any(q.focus_set is not None for q in self.plan.queries[first:]):  # (not only SHACL-SPARQL)
@@ -323,6 +337,8 @@ class _Compiler:
     def emit_node(self, shape: Node, focus: str, inline: str) -> None:
         self.value_predicate = None
         for p, o in sorted(self.g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
+            if p not in _KNOWN_CONSTRAINTS:
+                continue
             if p == SH.sparql:
                 self.emit_sparql(shape, o, inline, None)
             elif p == SH.closed:
@@ -337,7 +353,7 @@ class _Compiler:
             elif p == SH.disjoint:
                 text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {self.path(o)} ?this . BIND(?this AS ?value) }}"
                 self.add(text, shape, None, "value", component=component_of(p))
-            elif p in _KNOWN_CONSTRAINTS:
+            else:
                 if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang,
                          SH.lessThan, SH.lessThanOrEquals):
                     raise unsupported(shape, f"{p.n3()} på en knudeform / on a node shape")
