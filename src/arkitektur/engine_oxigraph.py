@@ -171,14 +171,24 @@ class _Serial:
         return None
 
     def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        f = Future()
         try:
-            f.set_result(fn(*args))
+            return _Done(fn(*args), None)
         except BaseException as exc:  # noqa: BLE001 - handed on by result(), as the pool does
-            f.set_exception(exc)
-        return f
+            return _Done(None, exc)
+
+
+class _Done:
+    """What ``_Serial.submit`` hands back: a finished future without a future's locks."""
+
+    __slots__ = ("value", "exc")
+
+    def __init__(self, value, exc) -> None:
+        self.value, self.exc = value, exc
+
+    def result(self):
+        if self.exc is not None:
+            raise self.exc
+        return self.value
 
 
 def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True,
@@ -211,9 +221,10 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark, partial(_marks, store))
         futures.update({i: pool.submit(run, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
+        index = shapes if plan.index is None else plan.index  # (not `or`: an index has a length)
         for i, q in enumerate(plan.queries):
             rows = futures[i].result()
-            messages = fill_parameters(message_templates(shapes, q.shape, q.constraint), q.bindings)
+            messages = fill_parameters(message_templates(index, q.shape, q.constraint), q.bindings)
             batch = _results(q, rows, messages, restore)
             if on_results is not None and batch:
                 on_results(batch)

@@ -128,12 +128,17 @@ class Plan:
     shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
     focus_sets: list = field(default_factory=list)  # FocusSets, filled before the queries run
+    # The indexed shapes graph, for the results' messages (read faster than from rdflib's store).
+    index: object = field(default=None, repr=False, compare=False)
 
 
 def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
     """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled.
     ``triples``: the graph's triples, if the caller has read them already."""
-    return _Compiler(ShapesIndex(shapes, triples)).run()
+    index = ShapesIndex(shapes, triples)
+    plan = _Compiler(index).run()
+    plan.index = index
+    return plan
 
 
 def component_of(parameter: Node) -> URIRef:

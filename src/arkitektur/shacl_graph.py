@@ -29,17 +29,17 @@ class ShapesIndex:
         # identity instead of calling rdflib's Python ``__eq__`` (~16,000 times over the W3C suite).
         # (looked up once per term object: ``read_graph``'s terms are shared, keyed here by id)
         seen: dict = {}
-
-        def canon(t):
-            hit = seen.get(id(t))
-            if hit is None:
-                hit = seen[id(t)] = _CANONICAL.get(t, t)
-            return hit
-
+        canon = _CANONICAL.get
         for s, p, o in (graph if triples is None else triples):
-            p = canon(p)
+            c = seen.get(id(p))
+            if c is None:
+                c = seen[id(p)] = canon(p, p)
+            p = c
             if o.__class__ is URIRef:  # (a Literal's hash is Python code: left as it is)
-                o = canon(o)
+                c = seen.get(id(o))
+                if c is None:
+                    c = seen[id(o)] = canon(o, o)
+                o = c
             spo.setdefault(s, {}).setdefault(p, {})[o] = None
             pos.setdefault(p, {}).setdefault(o, {})[s] = None
         self._spo = spo
@@ -136,13 +136,16 @@ class Terms:
     def __getattr__(self, name: str):
         if name.startswith("__"):
             raise AttributeError(name)
-        term = _CANONICAL.setdefault(getattr(self._namespace, name), getattr(self._namespace, name))
+        term = getattr(self._namespace, name)
+        term = _CANONICAL.setdefault(term, term)  # one object per term, whichever Terms asks first
         setattr(self, name, term)  # an instance attribute: found without __getattr__ next time
         return term
 
     def __getitem__(self, name: str):
-        term = self._namespace[name]
-        return _CANONICAL.setdefault(term, term)
+        term = self.__dict__.get(name)  # (the same cache as __getattr__: SH["class"] is SH.class)
+        if term is None:
+            term = self.__getattr__(name)
+        return term
 
     def __str__(self) -> str:
         return str(self._namespace)
