@@ -161,6 +161,7 @@ class _Compiler:
         self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
         self.focus_set: FocusSet | None = None  # of the top-level shape being compiled
         self._target_parts: dict = {}  # (shape, variable) -> target patterns
+        self._conforms: dict = {}  # (shape, value predicate) -> a written expression (``conforms``)
         self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -616,9 +617,53 @@ class _Compiler:
                 f"{term(ILL_TYPED_P)} {v} }} }})")
 
     def conforms(self, shape: Node, v: str, depth: int = 0) -> str:
-        """An expression: node ``v`` conforms to (nested) ``shape``."""
+        """An expression: node ``v`` conforms to (nested) ``shape``.
+
+        Written once per shape and then copied with ``v`` and its own variables renumbered – the
+        very text a second walk would write (SHACL-for-SHACL's shapes nest ``shsh:ListShape`` 18
+        times). The text does not depend on the enclosing value predicate; whether the shape's own
+        node-level checks add that predicate to ``Plan.datatype_predicates`` is noted (a stand-in
+        predicate during the first walk) and done again for each copy.
+        """
         if depth > 20:
             raise unsupported(shape, "rekursive former / recursive shapes")
+        hit = self._conforms.get(shape)
+        if hit is not None:
+            text, old_v, start, end, reads_outer = hit
+            if reads_outer:
+                self.plan.datatype_predicates.add(self.value_predicate)
+            return self._copy(text, old_v, start, end, v)
+        start, outer = self.n, self.value_predicate
+        self.value_predicate = stand_in = object()
+        try:
+            text = self._conforms_text(shape, v, depth)
+        finally:
+            self.value_predicate = outer
+            reads_outer = stand_in in self.plan.datatype_predicates
+            if reads_outer:
+                self.plan.datatype_predicates.discard(stand_in)
+                self.plan.datatype_predicates.add(outer)
+        # (a copy renames variables in the text: only where no literal or IRI could hold a "?")
+        if '"' not in text and "'" not in text and not _IRI_WITH_QUESTION.search(text):
+            self._conforms[shape] = (text, v, start, self.n, reads_outer)
+        return text
+
+    def _copy(self, text: str, v: str, start: int, end: int, new_v: str) -> str:
+        shift = self.n - start
+        self.n += end - start
+
+        def rename(m: re.Match) -> str:
+            name = m.group(0)
+            if name == v:
+                return new_v
+            number = m.group(2)
+            if number is not None and start < int(number) <= end:
+                return f"?ark_{m.group(1)}{int(number) + shift}"
+            return name
+
+        return _VARIABLE.sub(rename, text)
+
+    def _conforms_text(self, shape: Node, v: str, depth: int) -> str:
         if self.deactivated(shape):
             return "true"
         self.check_parameters(shape)
@@ -801,6 +846,9 @@ class _Compiler:
                     out[str(pfx)] = str(ns)
         return out
 
+
+_VARIABLE = re.compile(r"\?(?:ark_([a-z]+)([0-9]+)\b|[A-Za-z_][A-Za-z0-9_]*)")
+_IRI_WITH_QUESTION = re.compile(r"<[^<>\s]*\?[^<>\s]*>")
 
 _DEFAULT_NS: dict = {}
 
