@@ -9,8 +9,10 @@ engine copies it into a store first.
 
 from __future__ import annotations
 
+import gc
 import os
 import weakref
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 
@@ -72,6 +74,31 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     language server's ``lsp.reuse.Reuse`` (``start(plan)``, ``rows(store, query, run)``,
     ``ill_typed(plan, mark, marks)``), which knows what changed in the store since.
     """
+    if isinstance(data, StoreGraph):  # (``check`` pauses the cyclic GC around the whole check itself)
+        return _validate(data, shapes, on_results, reuse)
+    with _cyclic_gc_paused():
+        return _validate(data, shapes, on_results, reuse)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while an rdflib graph is validated (``arkitektur
+    shacl``), as ``check`` does for a check: a validation allocates many short-lived, acyclic
+    objects, and each collection meanwhile walks every object the process holds (the W3C suite:
+    ~9 % of the default engine's time, docs/ydelse.md). Reference counting frees as usual; what was
+    allocated meanwhile is moved to the oldest generation before the collector resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
+def _validate(data, shapes: Graph, on_results, reuse) -> list[RawResult]:
     # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
     # iterating rdflib's memory store costs more per triple than the rest of a small validation.
     triples = None if isinstance(data, StoreGraph) else (getattr(data, "read_triples", None) or list(data))

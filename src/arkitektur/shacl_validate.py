@@ -91,7 +91,9 @@ def read_graph(paths: list[Path]) -> tuple[Graph, list[str]]:
             g.add(t)
         triples.extend(parsed.triples)
         quads.extend(parsed.quads)
-    if len(triples) == len(g):  # (no triple written twice: the list is the graph)
+    if len(triples) != len(g):  # a triple written twice (SHACL-for-SHACL's own file): once here too
+        triples = list(dict.fromkeys(triples))
+    if len(triples) == len(g):
         g.read_triples = triples
     g.ox_quads = quads
     return g, notes
