@@ -111,3 +111,40 @@ def test_default_graph_quads_leaves_out_the_engines_named_graphs():
     assert [q.object.value for q in default_graph_quads(store, a, p, None)] == ["A"]
     view = StoreGraph(store)
     assert list(view.objects(URIRef(EX + "a"), URIRef(EX + "navn"))) == [Literal("A")]
+
+
+def test_the_lookups_find_what_the_update_finds():
+    """A store made from an rdflib graph fills the focus graph by pattern lookups
+    (``engine_oxigraph._fill_focus_set``), ``check``'s store by the SPARQL update: the same nodes –
+    subclasses through a cycle, blank nodes, literal objects and targets, a class with no triple."""
+    shapes = _graph("""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Alle a sh:NodeShape, rdfs:Class ;
+    sh:targetClass ex:System, ex:Ingen ;
+    sh:targetNode ex:loes, "042"^^xsd:integer ;
+    sh:targetSubjectsOf ex:ejer ;
+    sh:targetObjectsOf ex:navn ;
+    sh:nodeKind sh:IRI ; sh:property [ sh:path ex:navn ; sh:minCount 1 ] .
+""")
+    data = """
+@prefix ex: <https://example.org/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+ex:Fag rdfs:subClassOf ex:System . ex:Smal rdfs:subClassOf ex:Fag . ex:System rdfs:subClassOf ex:Smal .
+ex:a a ex:Smal ; ex:navn "A", 7 . _:b a ex:Fag . _:c ex:ejer ex:a . ex:d a ex:Alle . ex:e a ex:Andet .
+"""
+    plan = compile_shapes(shapes)
+    (focus_set,) = plan.focus_sets
+    assert [k for k, _ in focus_set.targets] == ["class", "class", "node", "node", "subjects", "objects", "class"]
+    quads = list(ox.parse(data.encode(), format=ox.RdfFormat.TURTLE))  # (Store.load renames blank nodes)
+    found = []
+    for fill in (lambda store: store.update(focus_set.update),
+                 lambda store: engine_oxigraph._fill_focus_set(store, focus_set)):
+        store = ox.Store()
+        store.extend(quads)
+        fill(store)
+        found.append({q.object for q in store.quads_for_pattern(None, None, None, ox.NamedNode(focus_set.graph))})
+    assert found[0] == found[1]
+    assert len(found[0]) == 8  # ex:a, _:b, _:c, ex:d, ex:loes, 42, "A", 7

@@ -9,19 +9,21 @@ engine copies it into a store first.
 
 from __future__ import annotations
 
+import gc
 import os
 import weakref
+from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from .engine_common import RawResult, fill_parameters, message_templates
 from .errors import ShapesError
-from .shacl_compile import (ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS, Plan,
-                            compile_shapes)
+from .shacl_compile import (FOCUS_NODE, ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS,
+                            Plan, compile_shapes)
 from .shacl_datatypes import RECOGNISED, well_formed
 from .storegraph import StoreGraph, default_graph_quads, from_ox, to_ox
 
@@ -72,17 +74,43 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     language server's ``lsp.reuse.Reuse`` (``start(plan)``, ``rows(store, query, run)``,
     ``ill_typed(plan, mark, marks)``), which knows what changed in the store since.
     """
+    if isinstance(data, StoreGraph):  # (``check`` pauses the cyclic GC around the whole check itself)
+        return _validate(data, shapes, on_results, reuse)
+    with _cyclic_gc_paused():
+        return _validate(data, shapes, on_results, reuse)
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause Python's cyclic garbage collector while an rdflib graph is validated (``arkitektur
+    shacl``), as ``check`` does for a check: a validation allocates many short-lived, acyclic
+    objects, and each collection meanwhile walks every object the process holds (the W3C suite:
+    ~9 % of the default engine's time, docs/ydelse.md). Reference counting frees as usual; what was
+    allocated meanwhile is moved to the oldest generation before the collector resumes."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
+def _validate(data, shapes: Graph, on_results, reuse) -> list[RawResult]:
     # An rdflib graph is read once (a W3C test's data graph is often its shapes graph too):
     # iterating rdflib's memory store costs more per triple than the rest of a small validation.
-    triples = None if isinstance(data, StoreGraph) else list(data)
-    plan = plan_for(shapes, triples if shapes is data else None)
+    triples = None if isinstance(data, StoreGraph) else (getattr(data, "read_triples", None) or list(data))
+    plan = plan_for(shapes, triples if shapes is data else getattr(shapes, "read_triples", None))
     parallel = True
     if triples is None:
         view = data
     else:
         parallel = len(triples) > _SMALL
         store = ox.Store()
-        store.extend(_quads(triples))
+        # (a graph read by shacl_validate.read_graph still has pyoxigraph's own terms: no conversion)
+        store.extend(getattr(data, "ox_quads", None) or _quads(triples))
         view = StoreGraph(store, lambda requests: [list(data.objects(s, p)) for s, p in requests])
         # (only where some check reads the marks: the refusal is about telling values apart there)
         view.ill_written = _ill_written(triples) if plan.datatypes else set()
@@ -93,7 +121,10 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
         view.store.extend(_quads(shapes, graph))
     try:
         for focus_set in plan.focus_sets:  # the focus nodes of shapes with several targets (FocusSet)
-            view.store.update(focus_set.update)
+            if triples is None:
+                view.store.update(focus_set.update)
+            else:  # a store made here (a W3C test, `arkitektur shacl`): lookups, no SPARQL to plan
+                _fill_focus_set(view.store, focus_set)
         return _run(view, plan, shapes, on_results, parallel, reuse)
     finally:
         view.store.remove_graph(ox.NamedNode(str(ILL_TYPED)))
@@ -102,6 +133,38 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
             view.store.remove_graph(ox.NamedNode(focus_set.graph))
         if plan.shapes_graph:
             view.store.remove_graph(ox.NamedNode(str(SHAPES_GRAPH)))
+
+
+_TYPE = ox.NamedNode(str(RDF.type))
+_SUBCLASS = ox.NamedNode(str(RDFS.subClassOf))
+
+
+def _fill_focus_set(store: ox.Store, focus_set) -> None:
+    """``focus_set.update`` done by pattern lookups: the same nodes in its named graph.
+
+    Planning the update's UNION of targets took pyoxigraph longer than a W3C test's whole
+    validation; here each target is a lookup in the default graph (``sh:targetClass`` as
+    ``rdf:type/rdfs:subClassOf*``: the class and everything below it, cycles included)."""
+    nodes: dict = {}
+    for kind, t in focus_set.targets:
+        t = to_ox(t)
+        if kind == "node":
+            nodes[t] = None
+        elif kind == "subjects":
+            nodes.update(dict.fromkeys(q.subject for q in default_graph_quads(store, None, t, None)))
+        elif kind == "objects":
+            nodes.update(dict.fromkeys(q.object for q in default_graph_quads(store, None, t, None)))
+        else:  # "class"
+            classes, todo = {t}, [t]
+            while todo:
+                for q in default_graph_quads(store, None, _SUBCLASS, todo.pop()):
+                    if q.subject not in classes:
+                        classes.add(q.subject)
+                        todo.append(q.subject)
+            for c in classes:
+                nodes.update(dict.fromkeys(q.subject for q in default_graph_quads(store, None, _TYPE, c)))
+    graph, holder = ox.NamedNode(focus_set.graph), ox.NamedNode(FOCUS_NODE)
+    store.extend([ox.Quad(holder, holder, n, graph) for n in nodes])
 
 
 def _quads(triples, graph=None) -> list:
@@ -135,14 +198,24 @@ class _Serial:
         return None
 
     def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        f = Future()
         try:
-            f.set_result(fn(*args))
+            return _Done(fn(*args), None)
         except BaseException as exc:  # noqa: BLE001 - handed on by result(), as the pool does
-            f.set_exception(exc)
-        return f
+            return _Done(None, exc)
+
+
+class _Done:
+    """What ``_Serial.submit`` hands back: a finished future without a future's locks."""
+
+    __slots__ = ("value", "exc")
+
+    def __init__(self, value, exc) -> None:
+        self.value, self.exc = value, exc
+
+    def result(self):
+        if self.exc is not None:
+            raise self.exc
+        return self.value
 
 
 def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True,
@@ -175,9 +248,10 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark, partial(_marks, store))
         futures.update({i: pool.submit(run, store, plan.queries[i]) for i in order if i not in futures})
         restore = _Restorer(view, ill_typed)
+        index = shapes if plan.index is None else plan.index  # (not `or`: an index has a length)
         for i, q in enumerate(plan.queries):
             rows = futures[i].result()
-            messages = fill_parameters(message_templates(shapes, q.shape, q.constraint), q.bindings)
+            messages = fill_parameters(message_templates(index, q.shape, q.constraint), q.bindings)
             batch = _results(q, rows, messages, restore)
             if on_results is not None and batch:
                 on_results(batch)

@@ -42,6 +42,7 @@ class ParsedFile:
     display: str
     triples: list[tuple]
     text: str
+    quads: list = field(default_factory=list, repr=False)  # the same triples as pyoxigraph parsed them
 
 
 @dataclass
@@ -249,8 +250,18 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
         except ScanGap:
             pass
         raise rdf12_error(display, text, None)
-    triples = [(_convert(q.subject), _convert(q.predicate), _convert(q.object)) for q in quads]
-    return ParsedFile(path=path, display=display, triples=triples, text=text)
+    # Each distinct term converted once and shared (keyed by pyoxigraph's terms, compared in Rust):
+    # equal rdflib terms that are one object compare by identity, not by rdflib's Python __eq__.
+    terms: dict = {}
+
+    def convert(t):
+        hit = terms.get(t)
+        if hit is None:
+            hit = terms[t] = _convert(t)
+        return hit
+
+    triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
+    return ParsedFile(path=path, display=display, triples=triples, text=text, quads=quads)
 
 
 def only_comments(text: str) -> bool:

@@ -92,6 +92,9 @@ class FocusSet:
 
     graph: str
     update: str
+    # The same targets as (kind, term): "class", "node", "subjects", "objects" – for a small store
+    # the engine finds the nodes by pattern lookups instead (``engine_oxigraph._fill_focus_set``).
+    targets: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,17 @@ class Plan:
     shapes_graph: bool = False  # some query reads $shapesGraph: copy the shapes into SHAPES_GRAPH
     integer_types: bool = False  # sh:datatype of xsd:integer or a subtype: mark WRITTEN_INTEGERS
     focus_sets: list = field(default_factory=list)  # FocusSets, filled before the queries run
+    # The indexed shapes graph, for the results' messages (read faster than from rdflib's store).
+    index: object = field(default=None, repr=False, compare=False)
 
 
 def compile_shapes(shapes: Graph, triples: list | None = None) -> Plan:
     """Compile every active shape with a target; raise ``ShapesError`` for what cannot be compiled.
     ``triples``: the graph's triples, if the caller has read them already."""
-    return _Compiler(ShapesIndex(shapes, triples)).run()
+    index = ShapesIndex(shapes, triples)
+    plan = _Compiler(index).run()
+    plan.index = index
+    return plan
 
 
 def component_of(parameter: Node) -> URIRef:
@@ -153,6 +161,7 @@ class _Compiler:
         self.context: tuple = ()  # focus variables of enclosing property shapes, projected too
         self.focus_set: FocusSet | None = None  # of the top-level shape being compiled
         self._target_parts: dict = {}  # (shape, variable) -> target patterns
+        self._conforms: dict = {}  # (shape, value predicate) -> a written expression (``conforms``)
         self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -227,6 +236,17 @@ class _Compiler:
             raise unsupported(shape, "sh:target (SHACL-AF)")
         return parts
 
+    def target_terms(self, shape: Node) -> tuple:
+        """``shape``'s targets as (kind, term), the same as ``_find_target_parts`` writes in SPARQL."""
+        out = [("class", c) for c in sorted(self.g.objects(shape, SH.targetClass), key=str)]
+        out += [("node", n) for n in sorted(self.g.objects(shape, SH.targetNode), key=str)]
+        out += [("subjects", p) for p in sorted(self.g.objects(shape, SH.targetSubjectsOf), key=str)]
+        out += [("objects", p) for p in sorted(self.g.objects(shape, SH.targetObjectsOf), key=str)]
+        if ((shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g) and isinstance(
+                shape, URIRef):
+            out.append(("class", shape))
+        return tuple(out)
+
     def instances(self, var: str, c: Node) -> str:
         """``var`` an instance of ``c`` or a subclass, as two patterns: written as one path
         (``rdf:type/rdfs:subClassOf*``), pyoxigraph chose between a fast and a 4× slower plan for
@@ -268,7 +288,7 @@ class _Compiler:
             # The SHACL-SPARQL queries keep the targets inline: a named graph would be visible to them.
             graph = f"{FOCUS_GRAPHS}{len(self.plan.focus_sets)}"
             self.focus_set = FocusSet(graph, f"INSERT {{ GRAPH <{graph}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> ?this }} }} "
-                                             f"WHERE {{ {self.targets(shape, '?this')} }}")
+                                             f"WHERE {{ {self.targets(shape, '?this')} }}", self.target_terms(shape))
             first = len(self.plan.queries)
             self.emit(shape, lambda var, g=graph: f"GRAPH <{g}> {{ <{FOCUS_NODE}> <{FOCUS_NODE}> {var} }}", inline_of=inline)
             if any(q.focus_set is not None for q in self.plan.queries[first:]):  # (not only SHACL-SPARQL)
@@ -323,6 +343,8 @@ class _Compiler:
     def emit_node(self, shape: Node, focus: str, inline: str) -> None:
         self.value_predicate = None
         for p, o in sorted(self.g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
+            if p not in _KNOWN_CONSTRAINTS:
+                continue
             if p == SH.sparql:
                 self.emit_sparql(shape, o, inline, None)
             elif p == SH.closed:
@@ -337,7 +359,7 @@ class _Compiler:
             elif p == SH.disjoint:
                 text = f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {self.path(o)} ?this . BIND(?this AS ?value) }}"
                 self.add(text, shape, None, "value", component=component_of(p))
-            elif p in _KNOWN_CONSTRAINTS:
+            else:
                 if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang,
                          SH.lessThan, SH.lessThanOrEquals):
                     raise unsupported(shape, f"{p.n3()} på en knudeform / on a node shape")
@@ -595,9 +617,53 @@ class _Compiler:
                 f"{term(ILL_TYPED_P)} {v} }} }})")
 
     def conforms(self, shape: Node, v: str, depth: int = 0) -> str:
-        """An expression: node ``v`` conforms to (nested) ``shape``."""
+        """An expression: node ``v`` conforms to (nested) ``shape``.
+
+        Written once per shape and then copied with ``v`` and its own variables renumbered – the
+        very text a second walk would write (SHACL-for-SHACL's shapes nest ``shsh:ListShape`` 18
+        times). The text does not depend on the enclosing value predicate; whether the shape's own
+        node-level checks add that predicate to ``Plan.datatype_predicates`` is noted (a stand-in
+        predicate during the first walk) and done again for each copy.
+        """
         if depth > 20:
             raise unsupported(shape, "rekursive former / recursive shapes")
+        hit = self._conforms.get(shape)
+        if hit is not None:
+            text, old_v, start, end, reads_outer = hit
+            if reads_outer:
+                self.plan.datatype_predicates.add(self.value_predicate)
+            return self._copy(text, old_v, start, end, v)
+        start, outer = self.n, self.value_predicate
+        self.value_predicate = stand_in = object()
+        try:
+            text = self._conforms_text(shape, v, depth)
+        finally:
+            self.value_predicate = outer
+            reads_outer = stand_in in self.plan.datatype_predicates
+            if reads_outer:
+                self.plan.datatype_predicates.discard(stand_in)
+                self.plan.datatype_predicates.add(outer)
+        # (a copy renames variables in the text: only where no literal or IRI could hold a "?")
+        if '"' not in text and "'" not in text and not _IRI_WITH_QUESTION.search(text):
+            self._conforms[shape] = (text, v, start, self.n, reads_outer)
+        return text
+
+    def _copy(self, text: str, v: str, start: int, end: int, new_v: str) -> str:
+        shift = self.n - start
+        self.n += end - start
+
+        def rename(m: re.Match) -> str:
+            name = m.group(0)
+            if name == v:
+                return new_v
+            number = m.group(2)
+            if number is not None and start < int(number) <= end:
+                return f"?ark_{m.group(1)}{int(number) + shift}"
+            return name
+
+        return _VARIABLE.sub(rename, text)
+
+    def _conforms_text(self, shape: Node, v: str, depth: int) -> str:
         if self.deactivated(shape):
             return "true"
         self.check_parameters(shape)
@@ -780,6 +846,9 @@ class _Compiler:
                     out[str(pfx)] = str(ns)
         return out
 
+
+_VARIABLE = re.compile(r"\?(?:ark_([a-z]+)([0-9]+)\b|[A-Za-z_][A-Za-z0-9_]*)")
+_IRI_WITH_QUESTION = re.compile(r"<[^<>\s]*\?[^<>\s]*>")
 
 _DEFAULT_NS: dict = {}
 

@@ -39,13 +39,45 @@ class Validation:
         return not self.results
 
 
+class ReadGraph(Graph):
+    """A graph read from files (``read_graph``) that also keeps its triples as a list
+    (``read_triples``, each once) and as pyoxigraph parsed them (``ox_quads``): the default engine
+    reads the list instead of iterating rdflib's store, and loads the quads into its own store
+    instead of converting every rdflib term back (docs/ydelse.md). Any change through the graph's
+    API drops both."""
+
+    read_triples: list | None = None
+    ox_quads: list | None = None
+
+    def _changed(self) -> None:
+        self.read_triples = self.ox_quads = None
+
+    def add(self, triple):
+        self._changed()
+        return super().add(triple)
+
+    def addN(self, quads):  # noqa: N802 - rdflib's name
+        self._changed()
+        return super().addN(quads)
+
+    def remove(self, triple):
+        self._changed()
+        return super().remove(triple)
+
+    def parse(self, *args, **kwargs):
+        self._changed()
+        return super().parse(*args, **kwargs)
+
+
 def read_graph(paths: list[Path]) -> tuple[Graph, list[str]]:
     """Every ``.ttl`` under ``paths`` in one graph, relative IRIs resolved against each file's URI.
 
-    Returns the graph and the notes (empty files skipped); raises ``InputError`` for unreadable input.
+    Returns the graph (a ``ReadGraph``) and the notes (empty files skipped); raises ``InputError``
+    for unreadable input.
     """
-    g = Graph()
+    g = ReadGraph()
     notes = []
+    triples, quads = [], []
     files = loader.discover(paths)
     if not files:
         raise InputError("ingen .ttl-filer fundet.", "no .ttl files found.", code="ARK-E01",
@@ -57,6 +89,13 @@ def read_graph(paths: list[Path]) -> tuple[Graph, list[str]]:
             continue
         for t in parsed.triples:
             g.add(t)
+        triples.extend(parsed.triples)
+        quads.extend(parsed.quads)
+    if len(triples) != len(g):  # a triple written twice (SHACL-for-SHACL's own file): once here too
+        triples = list(dict.fromkeys(triples))
+    if len(triples) == len(g):
+        g.read_triples = triples
+    g.ox_quads = quads
     return g, notes
 
 
