@@ -80,3 +80,41 @@ def test_a_literal_focus_node_comes_back_as_written_even_when_falsy(tmp_path):
     assert r.code == 1, str(r)
     [result] = json.loads(r.out)["results"]
     assert result["focusNode"] == result["value"] == '"0.0"^^<http://www.w3.org/2001/XMLSchema#decimal>'
+
+
+RECURSIVE = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix ex: <https://example.org/> .
+ex:KnowsShape a sh:NodeShape ; sh:targetNode ex:a ;
+    sh:property [ sh:path ex:knows ; sh:node ex:KnowsShape ] .
+"""
+
+
+def test_a_recursive_shape_is_refused_not_a_crash(tmp_path):
+    """SHACL leaves recursive shapes undefined: the default engine refuses one (ARK-E36, exit 2)
+    rather than run out of stack (it was an internal error, exit 3)."""
+    (tmp_path / "shapes.ttl").write_text(RECURSIVE, encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <https://example.org/> .\nex:a ex:knows ex:b .\nex:b ex:knows ex:a .\n",
+                    encoding="utf-8")
+    r = run("shacl", data, tmp_path / "shapes.ttl")
+    assert_refused(r, "ARK-E36", "<https://example.org/KnowsShape>")
+    assert "rekursive former" in r.err and "(the shape <https://example.org/KnowsShape> uses recursive shapes," in r.err
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "pyshacl"])
+def test_blank_node_labels_are_scoped_to_their_file(tmp_path, engine):
+    """``_:b1`` in two shapes files are two property shapes (RDF 1.1 Concepts §3.4), not one with
+    two paths: one minCount result, and no refusal."""
+    head = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/> .\n"
+    (tmp_path / "s1.ttl").write_text(head + "ex:S1 a sh:NodeShape ; sh:targetNode ex:a ; sh:property _:b1 .\n"
+                                     "_:b1 sh:path ex:knows ; sh:minCount 1 .\n", encoding="utf-8")
+    (tmp_path / "s2.ttl").write_text(head + "ex:S2 a sh:NodeShape ; sh:targetNode ex:a ; sh:property _:b1 .\n"
+                                     "_:b1 sh:path ex:name ; sh:minCount 1 .\n", encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text("@prefix ex: <https://example.org/> .\nex:a ex:knows ex:b .\n", encoding="utf-8")
+    r = run("shacl", data, tmp_path / "s1.ttl", tmp_path / "s2.ttl", "--format", "json", "--engine", engine)
+    assert r.code == 1, str(r)
+    [result] = json.loads(r.out)["results"]
+    assert result["focusNode"] == "<https://example.org/a>"
+    assert result["resultPath"] == "<https://example.org/name>"
+    assert result["sourceConstraintComponent"] == "<http://www.w3.org/ns/shacl#MinCountConstraintComponent>"

@@ -59,3 +59,17 @@ def test_a_file_shares_its_equal_terms(tmp_path):
     assert len(predicates) == 3 and all(p is predicates[0] for p in predicates)
     subjects = [s for s, _, _ in triples if s == URIRef(EX + "a")]
     assert len(subjects) == 3 and all(s is subjects[0] for s in subjects)
+
+
+def test_blank_node_labels_stay_apart_between_files_and_as_written_in_the_first(tmp_path):
+    from rdflib import BNode
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.ttl").write_text(f"<https://example.org/{name}> <https://example.org/p> _:b1 .\n"
+                                              "_:b1 <https://example.org/q> 1 .\n", encoding="utf-8")
+    g, _ = shacl_validate.read_graph([tmp_path / "a.ttl", tmp_path / "b.ttl"])
+    a = g.value(URIRef("https://example.org/a"), URIRef("https://example.org/p"))
+    b = g.value(URIRef("https://example.org/b"), URIRef("https://example.org/p"))
+    assert a == BNode("b1") and isinstance(b, BNode) and b != a
+    assert len(g) == 4 and len(g.ox_quads) == 4
+    assert {q.object.value for q in g.ox_quads if q.predicate.value.endswith("/p")} == {"b1", str(b)}

@@ -17,7 +17,7 @@ from rdflib.term import Node
 from . import resources
 from .errors import ShapesError
 from .findings import Severity
-from .loader import parse_file
+from .loader import keep_apart, parse_file
 from .namespaces import ARK, RDF, SH
 from .locator import Locator
 
@@ -140,11 +140,12 @@ def _example(rule_id: str, kind: str, folder: Path | None = None) -> Example | N
 def load_shapes(files: list[Path]) -> tuple[Graph, Locator]:
     g = Graph()
     loc = Locator()
+    blank_nodes: set = set()
     for path in files:
         parsed = parse_file(path, str(path))
         if parsed is None:
             continue
-        for t in parsed.triples:
+        for t in keep_apart(parsed, blank_nodes).triples:
             g.add(t)
         loc.add_file(str(path), parsed.text)
     return g, loc
@@ -253,13 +254,14 @@ def _build_own(folders: tuple[Path, ...], files: list[tuple[Path, Path]]) -> Cat
     loc = Locator(fallback=base.locator)
     per_file: dict[str, Graph] = {}
     folder_of: dict[str, Path] = {}
+    blank_nodes: set = set()
     for folder, path in files:
         shown = _shown(path)
         parsed = parse_file(path, shown)  # unreadable Turtle: InputError at file:line
         if parsed is None:
             continue
         g = per_file[shown] = Graph()
-        for t in parsed.triples:
+        for t in keep_apart(parsed, blank_nodes).triples:
             g.add(t)
             own.add(t)
         loc.add_file(shown, parsed.text)

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from . import resources
 from .errors import InputError
@@ -264,6 +264,31 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
     return ParsedFile(path=path, display=display, triples=triples, text=text, quads=quads)
 
 
+def keep_apart(parsed: ParsedFile, seen: set) -> ParsedFile:
+    """``parsed`` with its blank nodes apart from those of the files read before it (``seen``, which
+    collects them): a label is scoped to its document (RDF 1.1 Concepts §3.4), so ``_:b1`` in two
+    files are two nodes. pyoxigraph's parser keeps a label as written (``[]`` gets a fresh one), so a
+    label an earlier file used gets a fresh one here; the first file's labels stay as written."""
+    labels = {t for q in parsed.quads for t in (q.subject, q.object) if isinstance(t, ox.BlankNode)}
+    clash = labels & seen
+    seen |= labels
+    if not clash:
+        return parsed
+    fresh = {b: ox.BlankNode() for b in clash}
+    seen |= set(fresh.values())
+    renamed = {_convert(old): _convert(new) for old, new in fresh.items()}
+
+    def ox_term(t):
+        return fresh.get(t, t) if isinstance(t, ox.BlankNode) else t
+
+    def term(t):
+        return renamed.get(t, t) if isinstance(t, BNode) else t
+
+    parsed.quads = [ox.Quad(ox_term(q.subject), q.predicate, ox_term(q.object)) for q in parsed.quads]
+    parsed.triples = [(term(s), p, term(o)) for s, p, o in parsed.triples]
+    return parsed
+
+
 def only_comments(text: str) -> bool:
     """True for text with nothing but comments and space (the file is skipped with ``empty_note``)."""
     try:
@@ -282,12 +307,14 @@ def load(paths: list[Path]) -> Repository:
     model = Graph()
     locator = SubjectLocator(fallback=shipped().locator)  # answers as Locator, scans a third as long
     repo = Repository(model=model, locator=locator)
+    blank_nodes: set = set()
     for path in files:
         display = str(path)
         parsed = parse_file(path, display)
         if parsed is None:
             repo.notes.append(empty_note(display))
             continue
+        keep_apart(parsed, blank_nodes)
         subjects, predicates, classes = repo.model_subjects, repo.model_predicates, repo.model_classes
         for t in parsed.triples:
             model.add(t)
@@ -311,11 +338,12 @@ def shipped() -> Shipped:
     """The ontology and reference data that ship with the package (parsed once per process)."""
     triples: list[tuple] = []
     loc = Locator()
+    blank_nodes: set = set()
     for path in resources.ontology_files():
         parsed = parse_file(path, str(path))
         if parsed is None:
             continue
-        triples.extend(parsed.triples)
+        triples.extend(keep_apart(parsed, blank_nodes).triples)
         loc.add_file(str(path), parsed.text)
     return Shipped(triples=triples, locator=loc)
 

@@ -162,6 +162,7 @@ class _Compiler:
         self.focus_set: FocusSet | None = None  # of the top-level shape being compiled
         self._target_parts: dict = {}  # (shape, variable) -> target patterns
         self._conforms: dict = {}  # (shape, value predicate) -> a written expression (``conforms``)
+        self._expanding: set = set()  # the shapes ``conforms`` is writing out: one met again is recursive
         self.components = read_components(g)  # SPARQL-based constraint components (SHACL §6)
 
     # ---- helpers ---------------------------------------------------------------------------
@@ -616,7 +617,7 @@ class _Compiler:
         return (ok + f" && NOT EXISTS {{ GRAPH {term(ILL_TYPED)} {{ {term(ILL_TYPED_S)} "
                 f"{term(ILL_TYPED_P)} {v} }} }})")
 
-    def conforms(self, shape: Node, v: str, depth: int = 0) -> str:
+    def conforms(self, shape: Node, v: str) -> str:
         """An expression: node ``v`` conforms to (nested) ``shape``.
 
         Written once per shape and then copied with ``v`` and its own variables renumbered – the
@@ -625,7 +626,7 @@ class _Compiler:
         node-level checks add that predicate to ``Plan.datatype_predicates`` is noted (a stand-in
         predicate during the first walk) and done again for each copy.
         """
-        if depth > 20:
+        if shape in self._expanding:  # SHACL leaves the validation of recursive shapes undefined
             raise unsupported(shape, "rekursive former / recursive shapes")
         hit = self._conforms.get(shape)
         if hit is not None:
@@ -635,9 +636,11 @@ class _Compiler:
             return self._copy(text, old_v, start, end, v)
         start, outer = self.n, self.value_predicate
         self.value_predicate = stand_in = object()
+        self._expanding.add(shape)
         try:
-            text = self._conforms_text(shape, v, depth)
+            text = self._conforms_text(shape, v)
         finally:
+            self._expanding.discard(shape)
             self.value_predicate = outer
             reads_outer = stand_in in self.plan.datatype_predicates
             if reads_outer:
@@ -663,7 +666,7 @@ class _Compiler:
 
         return _VARIABLE.sub(rename, text)
 
-    def _conforms_text(self, shape: Node, v: str, depth: int) -> str:
+    def _conforms_text(self, shape: Node, v: str) -> str:
         if self.deactivated(shape):
             return "true"
         self.check_parameters(shape)

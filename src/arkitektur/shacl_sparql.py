@@ -19,16 +19,20 @@ from .errors import ShapesError
 
 
 def unsupported(shape: Node, what: str) -> ShapesError:
-    """The error for a shape the oxigraph engine cannot compile (ARK-E36): never skipped silently."""
+    """The error for a shape the oxigraph engine cannot compile (ARK-E36): never skipped silently.
+    ``what`` names the construct, as ``"dansk / English"`` where the words differ."""
+    da, _, en = what.partition(" / ")
     return ShapesError(
-        f"formen {_name(shape)} bruger {what}, som oxigraph-motoren ikke kan oversætte; brug --engine pyshacl.",
-        f"the shape {_name(shape)} uses {what}, which the oxigraph engine cannot compile; use --engine pyshacl.",
+        f"formen {_name(shape, '(en blank knude)')} bruger {da}, som oxigraph-motoren ikke kan oversætte; "
+        "brug --engine pyshacl.",
+        f"the shape {_name(shape, '(a blank node)')} uses {en or da}, which the oxigraph engine cannot compile; "
+        "use --engine pyshacl.",
         code="ARK-E36",
     )
 
 
-def _name(node: Node) -> str:
-    return f"<{node}>" if isinstance(node, URIRef) else "(blank node)"
+def _name(node: Node, blank: str) -> str:
+    return f"<{node}>" if isinstance(node, URIRef) else blank
 
 
 def term(node: Node) -> str:

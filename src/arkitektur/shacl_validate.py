@@ -82,11 +82,13 @@ def read_graph(paths: list[Path]) -> tuple[Graph, list[str]]:
     if not files:
         raise InputError("ingen .ttl-filer fundet.", "no .ttl files found.", code="ARK-E01",
                          file=", ".join(map(str, paths)))
+    blank_nodes: set = set()
     for path in files:
         parsed = loader.parse_file(path, str(path), base=path.resolve().as_uri())
         if parsed is None:
             notes.append(f"{path}: tom fil eller kun kommentarer – sprunget over / empty or comment-only file, skipped")
             continue
+        loader.keep_apart(parsed, blank_nodes)
         for t in parsed.triples:
             g.add(t)
         triples.extend(parsed.triples)
