@@ -355,13 +355,13 @@ def test_the_garbage_collector_pause_leaves_cycles_collectable():
     import gc
     import weakref
 
-    from arkitektur.check import _cyclic_gc_paused
+    from arkitektur.engine_common import cyclic_gc_paused
 
     class Node:
         pass
 
     assert gc.isenabled()
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         assert not gc.isenabled()
         a, b = Node(), Node()
         a.other, b.other = b, a

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
 from contextlib import contextmanager
 from importlib import import_module
@@ -17,6 +16,7 @@ from . import dispensations, loader, suggest
 from .catalogue import Catalogue
 from .config import find_config, load_config
 from .derive import Facts, derive
+from .engine_common import cyclic_gc_paused
 from .errors import ArkitekturError, InputError, ShapesError, UsageError
 from .finding_maker import FindingMaker
 from .findings import CheckResult, Finding
@@ -117,7 +117,7 @@ def run_check(
         )
     day = resolve_as_of(paths, as_of)
     module = import_module(ENGINE_MODULES[engine])
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():
         ctx = (prepare_store if getattr(module, "DATA", None) == "store" else prepare)(paths, day, cat)
         findings = evaluate(ctx, lang, engine)
     if keep is not None:
@@ -252,30 +252,6 @@ def proposing_prefixes(paths: list[Path]):
             raise
         raise InputError(f"{exc.da}; tilføj: {line}", f"{exc.en}; add: {line}", code=exc.code,
                          file=exc.file, line=exc.line, column=exc.column) from None
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cyclic garbage collector for the duration of a check, then restore it.
-
-    A check allocates millions of short-lived, acyclic objects (terms, rows, findings); each full
-    collection walks all of them again. Paused, a large check is faster with the same peak memory
-    (figures: docs/ydelse.md). Reference counting still frees everything as usual.
-
-    Everything allocated meanwhile is still in the youngest generation when the pause ends, so the
-    first young collection afterwards would walk it all. ``freeze`` +
-    ``unfreeze`` moves every tracked object to the oldest generation first (two list splices): the
-    objects stay collectable, by the rarer full collections.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) -> list[Finding]:

@@ -9,10 +9,8 @@ engine copies it into a store first.
 
 from __future__ import annotations
 
-import gc
 import os
 import weakref
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 
@@ -20,7 +18,7 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .engine_common import RawResult, fill_parameters, message_templates
+from .engine_common import RawResult, cyclic_gc_paused, fill_parameters, message_templates
 from .errors import ShapesError
 from .shacl_compile import (FOCUS_NODE, ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS,
                             Plan, compile_shapes)
@@ -76,26 +74,8 @@ def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawRes
     """
     if isinstance(data, StoreGraph):  # (``check`` pauses the cyclic GC around the whole check itself)
         return _validate(data, shapes, on_results, reuse)
-    with _cyclic_gc_paused():
+    with cyclic_gc_paused():  # as check does: the W3C suite ~9 % faster (docs/ydelse.md)
         return _validate(data, shapes, on_results, reuse)
-
-
-@contextmanager
-def _cyclic_gc_paused():
-    """Pause Python's cyclic garbage collector while an rdflib graph is validated (``arkitektur
-    shacl``), as ``check`` does for a check: a validation allocates many short-lived, acyclic
-    objects, and each collection meanwhile walks every object the process holds (the W3C suite:
-    ~9 % of the default engine's time, docs/ydelse.md). Reference counting frees as usual; what was
-    allocated meanwhile is moved to the oldest generation before the collector resumes."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
-            gc.enable()
 
 
 def _validate(data, shapes: Graph, on_results, reuse) -> list[RawResult]:

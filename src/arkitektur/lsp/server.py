@@ -118,7 +118,7 @@ class ArkitekturServer(LanguageServer):
                      lsp.MessageType.Error)
         if self.state is None:
             # run_check pauses the cyclic collector and leaves what it allocated in the oldest
-            # generation (check._cyclic_gc_paused), which a long-running server would only collect
+            # generation (engine_common.cyclic_gc_paused), which a long-running server would only collect
             # rarely: collect now, after publishing, so memory stays at about one check's worth.
             # The incremental check (the default) does not pause it: no collection is owed.
             await asyncio.to_thread(gc.collect)
