@@ -69,3 +69,15 @@ def test_in_process_nothing_is_kept_and_nothing_exits():
     assert result.exit_code == 1
     assert app._KEPT == []
     assert app.keep_until_exit() is None
+
+
+def test_a_closed_stdout_is_no_crash(tmp_path):
+    """Started with stdout closed (``>&-``, Python's ``sys.stdout`` is None): ``-o`` is written and
+    the exit code is the check's, not a traceback from flushing nothing."""
+    out = tmp_path / "fund.json"
+    r = subprocess.run([sys.executable, "-c", _RUN, "check", str(MODELS), "--format", "json", "-o", str(out)],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120,
+                       preexec_fn=lambda: __import__("os").close(1))
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr and "finalised" not in r.stderr
+    assert out.read_text(encoding="utf-8").startswith("{")

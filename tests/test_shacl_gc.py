@@ -43,3 +43,16 @@ def test_restored_after_a_refusal_and_left_off_if_it_was_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_compiled_plan_does_not_keep_its_shapes_graph_alive():
+    """The engine caches a plan per shapes graph, weakly: once the caller lets go of the graph, it
+    is freed (the index kept with the plan once pointed back at it and kept every graph alive)."""
+    import weakref
+
+    shapes = _graph(SHAPES)
+    ref = weakref.ref(shapes)
+    engine_oxigraph.validate(_graph("@prefix ex: <https://example.org/> . ex:a a ex:C ."), shapes)
+    del shapes
+    gc.collect()
+    assert ref() is None

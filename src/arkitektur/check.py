@@ -141,7 +141,7 @@ def conclude(paths: list[Path], ctx: Context, day: dt.date, findings: list[Findi
 
 def model_paths(paths: list[Path], catalogue: Catalogue | None = None) -> list[Path]:
     """The model files under ``paths`` without the repository's own rules (for the commands that
-    load models themselves: export, ontology, lsp)."""
+    load models themselves: export, import's --repo, ontology, new kommune, lsp)."""
     return _model_paths(paths, catalogue or catalogue_mod.for_paths(paths))
 
 

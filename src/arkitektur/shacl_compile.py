@@ -363,7 +363,7 @@ class _Compiler:
             else:
                 if p in (SH.minCount, SH.maxCount, SH.qualifiedValueShape, SH.uniqueLang,
                          SH.lessThan, SH.lessThanOrEquals):
-                    raise unsupported(shape, f"{p.n3()} på en knudeform / on a node shape")
+                    raise unsupported(shape, f"{p.n3()} på en knudeform / {p.n3()} on a node shape")
                 ok = self.value_ok(shape, p, o, "?this")
                 # sh:hasValue reports no value: what is wrong is the value that is missing.
                 self.add(f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER(!({ok})) }}", shape, None,
@@ -579,7 +579,7 @@ class _Compiler:
         if p == SH.xone:
             terms = " + ".join(f"IF({self.conforms(s, v)}, 1, 0)" for s in self.items(o)) or "0"
             return f"({terms}) = 1"
-        raise unsupported(shape, f"{p.n3()} på en værdiknude / on a value node")
+        raise unsupported(shape, f"{p.n3()} på en værdiknude / {p.n3()} on a value node")
 
     def compares(self, p: Node, a: str, op: str, b: str, other_path: Node | None) -> str:
         """An expression: ``a op b`` is true by SPARQL's operator (SPARQL 1.1 §17.3), an error
@@ -678,7 +678,7 @@ class _Compiler:
         else:
             for p, o in sorted(self.g.predicate_objects(shape), key=lambda po: (str(po[0]), str(po[1]))):
                 if p == SH.sparql:
-                    raise unsupported(shape, "sh:sparql i en indlejret form / in a nested shape")
+                    raise unsupported(shape, "sh:sparql i en indlejret form / sh:sparql in a nested shape")
                 if p == SH.closed:
                     if o == _TRUE:  # no triple of v with a predicate the shape does not allow
                         q, w = self.var("p"), self.var()
@@ -711,7 +711,7 @@ class _Compiler:
             if p not in _KNOWN_CONSTRAINTS:
                 continue
             if p in (SH.sparql, SH.lessThan, SH.lessThanOrEquals, SH.closed):
-                raise unsupported(shape, f"{p.n3()} i en indlejret form / in a nested shape")
+                raise unsupported(shape, f"{p.n3()} i en indlejret form / {p.n3()} in a nested shape")
             if p == SH.equals:
                 other, w = self.path(o), self.var()
                 conds.append(f"NOT EXISTS {{ {{ {f} {path} {w} . FILTER NOT EXISTS {{ {f} {other} {w} }} }} "

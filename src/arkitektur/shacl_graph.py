@@ -30,21 +30,23 @@ class ShapesIndex:
         # (looked up once per term object: ``read_graph``'s terms are shared, keyed here by id)
         seen: dict = {}
         canon = _CANONICAL.get
+        # (each entry keeps its term alive, so that no other term can take its id meanwhile)
         for s, p, o in (graph if triples is None else triples):
-            c = seen.get(id(p))
-            if c is None:
-                c = seen[id(p)] = canon(p, p)
-            p = c
+            hit = seen.get(id(p))
+            if hit is None:
+                hit = seen[id(p)] = (p, canon(p, p))
+            p = hit[1]
             if o.__class__ is URIRef:  # (a Literal's hash is Python code: left as it is)
-                c = seen.get(id(o))
-                if c is None:
-                    c = seen[id(o)] = canon(o, o)
-                o = c
+                hit = seen.get(id(o))
+                if hit is None:
+                    hit = seen[id(o)] = (o, canon(o, o))
+                o = hit[1]
             spo.setdefault(s, {}).setdefault(p, {})[o] = None
             pos.setdefault(p, {}).setdefault(o, {})[s] = None
+        # (no reference back to ``graph``: an index is kept with its plan in a cache keyed weakly
+        # on ``graph``, which a reference back would keep alive for good)
         self._spo = spo
         self._pos = pos
-        self.graph = graph
 
     def __len__(self) -> int:
         return sum(len(objs) for by_p in self._spo.values() for objs in by_p.values())

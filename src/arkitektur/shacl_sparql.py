@@ -20,7 +20,8 @@ from .errors import ShapesError
 
 def unsupported(shape: Node, what: str) -> ShapesError:
     """The error for a shape the oxigraph engine cannot compile (ARK-E36): never skipped silently.
-    ``what`` names the construct, as ``"dansk / English"`` where the words differ."""
+    ``what`` names the construct: ``"dansk / English"`` – two whole phrases, split at the first
+    " / " – where the words differ, else one name for both."""
     da, _, en = what.partition(" / ")
     return ShapesError(
         f"formen {_name(shape, '(en blank knude)')} bruger {da}, som oxigraph-motoren ikke kan oversætte; "
@@ -99,7 +100,7 @@ def inspect_sparql(text: str, pre_bound: tuple = ()) -> tuple[str | None, bool]:
     for i, (kind, t, _) in enumerate(toks):
         word = t.upper() if kind == "name" else ""
         if word in ("MINUS", "VALUES", "SERVICE"):
-            return f"{word} (forbudt i SHACL-SPARQL / not allowed in SHACL-SPARQL)", False
+            return f"{word} (forbudt i SHACL-SPARQL) / {word} (not allowed in SHACL-SPARQL)", False
         if word == "AS" and i + 1 < len(toks) and toks[i + 1][0] == "var" and toks[i + 1][1][1:] in bound:
             return f"AS, der binder {toks[i + 1][1]} igen / AS re-binding {toks[i + 1][1]}", False
         if word == "SELECT" and i > 0:

@@ -100,14 +100,16 @@ def keep_until_exit() -> list | None:
 def _exit_now(code: int) -> None:
     """Flush what is buffered and end the process at once (no finalisation, no freeing)."""
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with stdout closed (``>&-``)
+            sys.stdout.flush()
     except BrokenPipeError:  # as Group.invoke: the reader went away
         _quiet_stdout()
         code = EXIT_BROKEN_PIPE
     except (OSError, ValueError):
         return  # let the interpreter's own exit report it
     try:
-        sys.stderr.flush()
+        if sys.stderr is not None:
+            sys.stderr.flush()
     except (OSError, ValueError):
         pass
     os._exit(code)

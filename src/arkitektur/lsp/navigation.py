@@ -154,8 +154,8 @@ def occurrences(text: str, iri: str) -> list[tuple[lsp.Range, str]]:
             if here == iri:
                 start = lsp.Position(tok.line - 1, tok.column - 1)
                 found.append((lsp.Range(start, lsp.Position(tok.line - 1, tok.column - 1 + len(tok.text))), tok.text))
-    except LexError:
-        pass  # a file that does not lex offers what it had so far
+    except (LexError, ValueError, OverflowError):  # e.g. <http://[x/> under @base, \U00110000
+        pass  # a file that does not lex or resolve offers what it had so far
     return found
 
 
