@@ -23,7 +23,7 @@ from .errors import ShapesError
 from .shacl_compile import (FOCUS_NODE, ILL_TYPED, ILL_TYPED_P, ILL_TYPED_S, SHAPES_GRAPH, WRITTEN_INTEGERS,
                             Plan, compile_shapes)
 from .shacl_datatypes import RECOGNISED, well_formed
-from .storegraph import StoreGraph, default_graph_quads, from_ox, to_ox
+from .storegraph import StoreGraph, default_graph_quads, from_ox, memoised, to_ox
 
 NAME = "oxigraph"
 DATA = "store"  # check.run_check loads the repository straight into a store for this engine
@@ -149,16 +149,8 @@ def _fill_focus_set(store: ox.Store, focus_set) -> None:
 
 def _quads(triples, graph=None) -> list:
     """``triples`` (rdflib terms) as pyoxigraph quads in ``graph`` (None: the default graph); each
-    distinct term converted once (a graph repeats its predicates and classes: a third of the
-    conversions over the W3C suite)."""
-    memo: dict = {}
-
-    def term(t):
-        hit = memo.get(t)
-        if hit is None:
-            hit = memo[t] = to_ox(t)
-        return hit
-
+    distinct term converted once."""
+    term = memoised(to_ox)
     if graph is None:  # Quad(s, p, o) – an explicit DefaultGraph() made each quad 6× as slow to build
         return [ox.Quad(term(s), term(p), term(o)) for s, p, o in triples]
     return [ox.Quad(term(s), term(p), term(o), graph) for s, p, o in triples]

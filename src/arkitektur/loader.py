@@ -28,7 +28,7 @@ from . import resources
 from .errors import InputError
 from .locator import Locator, Source
 from .namespaces import AFL, RDF, XSD
-from .storegraph import StoreGraph, from_ox, nt_iri
+from .storegraph import StoreGraph, from_ox, memoised, nt_iri
 from .turtle.lexer import LexError, tokenize
 from .turtle.scan import ScanGap, mentions, rdf12_error, scan_subjects
 
@@ -250,16 +250,7 @@ def parse_file(path: Path, display: str | None = None, *, base: str | None = Non
         except ScanGap:
             pass
         raise rdf12_error(display, text, None)
-    # Each distinct term converted once and shared (keyed by pyoxigraph's terms, compared in Rust):
-    # equal rdflib terms that are one object compare by identity, not by rdflib's Python __eq__.
-    terms: dict = {}
-
-    def convert(t):
-        hit = terms.get(t)
-        if hit is None:
-            hit = terms[t] = _convert(t)
-        return hit
-
+    convert = memoised(_convert)  # (keyed by pyoxigraph's terms, compared in Rust)
     triples = [(convert(q.subject), convert(q.predicate), convert(q.object)) for q in quads]
     return ParsedFile(path=path, display=display, triples=triples, text=text, quads=quads)
 

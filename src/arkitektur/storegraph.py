@@ -71,6 +71,22 @@ def nt_term(term) -> str | None:
 _typed: dict = {}
 
 
+def memoised(convert):
+    """``convert`` (``to_ox``, ``from_ox``) that converts each distinct term once and hands back
+    the same object after: a graph repeats its predicates and classes (a third of the conversions
+    over the W3C suite), and equal rdflib terms that are one object compare by identity instead of
+    by rdflib's Python ``__eq__``."""
+    memo: dict = {}
+
+    def once(term):
+        hit = memo.get(term)
+        if hit is None:
+            hit = memo[term] = convert(term)
+        return hit
+
+    return once
+
+
 def from_ox(term):
     """A pyoxigraph term as an rdflib term (plain literal for xsd:string, lexical form kept)."""
     if isinstance(term, ox.NamedNode):
