@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from contextlib import contextmanager
+from functools import partial
 from importlib import import_module
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,8 +261,8 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) 
     module = import_module(ENGINE_MODULES[engine])
     maker = FindingMaker(ctx.graph, ctx.repo.locator, ctx.catalogue, kept=None if reuse is None else reuse.kept)
     options: dict = {}
-    if getattr(module, "STREAMS_RESULTS", False):  # read labels while the engine still queries
-        options["on_results"] = maker.prefetch_results
+    if getattr(module, "STREAMS_RESULTS", False):  # make findings while the engine still queries
+        options["on_results"] = partial(maker.take, lang=lang)
     if reuse is not None:
         options["reuse"] = reuse
     try:
@@ -271,13 +272,7 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) 
         if placed is exc:
             raise
         raise placed from None
-    maker.prefetch_results(raw)
-    maker.locate_results(raw)
-    findings = set()
-    for r in raw:
-        f = maker.from_result(r, lang)
-        if f is not None:
-            findings.add(f)
+    findings = maker.findings(raw, lang)
     if reuse is not None:
         maker.settle(reuse.kept)
     return dispensations.apply(sorted(findings, key=Finding.sort_key), ctx.graph, ctx.facts,

@@ -66,8 +66,9 @@ def forget_plans() -> None:
 def validate(data, shapes: Graph, *, on_results=None, reuse=None) -> list[RawResult]:
     """Validate ``data`` (a ``StoreGraph`` or an rdflib graph with ontology, models and facts).
 
-    ``on_results``, if given, is called with each query's results while later queries still run
-    (their literal values may still be swapped for the source's spelling before the return).
+    ``on_results``, if given, is called in this thread with each query's results as soon as the
+    query is done, while the others still run (their literal values may still be swapped for the
+    source's spelling before the return, which lists all results in the plan's order).
     ``reuse``, if given, may hand back a previous run's rows instead of running a query: the
     language server's ``lsp.reuse.Reuse`` (``start(plan)``, ``rows(store, query, run)``,
     ``ill_typed(plan, mark, marks)``), which knows what changed in the store since.
@@ -192,7 +193,8 @@ class _Done:
 
 def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel: bool = True,
          reuse=None) -> list[RawResult]:
-    """Run the queries on all cores (pyoxigraph evaluates without the GIL); read rows in plan order.
+    """Run the queries on all cores (pyoxigraph evaluates without the GIL); hand each query's
+    results to ``on_results`` as it finishes, and return them all in plan order.
 
     The SHACL-SPARQL constraints start at once; the core constraints (sh:datatype reads the marks
     of ill-typed literals) once this thread has marked them. ``parallel`` False: one after another,
@@ -215,20 +217,51 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
         run = partial(reuse.rows, run=_rows)
     executor = ThreadPoolExecutor if parallel else _Serial
     with executor(max_workers=_WORKERS, thread_name_prefix="arkitektur-sparql") as pool:
-        futures = {i: pool.submit(run, store, plan.queries[i]) for i in order if plan.queries[i].kind == "sparql"}
+        futures = {pool.submit(run, store, plan.queries[i]): i for i in order if plan.queries[i].kind == "sparql"}
         mark = partial(_mark_ill_typed, view, plan.datatypes, plan.datatype_predicates, small=not parallel)
         ill_typed = mark() if reuse is None else reuse.ill_typed(plan, mark, partial(_marks, store))
-        futures.update({i: pool.submit(run, store, plan.queries[i]) for i in order if i not in futures})
+        futures.update({pool.submit(run, store, plan.queries[i]): i for i in order
+                        if plan.queries[i].kind != "sparql"})
         restore = _Restorer(view, ill_typed)
         index = shapes if plan.index is None else plan.index  # (not `or`: an index has a length)
-        for i, q in enumerate(plan.queries):
-            rows = futures[i].result()
+        batches: dict = {}
+        failed: list = []
+        # In the order the queries finish: the caller turns each batch into findings while the
+        # slowest queries still run. (The results keep the plan's order, and of several failures
+        # the first in the plan is raised, as before.)
+        for future in _finished(futures, parallel):
+            i = futures[future]
+            q = plan.queries[i]
+            if _failed(future):
+                failed.append(i)
+            if failed:
+                continue
             messages = fill_parameters(message_templates(index, q.shape, q.constraint), q.bindings)
-            batch = _results(q, rows, messages, restore)
+            batch = batches[i] = _results(q, future.result(), messages, restore)
             if on_results is not None and batch:
                 on_results(batch)
-            results.extend(batch)
+        if failed:
+            first = min(failed)
+            next(f for f, i in futures.items() if i == first).result()
+        for i in range(len(plan.queries)):
+            results.extend(batches[i])
     return restore.apply(results)
+
+
+def _failed(future) -> bool:
+    try:
+        future.result()
+    except BaseException:  # noqa: BLE001 - raised by _run, for the first failing query in the plan
+        return True
+    return False
+
+
+def _finished(futures: dict, parallel: bool):
+    """The futures as they finish (``_Serial``'s are finished already)."""
+    if not parallel:
+        return iter(futures)
+    from concurrent.futures import as_completed
+    return as_completed(futures)
 
 
 class _Row(dict):

@@ -50,6 +50,7 @@ class FindingMaker:
         self._made: dict | None = None  # (result, lang) -> Finding, when kept between checks
         self._made_now: dict = {}  # … those of this check
         self._located: set = set()  # the positions this check asked for
+        self._taken: dict = {}  # engine result -> its Finding (or None), made by ``take``
         if kept is not None and isinstance(graph, StoreGraph):
             self._labels, self._kommuner = kept.labels, kept.kommuner
             self._where, self._suggesters, self._made = kept.where, kept.suggesters, kept.findings
@@ -132,12 +133,34 @@ class FindingMaker:
         slots = {"this": self.short(focus, lang), "value": self.short(value, lang), "path": ""}
         return _SLOT.sub(lambda m: slots[m.group(1)], text)
 
-    def locate_results(self, raw) -> None:
-        """The positions of the findings of ``raw``, one file at a time (``Locator.positions``)."""
+    def locate_results(self, raw, keep: bool = False) -> None:
+        """The positions of the findings of ``raw``, one file at a time (``Locator.positions``;
+        ``keep``: more are coming, ``Locator.release_all`` afterwards)."""
         wanted = dict.fromkeys(_triple(r) for r in raw if self._shape_info(r.shape)[0] is not None)
         self._located.update(wanted)
         keys = [k for k in wanted if k not in self._where]
-        self._where.update(zip(keys, self.locator.positions(keys)))
+        self._where.update(zip(keys, self.locator.positions(keys, keep)))
+
+    def take(self, raw, lang: str) -> None:
+        """Findings made from a batch of results while the engine still runs (``on_results``):
+        labels, positions and the findings themselves, except for a literal value, which the
+        engine may still swap for the file's spelling; ``findings`` returns them all."""
+        self.prefetch_results(raw)
+        final = [r for r in raw if not isinstance(r.value, Literal)]
+        self.locate_results(final, keep=True)
+        for r in final:
+            self._taken[r] = self.from_result(r, lang)
+
+    def findings(self, raw, lang: str) -> set[Finding]:
+        """The findings of all of the engine's results: those ``take`` made already, and the rest."""
+        taken, self._taken = self._taken, {}
+        rest = [r for r in raw if r not in taken]
+        self.prefetch_results(rest)
+        self.locate_results(rest)
+        self.locator.release_all()
+        found = {f for f in taken.values() if f is not None}
+        found.update(f for f in (self.from_result(r, lang) for r in rest) if f is not None)
+        return found
 
     def from_result(self, r, lang: str) -> Finding | None:
         if self._made is not None:

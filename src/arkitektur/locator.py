@@ -86,10 +86,11 @@ class Locator:
         where it is written as a subject."""
         return self.positions([(focus, path, value)])[0]
 
-    def positions(self, requests: list[tuple]) -> list[Where]:
+    def positions(self, requests: list[tuple], keep: bool = False) -> list[Where]:
         """``position`` for each ``(focus, path, value)``, one file at a time: each file with a
         finding is read once, each of its statement blocks lexed at most once, and its text let go
-        before the next file (a check at 98 × 400 finds something in nearly every file)."""
+        before the next file (a check at 98 × 400 finds something in nearly every file) – unless
+        ``keep``: more requests are coming (``release_all`` afterwards)."""
         out: list = [None] * len(requests)
         by_file: dict = {}
         for i, (focus, path, value) in enumerate(requests):
@@ -105,8 +106,14 @@ class Locator:
             for line, i in sorted(wanted):
                 focus, path, value = requests[i]
                 out[i] = Where(file, line) if src is None else src.position(line, focus, path, value, file)
-            self.release(file)
+            if not keep:
+                self.release(file)
         return out
+
+    def release_all(self) -> None:
+        """``release`` every file ``positions`` kept."""
+        for file in list(self.__dict__.get("_sources", {})):
+            self.release(file)
 
     def release(self, file: str) -> None:
         """Let go of what ``source`` holds for ``file`` when it can be read again (here: never)."""
