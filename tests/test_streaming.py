@@ -28,8 +28,10 @@ def test_findings_made_while_querying_equal_those_made_afterwards(monkeypatch):
         return take(self, raw, lang)
 
     monkeypatch.setattr(FindingMaker, "take", counting)
-    streamed = run_check([MODELS])
+    kept: list = []
+    streamed = run_check([MODELS], keep=kept)
     assert sum(taken) > 0 and len(taken) > 1  # several batches, handed over as they came
+    assert not kept[0].repo.locator.__dict__.get("_sources")  # the file texts are let go afterwards
     monkeypatch.setattr(engine_oxigraph, "STREAMS_RESULTS", False)
     afterwards = run_check([MODELS])
     assert streamed.findings == afterwards.findings

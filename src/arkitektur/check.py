@@ -267,12 +267,14 @@ def evaluate(ctx: Context, lang: str, engine: str = DEFAULT_ENGINE, reuse=None) 
         options["reuse"] = reuse
     try:
         raw = module.validate(ctx.graph, ctx.catalogue.graph, **options)
+        findings = maker.findings(raw, lang)
     except ShapesError as exc:  # an own rule the engine cannot run exactly: refused at its file:line
         placed = catalogue_mod.placed(exc, ctx.catalogue, getattr(module, "plan_for", None))
         if placed is exc:
             raise
         raise placed from None
-    findings = maker.findings(raw, lang)
+    finally:
+        maker.locator.release_all()  # the file texts ``take`` kept for positions
     if reuse is not None:
         maker.settle(reuse.kept)
     return dispensations.apply(sorted(findings, key=Finding.sort_key), ctx.graph, ctx.facts,

@@ -152,12 +152,12 @@ class FindingMaker:
             self._taken[r] = self.from_result(r, lang)
 
     def findings(self, raw, lang: str) -> set[Finding]:
-        """The findings of all of the engine's results: those ``take`` made already, and the rest."""
+        """The findings of all of the engine's results: those ``take`` made already, and the rest.
+        The file texts read for positions are kept until ``Locator.release_all``."""
         taken, self._taken = self._taken, {}
         rest = [r for r in raw if r not in taken]
         self.prefetch_results(rest)
-        self.locate_results(rest)
-        self.locator.release_all()
+        self.locate_results(rest, keep=True)  # (the caller releases: also when the engine failed)
         found = {f for f in taken.values() if f is not None}
         found.update(f for f in (self.from_result(r, lang) for r in rest) if f is not None)
         return found
