@@ -46,3 +46,19 @@ def test_model_files_win_over_the_fallback():
     loc.add_file("m.ttl", "@prefix ex: <https://example.org/> .\n\nex:x ex:p ex:b .\nex:b ex:p 1 .\n")
     assert loc.locate("https://example.org/b") == ("m.ttl", 4)
     assert loc.locate("https://example.org/q") == ("ontologi.ttl", 2)
+
+
+def test_lines_looked_up_in_any_order_are_the_lines_of_the_text():
+    """Findings arrive in batches (tests/test_streaming.py), each in line order: a line is found
+    from the nearest one looked up before, whichever order they come in."""
+    import random
+
+    from arkitektur.locator import Source
+
+    lines = [f"ex:s{i} ex:p {i} ." if i % 7 else "" for i in range(1, 3001)]
+    src = Source("\n".join(lines) + "\n", {}, None, [])
+    order = list(range(1, 3001)) + [3001, 3002, 0]
+    random.Random(2015).shuffle(order)
+    for n in order:
+        expected = lines[n - 1] if 1 <= n <= 3000 else ("" if n == 3001 else None)
+        assert src.line(n) == expected, n

@@ -128,9 +128,13 @@ class FindingMaker:
         # Only the ontology's own terms are shortened: the message texts are part of the JSON.
         return curie(term, _ONTOLOGY) or term
 
-    def _fill(self, text: str, focus: str, value: str | None, lang: str) -> str:
-        """Fill {$this} and {?value}; engines differ in whether they do, so we always do."""
-        slots = {"this": self.short(focus, lang), "value": self.short(value, lang), "path": ""}
+    def _slots(self, focus: str, value: str | None, lang: str) -> dict:
+        """What {$this}, {?value} and {?path} become in a message."""
+        return {"this": self.short(focus, lang), "value": self.short(value, lang), "path": ""}
+
+    @staticmethod
+    def _fill(text: str, slots: dict) -> str:
+        """Fill the slots; engines differ in whether they do, so we always do."""
         return _SLOT.sub(lambda m: slots[m.group(1)], text)
 
     def locate_results(self, raw, keep: bool = False) -> None:
@@ -190,7 +194,9 @@ class FindingMaker:
         msgs = messages or {}
         da = msgs.get("da") or rule.message.get("da") or rule.title.get("da") or rule.id
         en = msgs.get("en") or rule.message.get("en") or rule.title.get("en") or da
-        da, en = (self._fill(t, focus, value, lang) for t in (da, en))
+        if "{" in da or "{" in en:  # (the slots once for both texts: the same language's labels)
+            slots = self._slots(focus, value, lang)
+            da, en = self._fill(da, slots), self._fill(en, slots)
         where = self._where.get((focus, path, value)) or self.locator.position(focus, path, value)
         fix = None
         if rule.id in SUGGESTING and value is not None:

@@ -131,7 +131,9 @@ class Source:
         self.prefixes = prefixes
         self.base = base
         self.starts = starts
-        self._at = (1, 0)  # a line and the offset where it starts: the next look-up walks on from there
+        # Lines looked up and the offsets where they start, in order: the next look-up walks on
+        # from the nearest one above (findings arrive in batches, each batch in line order).
+        self._lines, self._offsets = [1], [0]
         self._block: _Block | None = None  # the last block lexed: findings come in line order
         self._iris: dict = {}
 
@@ -140,13 +142,15 @@ class Source:
         self._iris = {}
 
     def _offset(self, line: int) -> int | None:
-        """Where ``line`` (1-based) starts; None past the end. Cheap for ascending lines."""
+        """Where ``line`` (1-based) starts; None past the end. Cheap near a line looked up before."""
         if line < 1:
             return None
-        at_line, at = self._at if line >= self._at[0] else (1, 0)
-        pos = _skip_lines(self.text, at, line - at_line)
-        if pos is not None:
-            self._at = (line, pos)
+        k = bisect.bisect_right(self._lines, line) - 1
+        at_line = self._lines[k]
+        pos = _skip_lines(self.text, self._offsets[k], line - at_line)
+        if pos is not None and line != at_line:
+            self._lines.insert(k + 1, line)
+            self._offsets.insert(k + 1, pos)
         return pos
 
     def line(self, line: int) -> str | None:
