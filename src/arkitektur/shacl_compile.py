@@ -221,24 +221,23 @@ class _Compiler:
         return hit
 
     def _find_target_parts(self, shape: Node, var: str) -> list[str]:
-        parts = []
-        for c in sorted(self.g.objects(shape, SH.targetClass), key=str):
-            parts.append(self.instances(var, c))
-        for n in sorted(self.g.objects(shape, SH.targetNode), key=str):
-            parts.append(f"VALUES {var} {{ {term(n)} }}")
-        for p in sorted(self.g.objects(shape, SH.targetSubjectsOf), key=str):
-            parts.append(f"{var} {term(p)} ?ark_target .")
-        for p in sorted(self.g.objects(shape, SH.targetObjectsOf), key=str):
-            parts.append(f"?ark_target {term(p)} {var} .")
-        if ((shape, RDF.type, RDFS.Class) in self.g or (shape, RDF.type, OWL.Class) in self.g) and isinstance(
-                shape, URIRef):
-            parts.append(self.instances(var, shape))
         if (shape, SH.target, None) in self.g:
             raise unsupported(shape, "sh:target (SHACL-AF)")
+        parts = []
+        for kind, t in self.target_terms(shape):
+            if kind == "class":
+                parts.append(self.instances(var, t))
+            elif kind == "node":
+                parts.append(f"VALUES {var} {{ {term(t)} }}")
+            elif kind == "subjects":
+                parts.append(f"{var} {term(t)} ?ark_target .")
+            else:  # "objects"
+                parts.append(f"?ark_target {term(t)} {var} .")
         return parts
 
     def target_terms(self, shape: Node) -> tuple:
-        """``shape``'s targets as (kind, term), the same as ``_find_target_parts`` writes in SPARQL."""
+        """``shape``'s targets as (kind, term): ``target_parts`` writes each in SPARQL, and
+        ``engine_oxigraph._fill_focus_set`` looks each up."""
         out = [("class", c) for c in sorted(self.g.objects(shape, SH.targetClass), key=str)]
         out += [("node", n) for n in sorted(self.g.objects(shape, SH.targetNode), key=str)]
         out += [("subjects", p) for p in sorted(self.g.objects(shape, SH.targetSubjectsOf), key=str)]
