@@ -233,7 +233,7 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
             i = futures[future]
             q = plan.queries[i]
             if _failed(future):
-                failed.append(i)
+                failed.append((i, future))
             if failed:
                 continue
             messages = fill_parameters(message_templates(index, q.shape, q.constraint), q.bindings)
@@ -241,8 +241,7 @@ def _run(view: StoreGraph, plan: Plan, shapes: Graph, on_results=None, parallel:
             if on_results is not None and batch:
                 on_results(batch)
         if failed:
-            first = min(failed)
-            next(f for f, i in futures.items() if i == first).result()
+            min(failed, key=lambda pair: pair[0])[1].result()  # raises
         for i in range(len(plan.queries)):
             results.extend(batches[i])
     return restore.apply(results)
